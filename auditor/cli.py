@@ -1,0 +1,160 @@
+"""The ``auditor`` command line: parse options, call the library, print, choose the exit code.
+
+Exit codes: 0 success, 2 bad input or usage, 3 an unexpected internal error.
+Heavy libraries (pandas, torch, sentence-transformers) are imported only inside commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="auditor",
+    help="Measure content homogenization: how far a body of text has converged toward a generic mean.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+@app.callback()
+def main() -> None:
+    """auditor: content homogenization audits."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print a one-line error to stderr and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run_guarded(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Call ``func``, turning input errors into exit 2 and crashes into a one-line exit 3."""
+    from auditor.errors import AuditorError
+
+    try:
+        return func(*args, **kwargs)
+    except AuditorError as exc:
+        fail(str(exc))
+    except (ValueError, TypeError) as exc:
+        if os.environ.get("AUDITOR_DEBUG"):
+            raise
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except MemoryError:
+        fail("out of memory; try --sample N to audit a subset", EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
+        if os.environ.get("AUDITOR_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"unexpected {type(exc).__name__}: {first} (set AUDITOR_DEBUG=1 for details)", EXIT_INTERNAL)
+
+
+def report_name(path: Path, name: Optional[str]) -> str:
+    """The report's base name: ``--name``, else the input's file (or folder) name without suffix."""
+    if name:
+        if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            fail(f"--name {name!r} may hold only letters, digits, '-', '_' and '.'")
+        return name
+    resolved = path.resolve()
+    return resolved.stem if resolved.is_file() else resolved.name or "corpus"
+
+
+def output_paths(out: Path, name: str, inputs: list[Path]) -> dict[str, Path]:
+    """The report files to write; refuses any that would overwrite an input."""
+    paths = {"html": out / f"{name}.html", "json": out / f"{name}.json"}
+    taken = {p.resolve() for p in inputs}
+    for target in paths.values():
+        if target.resolve() in taken:
+            fail(f"refusing to overwrite the input {target}; pass --out or --name")
+    return paths
+
+
+def print_summary(result) -> None:  # type: ignore[no-untyped-def]
+    """The short summary table printed after an audit."""
+    from auditor.report.html import _fmt
+
+    data = result.data
+    typer.echo(data["verdict"]["headline"])
+    typer.echo("")
+    rows = [(m["label"], _fmt(m["value"])) for m in data["metrics"].values()]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        typer.echo(f"  {label:<{width}}  {value:>10}")
+    if data["groups"]:
+        typer.echo("")
+        typer.echo(f"  {'group':<24} {'texts':>7} {'similarity':>11} {'vendi/text':>11}")
+        for group, entry in data["groups"].items():
+            m = entry["metrics"]
+            mps = _fmt(m["mean_pairwise_similarity"]["value"]) if m else "-"
+            vpt = _fmt(m["vendi_score_per_text"]["value"]) if m else "-"
+            typer.echo(f"  {group[:24]:<24} {entry['n_texts']:>7} {mps:>11} {vpt:>11}")
+
+
+@app.command()
+def audit(
+    path: Path = typer.Argument(..., help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line) or a folder of .txt/.md files."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="Column holding the text (default: 'text', or the only text column)."),
+    group_col: Optional[str] = typer.Option(None, "--group-col", help="Column to split the corpus by (brand, source, locale...)."),
+    time_col: Optional[str] = typer.Option(None, "--time-col", help="Column with a date or year for each text."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="Column with a unique id per row (default: 'id' if present, else the row number)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or local path (default: all-MiniLM-L6-v2, bundled)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or mps."),
+    out: Path = typer.Option(Path("reports"), "--out", help="Folder for the HTML and JSON reports."),
+    name: Optional[str] = typer.Option(None, "--name", help="Base name of the report files (default: the input's name)."),
+    sample: Optional[int] = typer.Option(None, "--sample", help="Audit a seeded random sample of N texts."),
+    seed: int = typer.Option(0, "--seed", help="Seed for every random choice (same input + same seed = same numbers)."),
+    threshold: float = typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the input files."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder (default: ~/.cache/auditor or $AUDITOR_CACHE_DIR)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    no_text: bool = typer.Option(False, "--no-text", help="Leave every raw text out of the reports (ids and numbers only)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths of the reports."),
+) -> None:
+    """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
+    paths = output_paths(out, report_name(path, name), [path])
+
+    def work():  # type: ignore[no-untyped-def]
+        from auditor.corpus import load_corpus
+        from auditor.pipeline import audit as run_audit
+
+        corpus = load_corpus(path, text_col=text_col, group_col=group_col, time_col=time_col,
+                             id_col=id_col, encoding=encoding, skip_invalid=skip_invalid)
+        result = run_audit(corpus, model=model, device=device, sample=sample, seed=seed,
+                           threshold=threshold, cache=False if no_cache else cache_dir)
+        html = result.to_html(include_text=not no_text)
+        json_text = result.to_json(include_text=not no_text)
+        from auditor.fileio import atomic_write_text
+
+        atomic_write_text(paths["json"], json_text)
+        atomic_write_text(paths["html"], html)
+        return result
+
+    result = run_guarded(work)
+    if not quiet:
+        print_summary(result)
+        typer.echo("")
+    typer.echo(f"report: {paths['html']}")
+    typer.echo(f"json:   {paths['json']}")
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    entry()

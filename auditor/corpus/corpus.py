@@ -1,0 +1,231 @@
+"""The :class:`Corpus` type and the validation that turns a raw table into one."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from auditor.corpus.loaders import read_table
+from auditor.errors import CorpusError
+
+#: Column names the loader looks for, in order, when no text column is named.
+TEXT_COLUMN_NAMES = ("text",)
+MAX_LISTED_ROWS = 5
+
+
+@dataclass
+class Corpus:
+    """A validated corpus: a DataFrame with columns ``id``, ``text`` and optionally ``group``,
+    ``time`` and ``source`` (a ``file:line`` location), plus free metadata columns.
+
+    ``id`` values are unique strings; ``text`` values are non-empty strings.
+    """
+
+    frame: pd.DataFrame
+    source: str | None = None
+    columns: dict[str, str | None] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.frame["text"].tolist()
+
+    @property
+    def ids(self) -> list[str]:
+        return self.frame["id"].tolist()
+
+    @property
+    def groups(self) -> pd.Series | None:
+        return self.frame["group"] if "group" in self.frame else None
+
+    @property
+    def times(self) -> pd.Series | None:
+        return self.frame["time"] if "time" in self.frame else None
+
+    def fingerprint(self) -> str:
+        """sha256 over the ordered (id, text) pairs: equal fingerprints mean the same corpus."""
+        digest = hashlib.sha256()
+        for row_id, text in zip(self.frame["id"], self.frame["text"]):
+            for part in (row_id, text):
+                data = part.encode("utf-8")
+                digest.update(len(data).to_bytes(8, "little"))
+                digest.update(data)
+        return digest.hexdigest()
+
+    def sample(self, n: int, seed: int = 0) -> "Corpus":
+        """A seeded random subsample of ``n`` rows (all rows, in order, when ``n >= len``)."""
+        if n < 2:
+            raise CorpusError(f"--sample must be at least 2, got {n}")
+        if n >= len(self):
+            return self
+        rng = np.random.default_rng(seed)
+        keep = np.sort(rng.choice(len(self), size=n, replace=False))
+        return Corpus(self.frame.iloc[keep].reset_index(drop=True), self.source, dict(self.columns))
+
+
+def _list_rows(labels: Sequence[str]) -> str:
+    shown = ", ".join(labels[:MAX_LISTED_ROWS])
+    more = len(labels) - MAX_LISTED_ROWS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _is_texty(values: pd.Series) -> bool:
+    """True when a column holds free text: strings that are not all numbers."""
+    present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+    strings = [v for v in present if isinstance(v, str) and v.strip()]
+    if not strings or len(strings) < 0.5 * len(present):
+        return False
+    numeric = pd.to_numeric(pd.Series(strings), errors="coerce").notna().mean()
+    return numeric < 0.5
+
+
+def _pick_text_column(frame: pd.DataFrame, text_col: str | None, taken: Iterable[str]) -> str:
+    if text_col is not None:
+        return text_col
+    by_lower = {c.lower(): c for c in frame.columns}
+    for name in TEXT_COLUMN_NAMES:
+        if name in by_lower:
+            return by_lower[name]
+    taken = set(taken)
+    candidates = [c for c in frame.columns if c not in taken and _is_texty(frame[c])]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise CorpusError(
+            f"no text column found (columns: {', '.join(frame.columns) or 'none'}); pass --text-col"
+        )
+    raise CorpusError(
+        f"several columns could hold the text ({', '.join(candidates)}); pass --text-col"
+    )
+
+
+def _check_column(frame: pd.DataFrame, name: str | None, flag: str) -> None:
+    if name is not None and name not in frame.columns:
+        raise CorpusError(
+            f"unknown column {name!r} for {flag} (columns: {', '.join(frame.columns) or 'none'})"
+        )
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    )
+
+
+def _parse_times(values: pd.Series) -> pd.Series:
+    """Parse a time column: ISO dates/datetimes, or plain years (e.g. 2021)."""
+    as_text = values.map(lambda v: str(v).strip())
+    if as_text.str.fullmatch(r"\d{4}").all():
+        return pd.to_datetime(as_text, format="%Y")
+    return pd.to_datetime(as_text, format="mixed", errors="coerce", utc=False)
+
+
+def from_frame(
+    frame: pd.DataFrame,
+    *,
+    text_col: str | None = None,
+    group_col: str | None = None,
+    time_col: str | None = None,
+    id_col: str | None = None,
+    source: str | None = None,
+    skip_invalid: bool = False,
+) -> Corpus:
+    """Validate a raw table and return a :class:`Corpus`.
+
+    Raises :class:`CorpusError` for unknown columns, rows with empty or non-text values (unless
+    ``skip_invalid``), duplicate ids, and corpora of fewer than two texts.
+    """
+    where = source or "the corpus"
+    if frame.shape[1] == 0 or len(frame) == 0:
+        raise CorpusError(f"{where}: no texts found (the corpus is empty)")
+    for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
+                       (time_col, "--time-col"), (id_col, "--id-col")):
+        _check_column(frame, name, flag)
+    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col) if c])
+
+    if id_col is None and "id" in frame.columns and text_col != "id" and frame["id"].map(str).is_unique:
+        id_col = "id"
+    ids = frame[id_col].map(str) if id_col else pd.Series([str(i + 1) for i in range(len(frame))])
+    ids = ids.reset_index(drop=True)
+    if id_col and not ids.is_unique:
+        dupes = ids[ids.duplicated()].unique().tolist()
+        raise CorpusError(f"{where}: column {id_col!r} has duplicate ids ({_list_rows(dupes)})")
+
+    frame = frame.reset_index(drop=True)
+    bad = frame[text_col].map(lambda v: not isinstance(v, str) or not v.strip())
+    problems = [(bad, f"empty or non-text values in column {text_col!r}")]
+    if group_col:
+        problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
+    times = None
+    if time_col:
+        missing_time = frame[time_col].map(_is_missing)
+        times = _parse_times(frame[time_col].where(~missing_time, "1970"))
+        problems.append((missing_time | times.isna(), f"missing or unparseable dates in column {time_col!r}"))
+    invalid = np.zeros(len(frame), dtype=bool)
+    for mask, what in problems:
+        mask = mask.to_numpy(dtype=bool)
+        if mask.any() and not skip_invalid:
+            labels = [f"row {ids[i]}" if id_col else f"row {i + 1}" for i in np.flatnonzero(mask)]
+            raise CorpusError(
+                f"{where}: {int(mask.sum())} rows have {what} ({_list_rows(labels)}); "
+                "fix them or pass --skip-invalid to drop them"
+            )
+        invalid |= mask
+
+    out = pd.DataFrame({"id": ids, "text": frame[text_col]})
+    if group_col:
+        out["group"] = frame[group_col].map(str)
+    if time_col:
+        out["time"] = times
+    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col):
+        out["source"] = frame["source"]
+    reserved = {text_col, group_col, time_col, id_col, "id", "text", "group", "time", "source"}
+    for column in frame.columns:
+        if column not in reserved:
+            out[column] = frame[column]
+    out = out[~invalid].reset_index(drop=True)
+    out["text"] = out["text"].astype(object)
+
+    if len(out) == 0:
+        raise CorpusError(f"{where}: no texts found (the corpus is empty)")
+    if len(out) == 1:
+        raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
+    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col}
+    return Corpus(out, source, columns)
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    text_col: str | None = None,
+    group_col: str | None = None,
+    time_col: str | None = None,
+    id_col: str | None = None,
+    encoding: str = "utf-8",
+    skip_invalid: bool = False,
+) -> Corpus:
+    """Load and validate a corpus from a CSV, TSV, JSONL, JSON, Parquet or text file, or a
+    directory of .txt/.md files (one text per file)."""
+    frame = read_table(path, encoding)
+    return from_frame(
+        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col,
+        source=str(path), skip_invalid=skip_invalid,
+    )
+
+
+def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None) -> Corpus:
+    """Build a corpus from a list of strings (and optional parallel group labels)."""
+    data = {"text": list(texts)}
+    if groups is not None:
+        if len(groups) != len(texts):
+            raise CorpusError(f"{len(groups)} group labels for {len(texts)} texts")
+        data["group"] = list(groups)
+    frame = pd.DataFrame(data, dtype=object)
+    return from_frame(frame, text_col="text", group_col="group" if groups is not None else None)

@@ -1,0 +1,159 @@
+"""Readers that turn a file or a directory into a raw table of records (strings kept as given).
+
+Each reader returns a :class:`pandas.DataFrame` plus, where the format has them, a per-row
+``source`` location (``file:line``) so later findings can point back at the input. Readers decode
+bytes strictly: an undecodable byte is an error that names the file and the position, never a
+silent replacement character.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from auditor.errors import CorpusError
+
+TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown"}
+
+
+def read_text_file(path: Path, encoding: str = "utf-8") -> str:
+    """Read a whole file as text, strictly; the UTF-8 byte-order mark is dropped."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+    try:
+        return data.decode(codec)
+    except LookupError:
+        raise CorpusError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(
+            f"{path}: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}) is not "
+            f"valid {encoding}; re-save the file as UTF-8 or pass --encoding"
+        ) from None
+
+
+def _read_delimited(path: Path, encoding: str, sep: str) -> pd.DataFrame:
+    text = read_text_file(path, encoding)
+    if not text.strip():
+        return pd.DataFrame()
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
+        )
+    except pd.errors.ParserError as exc:
+        message = str(exc).strip().splitlines()[-1]
+        raise CorpusError(f"{path}: not a valid {'TSV' if sep == chr(9) else 'CSV'} file ({message})") from None
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    return _read_delimited(path, encoding, ",")
+
+
+def _read_tsv(path: Path, encoding: str) -> pd.DataFrame:
+    return _read_delimited(path, encoding, "\t")
+
+
+def _records_frame(path: Path, records: list, where: Callable[[int], str]) -> pd.DataFrame:
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path}: {where(i)} is not a JSON object")
+    frame = pd.DataFrame.from_records(records)
+    if len(frame.columns):
+        frame = frame.astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _read_jsonl(path: Path, encoding: str) -> pd.DataFrame:
+    records = []
+    lines = []
+    for lineno, line in enumerate(read_text_file(path, encoding).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from None
+        lines.append(lineno)
+    return _records_frame(path, records, lambda i: f"line {lines[i]}")
+
+
+def _read_json(path: Path, encoding: str) -> pd.DataFrame:
+    try:
+        data = json.loads(read_text_file(path, encoding))
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, list):
+        raise CorpusError(f"{path}: expected a JSON array of objects, got a JSON {type(data).__name__}")
+    return _records_frame(path, data, lambda i: f"item {i + 1}")
+
+
+def _read_parquet(path: Path, encoding: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path)
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+    except ImportError:
+        raise CorpusError("reading Parquet needs pyarrow: pip install pyarrow") from None
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise CorpusError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _read_lines(path: Path, encoding: str) -> pd.DataFrame:
+    """One text per non-blank line; blank lines separate nothing and are skipped."""
+    rows = [
+        (str(lineno), line, f"{path}:{lineno}")
+        for lineno, line in enumerate(read_text_file(path, encoding).splitlines(), start=1)
+        if line.strip()
+    ]
+    return pd.DataFrame(rows, columns=["id", "text", "source"], dtype=object)
+
+
+def _read_directory(path: Path, encoding: str) -> pd.DataFrame:
+    """One text per .txt/.md file under ``path`` (recursively), in sorted path order."""
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    rows = []
+    for file in files:
+        rel = file.relative_to(path).as_posix()
+        rows.append((rel, read_text_file(file, encoding), f"{file}:1"))
+    return pd.DataFrame(rows, columns=["id", "text", "source"], dtype=object)
+
+
+READERS: dict[str, Callable[[Path, str], pd.DataFrame]] = {
+    ".csv": _read_csv,
+    ".tsv": _read_tsv,
+    ".tab": _read_tsv,
+    ".jsonl": _read_jsonl,
+    ".ndjson": _read_jsonl,
+    ".json": _read_json,
+    ".parquet": _read_parquet,
+    ".pq": _read_parquet,
+}
+
+
+def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """Read ``path`` (a file in any supported format, or a directory of .txt/.md files)."""
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or directory")
+    if path.is_dir():
+        return _read_directory(path, encoding)
+    reader = READERS.get(path.suffix.lower(), _read_lines)
+    return reader(path, encoding)

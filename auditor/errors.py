@@ -1,0 +1,15 @@
+"""Exceptions the library raises for bad input; the CLI turns them into one-line errors."""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Base class for every error caused by the user's input or options (exit code 2)."""
+
+
+class CorpusError(AuditorError):
+    """The corpus could not be read or is not usable (missing file, bad rows, bad encoding...)."""
+
+
+class ModelError(AuditorError):
+    """The embedding model could not be found or loaded."""

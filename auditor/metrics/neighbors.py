@@ -1,0 +1,164 @@
+"""Nearest-neighbour similarity and near-duplicate detection by blocked matrix products.
+
+Memory stays O(block²) whatever N: the N×N similarity matrix is never formed. For large corpora
+a seeded sample of query rows is searched against every row (an unbiased estimate of the
+near-duplicate rate; the pairs found are those that touch a sampled row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from auditor.metrics._xp import check_embeddings, namespace, to_numpy
+
+DEFAULT_THRESHOLD = 0.95
+DEFAULT_BLOCK = 4096
+#: Above this many rows, only a sample of query rows is searched (see :func:`neighbor_scan`).
+EXACT_LIMIT = 20_000
+DEFAULT_QUERY_SAMPLE = 2_000
+
+
+@dataclass
+class NeighborScan:
+    """Result of a nearest-neighbour scan.
+
+    ``queries``: indices of the rows searched (all rows when exact); ``similarity`` and ``index``:
+    each query's nearest other row and its cosine; ``pairs``: (i, j, cosine) with cosine ≥
+    ``threshold``, i < j when both are queries, at most ``max_pairs`` of the highest;
+    ``pair_count``: how many such pairs exist among those searched.
+    """
+
+    queries: np.ndarray
+    similarity: np.ndarray
+    index: np.ndarray
+    pairs: list[tuple[int, int, float]]
+    pair_count: int
+    threshold: float
+    exact: bool
+
+
+class _PairCollector:
+    """Keeps the ``limit`` most similar pairs seen, and counts all of them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self.chunks: list[np.ndarray] = []
+        self.size = 0
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray) -> None:
+        self.count += len(sims)
+        if not len(sims) or self.limit <= 0:
+            return
+        self.chunks.append(np.stack([rows.astype(np.float64), cols.astype(np.float64), sims], axis=1))
+        self.size += len(sims)
+        if self.size > 4 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        allp = np.concatenate(self.chunks)
+        order = np.lexsort((allp[:, 1], allp[:, 0], -allp[:, 2]))[: self.limit]
+        self.chunks, self.size = [allp[order]], len(order)
+
+    def result(self) -> list[tuple[int, int, float]]:
+        if not self.chunks:
+            return []
+        self._trim()
+        return [(int(i), int(j), float(s)) for i, j, s in self.chunks[0]]
+
+
+def _update(best: np.ndarray, best_idx: np.ndarray, sims: Any, xp: Any, offset: int, axis: int,
+            target: slice) -> None:
+    vals = to_numpy(xp.max(sims, axis=axis)).astype(np.float64)
+    idx = to_numpy(xp.argmax(sims, axis=axis)) + offset
+    cur = best[target]
+    better = vals > cur
+    cur[better] = vals[better]
+    best_idx[target][better] = idx[better]
+
+
+def neighbor_scan(
+    X: Any,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    queries: np.ndarray | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    query_sample: int = DEFAULT_QUERY_SAMPLE,
+    seed: int = 0,
+    max_pairs: int = 1000,
+    block: int = DEFAULT_BLOCK,
+) -> NeighborScan:
+    """Each query row's nearest other row (cosine = dot product of unit rows) and the pairs at or
+    above ``threshold``.
+
+    Exact over all rows when N ≤ ``exact_limit`` (the upper triangle only, block by block);
+    otherwise ``query_sample`` rows drawn with ``seed`` (or the given ``queries``) are searched
+    against all N rows. Self-matches are excluded; ties break toward the lower index.
+    """
+    n, _ = check_embeddings(X)
+    xp = namespace(X)
+    collector = _PairCollector(max_pairs)
+    if queries is None and n <= exact_limit:
+        best = np.full(n, -np.inf)
+        best_idx = np.zeros(n, dtype=np.int64)
+        for i0 in range(0, n, block):
+            qi = X[i0:i0 + block]
+            for j0 in range(i0, n, block):
+                sims = qi @ X[j0:j0 + block].T
+                if j0 == i0:
+                    k = sims.shape[0]
+                    diag = np.arange(k)
+                    sims[diag, diag] = -np.inf
+                _update(best, best_idx, sims, xp, j0, 1, slice(i0, i0 + sims.shape[0]))
+                if j0 != i0:
+                    _update(best, best_idx, sims, xp, i0, 0, slice(j0, j0 + sims.shape[1]))
+                r, c = (to_numpy(a) for a in xp.nonzero(sims >= threshold))
+                if j0 == i0:
+                    keep = r < c
+                    r, c = r[keep], c[keep]
+                if len(r):
+                    vals = to_numpy(sims[r, c])
+                    collector.add(r + i0, c + j0, vals.astype(np.float64))
+        return NeighborScan(np.arange(n), best, best_idx, collector.result(), collector.count,
+                            threshold, True)
+
+    if queries is None:
+        rng = np.random.default_rng(seed)
+        queries = np.sort(rng.choice(n, size=min(query_sample, n), replace=False))
+    queries = np.asarray(queries, dtype=np.int64)
+    query_set = np.zeros(n, dtype=bool)
+    query_set[queries] = True
+    best = np.full(len(queries), -np.inf)
+    best_idx = np.zeros(len(queries), dtype=np.int64)
+    qblock = max(1, min(block, 1024))
+    cblock = 16384
+    for q0 in range(0, len(queries), qblock):
+        qidx = queries[q0:q0 + qblock]
+        qx = X[qidx]
+        for c0 in range(0, n, cblock):
+            sims = qx @ X[c0:c0 + cblock].T
+            inside = np.flatnonzero((qidx >= c0) & (qidx < c0 + cblock))
+            if len(inside):
+                sims[inside, qidx[inside] - c0] = -np.inf
+            _update(best, best_idx, sims, xp, c0, 1, slice(q0, q0 + len(qidx)))
+            r, c = (to_numpy(a) for a in xp.nonzero(sims >= threshold))
+            if len(r):
+                gi, gj = qidx[r], c + c0
+                # a pair of two sampled rows is seen from both sides: keep it once
+                keep = ~query_set[gj] | (gi < gj)
+                r, c, gi, gj = r[keep], c[keep], gi[keep], gj[keep]
+                vals = to_numpy(sims[r, c])
+                collector.add(np.minimum(gi, gj), np.maximum(gi, gj), vals.astype(np.float64))
+    return NeighborScan(queries, best, best_idx, collector.result(), collector.count, threshold, False)
+
+
+def near_duplicate_rate(nn_similarity: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Share of texts whose nearest neighbour has cosine ≥ ``threshold``:
+    (1/N)·Σᵢ 1[maxⱼ≠ᵢ cos(xᵢ, xⱼ) ≥ threshold]."""
+    s = np.asarray(nn_similarity, dtype=np.float64)
+    if s.size == 0:
+        raise ValueError("nn_similarity is empty")
+    return float(np.mean(s >= threshold))

@@ -1,0 +1,153 @@
+"""Semantic homogeneity metrics over unit-normalized embeddings (X, N×d).
+
+Every metric here follows from the additive state (n, Σxᵢ, XᵀX) in :class:`EmbeddingStats`, so
+partitions computed anywhere merge by addition. Functions accept either the embedding matrix
+(NumPy or torch) or a precomputed :class:`EmbeddingStats`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+
+from auditor.metrics._xp import check_embeddings, check_unit_rows, namespace, to_numpy
+
+DEFAULT_BLOCK_ROWS = 65536
+
+
+@dataclass(frozen=True)
+class EmbeddingStats:
+    """Additive sufficient statistics of a set of embeddings.
+
+    ``n`` rows, ``total`` = Σxᵢ (d,), ``gram`` = XᵀX = Σxᵢxᵢᵀ (d×d), ``sq_norms`` = Σ‖xᵢ‖²,
+    all in float64 NumPy arrays. ``a + b`` is the state of the union of two disjoint sets.
+    """
+
+    n: int
+    total: np.ndarray
+    gram: np.ndarray
+    sq_norms: float
+
+    def __add__(self, other: "EmbeddingStats") -> "EmbeddingStats":
+        return EmbeddingStats(self.n + other.n, self.total + other.total,
+                              self.gram + other.gram, self.sq_norms + other.sq_norms)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        """c = (1/N)·Σxᵢ."""
+        return self.total / self.n
+
+
+Embeddings = Union[Any, EmbeddingStats]
+
+
+def embedding_stats(X: Any, block_rows: int = DEFAULT_BLOCK_ROWS, check: bool = True) -> EmbeddingStats:
+    """Compute :class:`EmbeddingStats` of ``X`` in row blocks (float64 accumulation).
+
+    With ``check`` (default) the rows must be unit-normalized, as cosine metrics assume.
+    """
+    n, d = check_embeddings(X)
+    if check:
+        check_unit_rows(X, block_rows)
+    xp = namespace(X)
+    total = np.zeros(d)
+    gram = np.zeros((d, d))
+    for start in range(0, n, block_rows):
+        block = X[start:start + block_rows]
+        total += to_numpy(xp.sum(xp.astype(block, xp.float64), axis=0))
+        gram += to_numpy(xp.astype(block.T @ block, xp.float64))
+    return EmbeddingStats(n, total, gram, float(np.trace(gram)))
+
+
+def _stats(X: Embeddings) -> EmbeddingStats:
+    return X if isinstance(X, EmbeddingStats) else embedding_stats(X)
+
+
+def mean_pairwise_similarity(X: Embeddings) -> float:
+    """Mean cosine similarity over distinct pairs, exactly, in O(N·d).
+
+    MPS = (‖Σxᵢ‖² − Σ‖xᵢ‖²) / (N(N−1)), the diagonal excluded. 1 for identical texts; about 0
+    for unrelated directions. Padmakumar & He (2024)'s homogenization score, in embedding space.
+
+    >>> import numpy as np
+    >>> mean_pairwise_similarity(np.eye(3))
+    0.0
+    """
+    s = _stats(X)
+    return float((s.total @ s.total - s.sq_norms) / (s.n * (s.n - 1)))
+
+
+def similarity_spectrum(X: Embeddings, centred: bool = False) -> np.ndarray:
+    """Eigenvalues (descending, clipped at 0) of XᵀX/N, or of the covariance XᵀX/N − ccᵀ when
+    ``centred``. XᵀX/N shares its non-zero eigenvalues with the N×N kernel K/N, K = XXᵀ."""
+    s = _stats(X)
+    matrix = s.gram / s.n
+    if centred:
+        c = s.centroid
+        matrix = matrix - np.outer(c, c)
+    eig = np.linalg.eigvalsh((matrix + matrix.T) / 2)
+    return np.clip(eig[::-1], 0.0, None)
+
+
+def vendi_score(X: Embeddings, q: float = 1.0) -> float:
+    """Vendi score of order ``q`` (Friedman & Dieng 2022): the effective number of distinct texts.
+
+    VS_q = exp(H_q(λ)), λ the eigenvalues of K/N with K = XXᵀ (computed through the d×d dual
+    XᵀX/N), normalized to sum to 1; H_1 = −Σλ log λ, H_q = log(Σλ^q)/(1−q), H_∞ = −log max λ.
+    Ranges from 1 (all texts identical) to min(N, d) (orthogonal texts).
+
+    >>> import numpy as np
+    >>> round(vendi_score(np.eye(4)), 6)
+    4.0
+    """
+    lam = similarity_spectrum(X)
+    lam = lam / lam.sum()
+    lam = lam[lam > 0]
+    if q == 1:
+        return float(np.exp(-np.sum(lam * np.log(lam))))
+    if np.isinf(q):
+        return float(1.0 / lam.max())
+    if q < 0:
+        raise ValueError(f"q must be >= 0, got {q}")
+    return float(np.exp(np.log(np.sum(lam ** q)) / (1.0 - q)))
+
+
+def effective_rank(X: Embeddings, centred: bool = True) -> float:
+    """Participation ratio of the embedding covariance: (Σμ)² / Σμ², μ the eigenvalues of
+    XᵀX/N − ccᵀ (``centred``, default) or of XᵀX/N. The number of directions the corpus really
+    spreads over; centring removes the common offset that inflates raw cosine similarity.
+    Uncentred, it equals the Vendi score of order 2."""
+    mu = similarity_spectrum(X, centred=centred)
+    total = mu.sum()
+    if total <= 0:
+        return 0.0
+    return float(total ** 2 / np.sum(mu ** 2))
+
+
+def centroid_direction(X: Embeddings) -> np.ndarray:
+    """ĉ = c/‖c‖, the unit direction of the corpus mean (zero vector if the mean is zero)."""
+    c = _stats(X).centroid
+    norm = np.linalg.norm(c)
+    return c / norm if norm > 0 else c
+
+
+def typicality(X: Any, direction: np.ndarray | None = None) -> np.ndarray:
+    """Per-text typicality tᵢ = cos(xᵢ, ĉ) = xᵢ·ĉ for unit rows; ĉ defaults to the corpus's own
+    centroid direction. The highest are the most generic texts; the lowest the most distinctive."""
+    check_embeddings(X)
+    if direction is None:
+        direction = centroid_direction(X)
+    xp = namespace(X)
+    d = xp.asarray(direction, dtype=X.dtype, device=getattr(X, "device", None)) \
+        if not isinstance(X, np.ndarray) else direction.astype(X.dtype)
+    return to_numpy(X @ d).astype(np.float64)
+
+
+def dispersion(typicalities: np.ndarray) -> float:
+    """Dispersion = mean(1 − tᵢ) over the typicalities tᵢ: the mean cosine distance to ĉ."""
+    t = np.asarray(typicalities, dtype=np.float64)
+    if t.size == 0:
+        raise ValueError("typicalities is empty")
+    return float(np.mean(1.0 - t))

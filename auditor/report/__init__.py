@@ -1,0 +1,1 @@
+"""Renderers: they read a finished result and never compute a metric."""

@@ -1,0 +1,98 @@
+"""The :class:`AuditResult`: numbers, rankings and provenance of one audit, and its JSON form.
+
+JSON shape (``schema_version`` "1.0"; documented in README, "The JSON result")::
+
+    schema_version, tool {name, version}, created_at,
+    corpus {n_texts, n_groups, source, columns, fingerprint, time_range},
+    model {name, revision, device, dimension},
+    settings {seed, sample, near_duplicate_threshold, ...},
+    verdict {level, headline},
+    metrics {metric_id: {value, label, meaning, higher_means, ...}},
+    groups {group: {n_texts, metrics {...}}},
+    texts {most_generic [...], most_distinctive [...], near_duplicate_pairs [...],
+           near_duplicate_pair_count},
+    embedding {n_embedded, n_cached}, versions {package: version}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from auditor.fileio import atomic_write_text
+
+SCHEMA_VERSION = "1.0"
+
+
+def _strip_text(value: Any) -> Any:
+    """A copy of ``value`` without any raw text fields (for sharing outside the team)."""
+    if isinstance(value, dict):
+        return {k: _strip_text(v) for k, v in value.items() if k not in {"text", "text_a", "text_b"}}
+    if isinstance(value, list):
+        return [_strip_text(v) for v in value]
+    return value
+
+
+@dataclass
+class AuditResult:
+    """Everything one audit found. ``data`` is the JSON-ready result; the arrays (embeddings,
+    typicality, nearest-neighbour similarity, the corpus) stay in memory for further analysis."""
+
+    data: dict[str, Any]
+    embeddings: np.ndarray | None = field(default=None, repr=False)
+    typicality: np.ndarray | None = field(default=None, repr=False)
+    corpus: Any = field(default=None, repr=False)
+
+    @property
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        return self.data["metrics"]
+
+    @property
+    def groups(self) -> dict[str, dict[str, Any]]:
+        return self.data["groups"]
+
+    @property
+    def verdict(self) -> dict[str, Any]:
+        return self.data["verdict"]
+
+    def value(self, metric_id: str, group: str | None = None) -> float:
+        """The value of ``metric_id`` for the whole corpus, or for ``group``."""
+        metrics = self.metrics if group is None else self.groups[group]["metrics"]
+        return metrics[metric_id]["value"]
+
+    def to_dict(self, include_text: bool = True) -> dict[str, Any]:
+        return self.data if include_text else _strip_text(self.data)
+
+    def to_json(self, path: str | Path | None = None, *, include_text: bool = True, indent: int = 2) -> str:
+        """The result as JSON text; written atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(include_text), indent=indent, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+        if path is not None:
+            atomic_write_text(path, text)
+        return text
+
+    def to_html(self, path: str | Path | None = None, *, include_text: bool = True) -> str:
+        """The self-contained HTML report; written atomically to ``path`` when given."""
+        from auditor.report.html import render_html
+
+        html = render_html(self.to_dict(include_text), include_text=include_text)
+        if path is not None:
+            atomic_write_text(path, html)
+        return html
+
+    def _repr_html_(self) -> str:
+        from auditor.report.html import render_fragment
+
+        return render_fragment(self.data)
+
+    @classmethod
+    def from_json(cls, text_or_path: str | Path) -> "AuditResult":
+        """Load a result written by :meth:`to_json` (arrays are not stored in JSON)."""
+        text = str(text_or_path)
+        if not text.lstrip().startswith("{"):
+            text = Path(text_or_path).read_text(encoding="utf-8")
+        return cls(json.loads(text))
