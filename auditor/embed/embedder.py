@@ -14,6 +14,8 @@ from auditor.errors import ModelError
 
 #: Show a progress bar when at least this many texts need embedding (and stderr is a terminal).
 PROGRESS_MIN_TEXTS = 1000
+#: Models loaded in this process, by (location, device): a notebook or test session loads each once.
+_LOADED: dict[tuple[str, str], Any] = {}
 
 
 class Encoder(Protocol):
@@ -92,12 +94,16 @@ class Embedder:
                 hf_logging.set_verbosity_error()
             except ImportError:
                 pass
-            from sentence_transformers import SentenceTransformer
+            key = (self.spec.location, self.device)
+            if key not in _LOADED:
+                from sentence_transformers import SentenceTransformer
 
-            try:
-                self._model = SentenceTransformer(self.spec.location, device=self.device)
-            except Exception as exc:
-                raise ModelError(f"could not load model {self.spec.name!r}: {exc}".splitlines()[0]) from None
+                try:
+                    _LOADED[key] = SentenceTransformer(self.spec.location, device=self.device)
+                except Exception as exc:
+                    message = f"could not load model {self.spec.name!r}: {exc}".splitlines()[0]
+                    raise ModelError(message) from None
+            self._model = _LOADED[key]
         return self._model
 
     def _encode(self, texts: list[str]) -> np.ndarray:

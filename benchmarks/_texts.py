@@ -1,0 +1,30 @@
+"""Benchmark texts: real corpora from ../shared when present, else the bundled sample, repeated
+with numbered variations (so every text is distinct and nothing is cached by accident)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HC3 = ROOT.parent / "shared" / "corpora" / "hc3_en"
+
+
+def benchmark_texts(n: int, salt: str = "") -> list[str]:
+    """``n`` distinct texts of realistic length."""
+    base: list[str] = []
+    if HC3.exists():
+        for path in sorted(HC3.glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                base.append(json.loads(line)["text"])
+    else:
+        import csv
+
+        with (ROOT / "sample_corpora" / "brand_copy.csv").open(encoding="utf-8") as fh:
+            base = [row["text"] for row in csv.DictReader(fh)]
+    out = []
+    for i in range(n):
+        text = base[i % len(base)]
+        round_ = i // len(base)
+        out.append(text if round_ == 0 and not salt else f"{text} ({salt}{round_}-{i})")
+    return out

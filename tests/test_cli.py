@@ -1,0 +1,145 @@
+"""The command line as a user types it (Typer's runner), with the real default model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+runner = CliRunner()
+
+COPY = [
+    ("North", "2021-01-05", "Waxed wool for wet hills and long walks."),
+    ("North", "2022-02-11", "Tweed caps stitched in a Borders mill."),
+    ("North", "2023-03-19", "Elevate your everyday with the jacket."),
+    ("South", "2021-04-23", "Yellow pans for loud family breakfasts."),
+    ("South", "2022-05-30", "Enamel that shrugs off a wobbly flip."),
+    ("South", "2023-06-02", "Elevate your everyday with the saucepan."),
+]
+
+
+@pytest.fixture
+def copy_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "copy.csv"
+    pd.DataFrame(COPY, columns=["brand", "date", "text"]).to_csv(path, index=False)
+    return path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.model
+def test_audit_writes_html_and_json_and_prints_a_summary(copy_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    res = invoke("audit", str(copy_csv), "--group-col", "brand", "--time-col", "date", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert "Mean pairwise similarity" in res.output and "North" in res.output
+    data = json.loads((out / "copy.json").read_text())
+    assert data["corpus"]["n_texts"] == 6 and set(data["groups"]) == {"North", "South"}
+    assert data["corpus"]["time_range"][0].startswith("2021-01-05")
+    assert data["model"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    html = (out / "copy.html").read_text()
+    assert "Homogenization audit" in html and "Elevate your everyday with the jacket." in html
+    assert not list(out.glob("*.tmp"))
+
+
+@pytest.mark.model
+def test_audit_of_the_bundled_sample_finds_the_later_years_more_alike(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "sample_corpora" / "brand_copy.csv"
+    frame = pd.read_csv(sample)
+    frame["year"] = frame["date"].str[:4]
+    path = tmp_path / "by_year.csv"
+    frame[frame["year"].isin(["2019", "2024"])].to_csv(path, index=False)
+    res = invoke("audit", str(path), "--group-col", "year", "--text-col", "text", "--out", str(tmp_path), "-q")
+    assert res.exit_code == 0, res.output
+    groups = json.loads((tmp_path / "by_year.json").read_text())["groups"]
+    mps = {y: g["metrics"]["mean_pairwise_similarity"]["value"] for y, g in groups.items()}
+    vendi = {y: g["metrics"]["vendi_score"]["value"] for y, g in groups.items()}
+    assert mps["2024"] > mps["2019"] + 0.05
+    assert vendi["2024"] < vendi["2019"]
+
+
+@pytest.mark.model
+def test_no_text_report_contains_no_raw_text(copy_csv: Path, tmp_path: Path) -> None:
+    res = invoke("audit", str(copy_csv), "--out", str(tmp_path), "--no-text", "-q")
+    assert res.exit_code == 0, res.output
+    for path in (tmp_path / "copy.html", tmp_path / "copy.json"):
+        content = path.read_text()
+        assert all(text not in content for _, _, text in COPY)
+
+
+def assert_usage_error(res, fragment: str, out: Path) -> None:
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], res.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert_usage_error(invoke("audit", str(tmp_path / "nope.csv"), "--out", str(out)), "no such file", out)
+
+
+def test_unknown_column_exits_2(copy_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert_usage_error(invoke("audit", str(copy_csv), "--text-col", "body", "--out", str(out)),
+                       "unknown column 'body'", out)
+
+
+def test_empty_corpus_exits_2(tmp_path: Path) -> None:
+    path, out = tmp_path / "e.csv", tmp_path / "r"
+    path.write_text("text\n")
+    assert_usage_error(invoke("audit", str(path), "--out", str(out)), "empty", out)
+
+
+def test_one_text_exits_2(tmp_path: Path) -> None:
+    path, out = tmp_path / "one.txt", tmp_path / "r"
+    path.write_text("just one\n")
+    assert_usage_error(invoke("audit", str(path), "--out", str(out)), "only 1 text", out)
+
+
+def test_empty_rows_exit_2(tmp_path: Path) -> None:
+    path, out = tmp_path / "bad.jsonl", tmp_path / "r"
+    path.write_text('{"text": "a"}\n{"text": ""}\n{"text": 7}\n')
+    assert_usage_error(invoke("audit", str(path), "--out", str(out)), "empty or non-text values", out)
+
+
+def test_undecodable_bytes_exit_2(tmp_path: Path) -> None:
+    path, out = tmp_path / "bad.txt", tmp_path / "r"
+    path.write_bytes(b"fine line\nbad \xff\xfe line\n")
+    assert_usage_error(invoke("audit", str(path), "--out", str(out)), "not valid utf-8", out)
+
+
+def test_unknown_model_exits_2(copy_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert_usage_error(invoke("audit", str(copy_csv), "--model", "nobody/nothing-here", "--out", str(out)),
+                       "not in the Hugging Face cache", out)
+
+
+def test_report_never_overwrites_the_input(tmp_path: Path) -> None:
+    path = tmp_path / "copy.json"
+    original = json.dumps([{"text": "a"}, {"text": "b"}])
+    path.write_text(original)
+    res = invoke("audit", str(path), "--out", str(tmp_path))
+    assert res.exit_code == 2 and "refusing to overwrite the input" in res.output
+    assert path.read_text() == original
+
+
+def test_help_is_fast_and_does_not_import_torch() -> None:
+    code = "import sys, auditor.cli; print('torch' in sys.modules, 'pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "--help"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 0 and "audit" in proc.stdout
+    assert elapsed < 3.0  # generous for a loaded CI machine; ~0.3 s here

@@ -1,0 +1,89 @@
+"""The embedder: the real default model offline, normalization, and the on-disk cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from auditor.embed import Embedder, EmbeddingCache, resolve_model
+from auditor.embed.cache import text_key
+from auditor.errors import ModelError
+
+pytestmark = pytest.mark.model
+
+TEXTS = [f"Our product number {i} is made with care in a small workshop." for i in range(20)]
+
+
+def test_default_model_resolves_offline_from_the_package() -> None:
+    spec = resolve_model(None)
+    assert spec.name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert Path(spec.location, "config.json").exists()
+    assert spec.revision.startswith("sha256:")
+    assert resolve_model("all-MiniLM-L6-v2") == spec
+
+
+def test_unknown_model_is_a_clear_error() -> None:
+    with pytest.raises(ModelError, match="not a local directory and is not in the Hugging Face cache"):
+        resolve_model("no-such-org/no-such-model-xyz")
+    with pytest.raises(ModelError, match="does not exist"):
+        resolve_model("./missing/model/dir")
+
+
+def test_local_model_path_works(tmp_path: Path) -> None:
+    spec = resolve_model(resolve_model(None).location)  # a plain directory path
+    assert spec.revision == resolve_model(None).revision
+    vectors = Embedder(spec.location, cache=tmp_path).encode(["a local path model"])
+    assert vectors.shape == (1, 384)
+
+
+def test_paraphrase_is_closer_than_an_unrelated_sentence(tmp_path: Path) -> None:
+    e = Embedder(cache=tmp_path, device="cpu")
+    a, para, other = e.encode([
+        "The jacket keeps you dry in heavy rain.",
+        "This coat stays waterproof even in a downpour.",
+        "Quarterly revenue grew by four percent in Asia.",
+    ])
+    assert a @ para > a @ other + 0.3
+
+
+def test_embeddings_are_unit_float32(tmp_path: Path) -> None:
+    X = Embedder(cache=tmp_path).encode(TEXTS[:5])
+    assert X.dtype == np.float32 and X.shape == (5, 384)
+    np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
+
+
+def test_second_run_embeds_nothing_and_does_not_load_the_model(tmp_path: Path) -> None:
+    first = Embedder(cache=tmp_path)
+    X1 = first.encode(TEXTS)
+    assert first.n_embedded == 20 and first.n_cached == 0
+    second = Embedder(cache=tmp_path)
+    X2 = second.encode(TEXTS)
+    assert second.n_embedded == 0 and second.n_cached == 20
+    assert second._model is None  # never loaded
+    np.testing.assert_array_equal(X1, X2)
+
+
+def test_adding_ten_texts_embeds_ten(tmp_path: Path) -> None:
+    Embedder(cache=tmp_path).encode(TEXTS)
+    more = TEXTS + [f"A brand new sentence about topic {i}." for i in range(10)]
+    e = Embedder(cache=tmp_path)
+    X = e.encode(more)
+    assert e.n_embedded == 10 and e.n_cached == 20
+    fresh = Embedder(cache=False).encode(more[-10:])
+    np.testing.assert_allclose(X[-10:], fresh, atol=1e-5)
+
+
+def test_cache_is_keyed_by_model_identity(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path)
+    cache.put("model-a@1", [text_key("x")], np.ones((1, 3), dtype=np.float32))
+    assert cache.get("model-b@1", [text_key("x")]) == {}
+    np.testing.assert_array_equal(cache.get("model-a@1", [text_key("x")])[text_key("x")], [1, 1, 1])
+
+
+def test_custom_encoder_stands_in(hash_encoder) -> None:
+    X = Embedder(hash_encoder).encode(["a b", "a b", "c"])
+    assert hash_encoder.calls == [3]
+    np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-6)
+    np.testing.assert_array_equal(X[0], X[1])
