@@ -86,10 +86,12 @@ def print_summary(result) -> None:  # type: ignore[no-untyped-def]
     data = result.data
     typer.echo(data["verdict"]["headline"])
     typer.echo("")
-    rows = [(m["label"], _fmt(m["value"])) for m in data["metrics"].values()]
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        typer.echo(f"  {label:<{width}}  {value:>10}")
+    rows = [(m["label"], _fmt(m["value"]),
+             f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]" if "ci_low" in m else "")
+            for m in data["metrics"].values()]
+    width = max(len(label) for label, _, _ in rows)
+    for label, value, ci in rows:
+        typer.echo(f"  {label:<{width}}  {value:>10}  {ci}".rstrip())
     if data["groups"]:
         typer.echo("")
         typer.echo(f"  {'group':<24} {'texts':>7} {'similarity':>11} {'vendi/text':>11}")
@@ -114,6 +116,9 @@ def audit(
     sample: Optional[int] = typer.Option(None, "--sample", help="Audit a seeded random sample of N texts."),
     seed: int = typer.Option(0, "--seed", help="Seed for every random choice (same input + same seed = same numbers)."),
     threshold: float = typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates."),
+    resamples: int = typer.Option(200, "--resamples", min=0, help="Half-samples for the confidence intervals (0: no intervals)."),
+    ci_level: float = typer.Option(0.95, "--ci-level", min=0.5, max=0.999, help="Confidence level of the intervals."),
+    no_lexical: bool = typer.Option(False, "--no-lexical", help="Skip the lexical metrics and stock phrases."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the input files."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder (default: ~/.cache/auditor or $AUDITOR_CACHE_DIR)."),
@@ -131,7 +136,8 @@ def audit(
         corpus = load_corpus(path, text_col=text_col, group_col=group_col, time_col=time_col,
                              id_col=id_col, encoding=encoding, skip_invalid=skip_invalid)
         result = run_audit(corpus, model=model, device=device, sample=sample, seed=seed,
-                           threshold=threshold, cache=False if no_cache else cache_dir)
+                           threshold=threshold, cache=False if no_cache else cache_dir,
+                           resamples=resamples, ci_level=ci_level, lexical=not no_lexical)
         html = result.to_html(include_text=not no_text)
         json_text = result.to_json(include_text=not no_text)
         from auditor.fileio import atomic_write_text

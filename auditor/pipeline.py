@@ -14,13 +14,16 @@ from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
 from auditor.embed.model import cuda_may_exist, select_device
 from auditor.metrics._xp import on_device
-from auditor.metrics.catalog import info
+from auditor.metrics.catalog import SIZE_DEPENDENT, info
+from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
 from auditor.metrics.suite import SemanticSummary, semantic_suite
+from auditor.metrics.uncertainty import IntervalSettings, subsample_indices
 from auditor.result import SCHEMA_VERSION, AuditResult
 from auditor.verdict import verdict
 
 RANKING_SIZE = 10
 PAIRS_SHOWN = 50
+PHRASE_EXAMPLES = 3
 _VERSION_PACKAGES = ("auditor", "numpy", "pandas", "torch", "sentence-transformers", "transformers")
 
 
@@ -90,6 +93,72 @@ def _rankings(corpus: Corpus, summary: SemanticSummary, top: int) -> dict[str, A
     }
 
 
+def _phrases(corpus: Corpus, lexical: LexicalSummary) -> list[dict[str, Any]]:
+    ids, texts = corpus.frame["id"].to_numpy(), corpus.frame["text"].to_numpy()
+    return [
+        {"phrase": p.text, "n_words": p.n_words, "doc_freq": p.doc_freq,
+         "doc_share": round(p.doc_share, 6),
+         "examples": [{"id": ids[i], "text": texts[i]} for i in p.docs[:PHRASE_EXAMPLES]]}
+        for p in lexical.phrases
+    ]
+
+
+def _take(X: Any, idx: np.ndarray, device: str) -> Any:
+    return X[idx] if device == "cpu" else X[on_device(idx, device)]
+
+
+def measure(
+    X: Any,
+    texts: list[str],
+    *,
+    threshold: float,
+    seed: int,
+    intervals: IntervalSettings | None,
+    lexical: bool = True,
+) -> tuple[dict[str, dict[str, Any]], SemanticSummary, LexicalSummary | None]:
+    """Every metric of one set of texts and their embeddings, with intervals when asked."""
+    summary = semantic_suite(X, threshold=threshold, seed=seed, intervals=intervals)
+    values = dict(summary.values)
+    lex = None
+    if lexical:
+        lex = lexical_suite(texts, seed=seed, intervals=intervals)
+        values.update(lex.values)
+    return _described(values), summary, lex
+
+
+def _group_entries(
+    X: Any, corpus: Corpus, device: str, *, threshold: float, seed: int,
+    intervals: IntervalSettings | None, lexical: bool,
+) -> tuple[dict[str, Any], int | None]:
+    """Per group: every metric, and the size-dependent ones again at the smallest group's size."""
+    labels = corpus.groups.to_numpy()
+    texts = corpus.frame["text"].to_numpy()
+    members = {str(g): np.flatnonzero(labels == g) for g in sorted(pd.unique(labels))}
+    sizes = [len(idx) for idx in members.values() if len(idx) >= 2]
+    common = min(sizes) if len(sizes) >= 2 else None
+    groups: dict[str, Any] = {}
+    for name, idx in members.items():
+        entry: dict[str, Any] = {"n_texts": int(len(idx)), "metrics": {}}
+        if len(idx) < 2:
+            entry["note"] = "fewer than 2 texts: no metrics"
+            groups[name] = entry
+            continue
+        kw = {"threshold": threshold, "seed": seed, "intervals": intervals, "lexical": lexical}
+        entry["metrics"], _, _ = measure(_take(X, idx, device), texts[idx].tolist(), **kw)
+        if common is not None:
+            if len(idx) == common:
+                at_common = entry["metrics"]
+            else:
+                sub = idx[subsample_indices(len(idx), common, seed)]
+                at_common, _, _ = measure(_take(X, sub, device), texts[sub].tolist(), **kw)
+            for metric_id in SIZE_DEPENDENT & set(entry["metrics"]):
+                m = at_common[metric_id]
+                entry["metrics"][metric_id]["at_common_size"] = {
+                    k: m[k] for k in ("value", "ci_low", "ci_high") if k in m}
+        groups[name] = entry
+    return groups, common
+
+
 def _metrics_device(device: str, embedder: Embedder) -> str:
     if device == "cpu":
         return "cpu"
@@ -118,13 +187,17 @@ def audit(
     top: int = RANKING_SIZE,
     batch_size: int = 64,
     progress: bool | None = None,
+    lexical: bool = True,
+    resamples: int = 200,
+    ci_level: float = 0.95,
 ) -> AuditResult:
     """Audit a corpus for homogenization.
 
     ``data`` is a path, a DataFrame, a :class:`Corpus` or a list of strings. ``model`` is a model
     name, a local path or an object with ``encode(list[str])``; ``cache`` an embedding-cache
     directory (``False`` disables it). ``sample`` audits a seeded random subset of that many texts.
-    Same input and same seed give identical numbers.
+    Every metric carries a ``ci_level`` interval from ``resamples`` half-samples (0 turns
+    intervals off). Same input and same seed give identical numbers.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -137,26 +210,19 @@ def audit(
     metrics_device = _metrics_device(device, embedder)
     X = on_device(vectors, metrics_device)
 
-    summary = semantic_suite(X, threshold=threshold, seed=seed)
+    intervals = IntervalSettings(resamples, seed, ci_level) if resamples > 0 else None
+    metrics, summary, lex = measure(X, corpus.texts, threshold=threshold, seed=seed,
+                                    intervals=intervals, lexical=lexical)
     groups: dict[str, Any] = {}
+    common_size = None
     if corpus.groups is not None:
-        labels = corpus.groups.to_numpy()
-        for group in sorted(pd.unique(labels)):
-            idx = np.flatnonzero(labels == group)
-            entry: dict[str, Any] = {"n_texts": int(len(idx)), "metrics": {}}
-            if len(idx) >= 2:
-                sub = semantic_suite(X[idx] if metrics_device == "cpu" else X[on_device(idx, metrics_device)],
-                                     threshold=threshold, seed=seed)
-                entry["metrics"] = _described(sub.values)
-            else:
-                entry["note"] = "fewer than 2 texts: no metrics"
-            groups[str(group)] = entry
+        groups, common_size = _group_entries(X, corpus, metrics_device, threshold=threshold, seed=seed,
+                                             intervals=intervals, lexical=lexical)
 
     frame = corpus.frame
     time_range = None
     if corpus.times is not None:
         time_range = [frame["time"].min().isoformat(), frame["time"].max().isoformat()]
-    metrics = _described(summary.values)
     data_out = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": package_versions()["auditor"]},
@@ -172,11 +238,14 @@ def audit(
         "model": {**embedder.model_info, "dimension": int(vectors.shape[1]),
                   "metrics_device": metrics_device},
         "settings": {"seed": seed, "sample": sample, "near_duplicate_threshold": threshold,
-                     "ranking_size": top},
+                     "ranking_size": top, "ci_method": "half-sampling" if intervals else None,
+                     "n_resamples": resamples, "ci_level": ci_level,
+                     "group_common_size": common_size},
         "verdict": verdict(metrics, len(corpus)),
         "metrics": metrics,
         "groups": groups,
-        "texts": _rankings(corpus, summary, top),
+        "texts": {**_rankings(corpus, summary, top),
+                  "repeated_phrases": _phrases(corpus, lex) if lex else []},
         "embedding": {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached},
         "versions": package_versions(),
     }

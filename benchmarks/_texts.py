@@ -16,7 +16,9 @@ def benchmark_texts(n: int, salt: str = "") -> list[str]:
     if HC3.exists():
         for path in sorted(HC3.glob("*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
-                base.append(json.loads(line)["text"])
+                text = json.loads(line)["text"]
+                if text.strip():
+                    base.append(text)
     else:
         import csv
 

@@ -50,7 +50,42 @@ CATALOG: dict[str, MetricInfo] = {
         "Near-duplicate rate",
         "Share of texts that have a near-duplicate (similarity at or above the threshold).",
         "homogeneous"),
+    "compression_ratio_gzip": MetricInfo(
+        "Compression ratio (gzip)",
+        "How much smaller gzip makes the joined corpus: repeated wording compresses well.",
+        "homogeneous"),
+    "compression_ratio_xz": MetricInfo(
+        "Compression ratio (xz)",
+        "The same with xz, which finds repetitions farther apart.",
+        "homogeneous"),
+    "ngram_diversity": MetricInfo(
+        "N-gram diversity",
+        "Sum over n = 1..4 of the share of word n-grams that are unique (0 to 4).",
+        "diverse"),
+    "distinct_1": MetricInfo("Distinct-1", "Share of words (unigrams) that are unique.", "diverse"),
+    "distinct_2": MetricInfo("Distinct-2", "Share of two-word sequences that are unique.", "diverse"),
+    "distinct_3": MetricInfo("Distinct-3", "Share of three-word sequences that are unique.", "diverse"),
+    "distinct_4": MetricInfo("Distinct-4", "Share of four-word sequences that are unique.", "diverse"),
+    "self_repetition": MetricInfo(
+        "Self-repetition",
+        "How much each text reuses four-word sequences found in other texts (log scale).",
+        "homogeneous"),
+    "homogenization_rouge_l": MetricInfo(
+        "Homogenization (ROUGE-L)",
+        "Average longest-common-subsequence overlap (ROUGE-L F) between two texts (0 to 1).",
+        "homogeneous"),
+    "stock_phrase_share": MetricInfo(
+        "Stock-phrase share",
+        "Share of texts containing at least one of the corpus's repeated phrases.",
+        "homogeneous"),
 }
+
+#: Metrics whose value depends on how many texts there are: compare them only at equal N.
+SIZE_DEPENDENT = frozenset({
+    "vendi_score", "vendi_score_q2", "vendi_score_qinf", "vendi_score_per_text", "effective_rank",
+    "compression_ratio_gzip", "compression_ratio_xz", "ngram_diversity", "distinct_1",
+    "distinct_2", "distinct_3", "distinct_4", "self_repetition", "stock_phrase_share",
+})
 
 
 def info(metric_id: str) -> MetricInfo:

@@ -91,18 +91,9 @@ def similarity_spectrum(X: Embeddings, centred: bool = False) -> np.ndarray:
     return np.clip(eig[::-1], 0.0, None)
 
 
-def vendi_score(X: Embeddings, q: float = 1.0) -> float:
-    """Vendi score of order ``q`` (Friedman & Dieng 2022): the effective number of distinct texts.
-
-    VS_q = exp(H_q(λ)), λ the eigenvalues of K/N with K = XXᵀ (computed through the d×d dual
-    XᵀX/N), normalized to sum to 1; H_1 = −Σλ log λ, H_q = log(Σλ^q)/(1−q), H_∞ = −log max λ.
-    Ranges from 1 (all texts identical) to min(N, d) (orthogonal texts).
-
-    >>> import numpy as np
-    >>> round(vendi_score(np.eye(4)), 6)
-    4.0
-    """
-    lam = similarity_spectrum(X)
+def vendi_from_spectrum(lam: np.ndarray, q: float = 1.0) -> float:
+    """exp(H_q(λ)) of a non-negative spectrum λ (normalized here to sum to 1)."""
+    lam = np.asarray(lam, dtype=np.float64)
     lam = lam / lam.sum()
     lam = lam[lam > 0]
     if q == 1:
@@ -114,16 +105,35 @@ def vendi_score(X: Embeddings, q: float = 1.0) -> float:
     return float(np.exp(np.log(np.sum(lam ** q)) / (1.0 - q)))
 
 
+def vendi_score(X: Embeddings, q: float = 1.0) -> float:
+    """Vendi score of order ``q`` (Friedman & Dieng 2022): the effective number of distinct texts.
+
+    VS_q = exp(H_q(λ)), λ the eigenvalues of K/N with K = XXᵀ (computed through the d×d dual
+    XᵀX/N), normalized to sum to 1; H_1 = −Σλ log λ, H_q = log(Σλ^q)/(1−q), H_∞ = −log max λ.
+    Ranges from 1 (all texts identical) to min(N, d) (orthogonal texts).
+
+    >>> import numpy as np
+    >>> round(vendi_score(np.eye(4)), 6)
+    4.0
+    """
+    if q < 0:
+        raise ValueError(f"q must be >= 0, got {q}")
+    return vendi_from_spectrum(similarity_spectrum(X), q)
+
+
+def participation_ratio(mu: np.ndarray) -> float:
+    """(Σμ)² / Σμ² of a non-negative spectrum μ (0 for an all-zero spectrum)."""
+    mu = np.asarray(mu, dtype=np.float64)
+    total = mu.sum()
+    return float(total ** 2 / np.sum(mu ** 2)) if total > 0 else 0.0
+
+
 def effective_rank(X: Embeddings, centred: bool = True) -> float:
     """Participation ratio of the embedding covariance: (Σμ)² / Σμ², μ the eigenvalues of
     XᵀX/N − ccᵀ (``centred``, default) or of XᵀX/N. The number of directions the corpus really
     spreads over; centring removes the common offset that inflates raw cosine similarity.
     Uncentred, it equals the Vendi score of order 2."""
-    mu = similarity_spectrum(X, centred=centred)
-    total = mu.sum()
-    if total <= 0:
-        return 0.0
-    return float(total ** 2 / np.sum(mu ** 2))
+    return participation_ratio(similarity_spectrum(X, centred=centred))
 
 
 def centroid_direction(X: Embeddings) -> np.ndarray:

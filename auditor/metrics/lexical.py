@@ -1,0 +1,157 @@
+"""Lexical homogeneity metrics over raw texts (Shaib et al. 2024, "Standardizing the Measurement
+of Text Diversity"), computed to agree with the reference ``diversity`` package where it is right.
+
+Tokenization: n-gram metrics split on whitespace, as the reference does; ROUGE-L lower-cases and
+keeps runs of letters and digits (the reference's rouge_score keeps ASCII ones only; on ASCII text
+the two agree exactly).
+"""
+
+from __future__ import annotations
+
+import gzip
+import lzma
+import math
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+import numpy as np
+
+_ROUGE_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _check_texts(texts: Sequence[str], minimum: int = 1) -> list[str]:
+    texts = list(texts)
+    if len(texts) < minimum:
+        raise ValueError(f"texts needs at least {minimum} item(s), got {len(texts)}")
+    if not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be strings")
+    return texts
+
+
+def compression_ratio(texts: Sequence[str], algorithm: str = "gzip") -> float:
+    """Compression ratio = bytes of the corpus joined by spaces / bytes after compression.
+
+    ``gzip`` (level 9, no timestamp) or ``xz`` (preset 6). Higher = more redundant, i.e. more
+    homogeneous. Grows with corpus size: compare corpora at equal N.
+    """
+    data = " ".join(_check_texts(texts)).encode("utf-8")
+    if algorithm == "gzip":
+        packed = gzip.compress(data, compresslevel=9, mtime=0)
+    elif algorithm == "xz":
+        packed = lzma.compress(data, format=lzma.FORMAT_XZ, preset=6)
+    else:
+        raise ValueError(f"algorithm must be 'gzip' or 'xz', got {algorithm!r}")
+    return len(data) / len(packed)
+
+
+def _corpus_tokens(texts: Sequence[str]) -> list[str]:
+    return " ".join(texts).split()
+
+
+def _ngrams(tokens: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
+    return zip(*(tokens[i:] for i in range(n)))
+
+
+def distinct_n(texts: Sequence[str], n: int) -> float:
+    """distinct-n = unique n-grams / total n-grams over the whitespace-tokenized corpus
+    (joined by spaces, as the reference does). 0 when the corpus has fewer than n tokens."""
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    tokens = _corpus_tokens(_check_texts(texts))
+    total = max(len(tokens) - n + 1, 0)
+    return len(set(_ngrams(tokens, n))) / total if total else 0.0
+
+
+def ngram_diversity(texts: Sequence[str], max_n: int = 4) -> float:
+    """N-gram diversity = Σₙ₌₁..max_n distinct-n (so between 0 and max_n; higher = more diverse)."""
+    texts = _check_texts(texts)
+    return float(sum(distinct_n(texts, n) for n in range(1, max_n + 1)))
+
+
+def doc_ngram_sets(texts: Sequence[str], n: int) -> list[set[tuple[str, ...]]]:
+    """Each text's set of distinct whitespace n-grams."""
+    return [set(_ngrams(t.split(), n)) for t in texts]
+
+
+def self_repetition_per_text(texts: Sequence[str], n: int = 4) -> np.ndarray:
+    """Per text i: log(1 + Σ over i's distinct n-grams g of (df(g) − 1)), df(g) the number of
+    texts containing g. 0 for a text sharing no n-gram with any other."""
+    sets = doc_ngram_sets(_check_texts(texts), n)
+    df = Counter(g for s in sets for g in s)
+    return np.array([math.log(1 + sum(df[g] for g in s) - len(s)) for s in sets])
+
+
+def self_repetition(texts: Sequence[str], n: int = 4) -> float:
+    """Self-repetition = meanᵢ log(1 + Σ_{g ∈ ngrams(i)} (df(g) − 1)) (Salkar et al. 2022; Shaib et
+    al. 2024). Higher = texts reuse each other's n-grams more."""
+    return float(np.mean(self_repetition_per_text(texts, n)))
+
+
+def rouge_tokens(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits."""
+    return _ROUGE_TOKEN.findall(text.lower())
+
+
+def lcs_length(a: Sequence[int], b: Sequence[int]) -> int:
+    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): O(|a|·|b|/w)."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return 0
+    masks: dict[int, int] = {}
+    for k, token in enumerate(b):
+        masks[token] = masks.get(token, 0) | (1 << k)
+    full = (1 << len(b)) - 1
+    v = full
+    for token in a:
+        u = v & masks.get(token, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
+
+
+def rouge_l_f(a: Sequence[int], b: Sequence[int]) -> float:
+    """ROUGE-L F-measure of two token sequences: 2·LCS / (|a| + |b|) (0 if either is empty)."""
+    if not a or not b:
+        return 0.0
+    return 2.0 * lcs_length(a, b) / (len(a) + len(b))
+
+
+def _encode_tokens(texts: Sequence[str]) -> list[list[int]]:
+    vocab: dict[str, int] = {}
+    return [[vocab.setdefault(tok, len(vocab)) for tok in rouge_tokens(t)] for t in texts]
+
+
+def pair_sample(n: int, max_pairs: int | None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """All distinct pairs (i < j) when there are at most ``max_pairs``; otherwise ``max_pairs``
+    distinct pairs drawn uniformly with ``seed``."""
+    total = n * (n - 1) // 2
+    if max_pairs is None or total <= max_pairs:
+        i, j = np.triu_indices(n, k=1)
+        return i, j
+    rng = np.random.default_rng(seed)
+    codes = rng.choice(total, size=max_pairs, replace=False)
+    codes.sort()
+    # decode a pair index into (i, j), i < j, row-major over the upper triangle
+    rows = np.arange(n - 1, dtype=np.int64)
+    row_start = rows * n - rows * (rows + 1) // 2
+    i = np.searchsorted(row_start, codes, side="right") - 1
+    j = codes - row_start[i] + i + 1
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def rouge_l_pairs(texts: Sequence[str], max_pairs: int | None = None, seed: int = 0) -> np.ndarray:
+    """ROUGE-L F of distinct pairs of texts (all pairs, or a seeded sample of ``max_pairs``)."""
+    tokens = _encode_tokens(_check_texts(texts, 2))
+    i, j = pair_sample(len(tokens), max_pairs, seed)
+    return np.array([rouge_l_f(tokens[a], tokens[b]) for a, b in zip(i.tolist(), j.tolist())])
+
+
+def homogenization_rouge_l(texts: Sequence[str], max_pairs: int | None = None, seed: int = 0) -> float:
+    """Homogenization score = mean ROUGE-L F over distinct pairs (Padmakumar & He 2024).
+
+    Exact over all N(N−1)/2 pairs, or estimated from ``max_pairs`` pairs sampled with ``seed``.
+    A corpus of fully disjoint texts scores 0 and identical texts 1 (the reference implementation
+    returns 1.0 for the disjoint case).
+    """
+    return float(np.mean(rouge_l_pairs(texts, max_pairs, seed)))

@@ -1,0 +1,123 @@
+"""Repeated phrases: the word n-grams (3 to 6 words) that recur across many different texts,
+the "unlock the power of" layer that readers notice first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from auditor.metrics.lexical import rouge_tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A stock phrase: its words, how many texts contain it, and which (row positions)."""
+
+    text: str
+    n_words: int
+    doc_freq: int
+    doc_share: float
+    docs: tuple[int, ...]
+
+
+def default_min_docs(n_texts: int) -> int:
+    """A phrase counts as repeated when at least max(3, 1% of the texts) contain it."""
+    return max(3, -(-n_texts // 100))
+
+
+def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
+                     min_docs: int) -> dict[int, dict[tuple[str, ...], set[int]]]:
+    """Per length n, the n-grams in at least ``min_docs`` texts and which texts (Apriori: an
+    n-gram is counted only if both its (n−1)-gram prefix and suffix are frequent)."""
+    levels: dict[int, dict[tuple[str, ...], set[int]]] = {}
+    for n in range(min_n, max_n + 1):
+        below = levels.get(n - 1)
+        postings: dict[tuple[str, ...], set[int]] = {}
+        for doc, toks in enumerate(tokens):
+            for p in range(len(toks) - n + 1):
+                gram = tuple(toks[p:p + n])
+                if below is not None and (gram[:-1] not in below or gram[1:] not in below):
+                    continue
+                postings.setdefault(gram, set()).add(doc)
+        levels[n] = {g: d for g, d in postings.items() if len(d) >= min_docs}
+        if not levels[n]:
+            break
+    return levels
+
+
+def _chains(grams: dict[tuple[str, ...], set[int]], overlap: float) -> list[tuple[tuple[str, ...], set[int]]]:
+    """Merge overlapping n-grams of one longer phrase (g[1:] == h[:-1], mostly the same texts)."""
+    by_prefix: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for g in grams:
+        by_prefix.setdefault(g[:-1], []).append(g)
+
+    def follower(g: tuple[str, ...]) -> tuple[str, ...] | None:
+        for h in by_prefix.get(g[1:], []):
+            shared = len(grams[g] & grams[h])
+            if h != g and shared >= overlap * max(len(grams[g]), len(grams[h])):
+                return h
+        return None
+
+    nexts = {g: follower(g) for g in grams}
+    has_previous = {h for h in nexts.values() if h is not None}
+    out = []
+    for g in sorted(grams):
+        if g in has_previous and any(nexts[p] == g for p in grams if p != g):
+            continue  # the middle or end of a chain: reported with its start
+        words, docs, seen, cur = list(g), set(grams[g]), {g}, nexts[g]
+        while cur is not None and cur not in seen:
+            words.append(cur[-1])
+            docs &= grams[cur]
+            seen.add(cur)
+            cur = nexts[cur]
+        out.append((tuple(words), docs))
+    return out
+
+
+def repeated_phrases(
+    texts: Sequence[str],
+    *,
+    min_n: int = 3,
+    max_n: int = 6,
+    min_docs: int | None = None,
+    top: int = 25,
+) -> list[Phrase]:
+    """Phrases of ``min_n``..``max_n`` lower-cased words found in at least ``min_docs`` texts.
+
+    Only maximal phrases are reported: one contained in a longer frequent phrase found in (nearly,
+    ≥ 90% of) the same texts is dropped, and overlapping ``max_n``-grams of one longer stock
+    sentence are merged into it. Sorted by document frequency, then length; at most ``top``.
+    """
+    if not 1 <= min_n <= max_n:
+        raise ValueError(f"need 1 <= min_n <= max_n, got {min_n}, {max_n}")
+    n_texts = len(texts)
+    if min_docs is None:
+        min_docs = default_min_docs(n_texts)
+    levels = _frequent_ngrams([rouge_tokens(t) for t in texts], min_n, max_n, min_docs)
+    overlap = 0.9
+    found: list[tuple[tuple[str, ...], set[int]]] = []
+    top_n = max(levels)
+    for n in sorted(levels):
+        longer = levels.get(n + 1, {})
+        covered = set()
+        for h, docs in longer.items():
+            for part in (h[:-1], h[1:]):
+                if part in levels[n] and len(docs) >= overlap * len(levels[n][part]):
+                    covered.add(part)
+        survivors = {g: d for g, d in levels[n].items() if g not in covered}
+        found.extend(_chains(survivors, overlap) if n == top_n else survivors.items())
+    found.sort(key=lambda item: (-len(item[1]), -len(item[0]), item[0]))
+    return [
+        Phrase(" ".join(g), len(g), len(d), len(d) / n_texts, tuple(sorted(d)))
+        for g, d in found[:top] if len(d) >= min_docs
+    ]
+
+
+def stock_phrase_share(texts: Sequence[str], phrases: Sequence[Phrase]) -> float:
+    """Share of texts that contain at least one of ``phrases``."""
+    if not texts:
+        raise ValueError("texts is empty")
+    covered = set()
+    for phrase in phrases:
+        covered.update(phrase.docs)
+    return len(covered) / len(texts)

@@ -1,0 +1,77 @@
+"""Confidence intervals by half-sampling, and seeded subsampling to a common size.
+
+Why half-sampling rather than the textbook bootstrap: resampling texts *with* replacement puts
+exact copies into the resample, which the metrics read as near-duplicates: it lowers Vendi
+scores, raises compression ratios and n-gram repetition, and biases every interval. A random half
+of the texts (drawn without replacement) has, by the finite-population correction, about the
+same sampling variance as the full-size estimate: Var(θ_{N/2} | data) ≈ σ²(2/N − 1/N) = σ²/N
+(McCarthy 1969; Efron 1982, ch. 8). So the interval is
+
+    [θ̂ + q_{α/2}(θ*_h − mean θ*), θ̂ + q_{1−α/2}(θ*_h − mean θ*)]
+
+over R seeded half-samples θ*_h; centring on the half-sample mean removes the shift that
+size-dependent metrics (Vendi, compression) show at half size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+DEFAULT_RESAMPLES = 200
+DEFAULT_LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class IntervalSettings:
+    """How intervals are computed; recorded in the result next to every interval."""
+
+    n_resamples: int = DEFAULT_RESAMPLES
+    seed: int = 0
+    level: float = DEFAULT_LEVEL
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ci_method": "half-sampling", "n_resamples": self.n_resamples, "ci_seed": self.seed,
+                "ci_level": self.level}
+
+
+def half_samples(n: int, n_resamples: int, seed: int) -> list[np.ndarray]:
+    """``n_resamples`` seeded random halves (⌊n/2⌋ of the indices 0..n−1, sorted)."""
+    if n < 4:
+        raise ValueError(f"half-sampling needs at least 4 items, got {n}")
+    rng = np.random.default_rng(seed)
+    return [np.sort(rng.choice(n, size=n // 2, replace=False)) for _ in range(n_resamples)]
+
+
+def interval(estimate: float, replicates: Sequence[float], level: float = DEFAULT_LEVEL,
+             bounds: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float]:
+    """The half-sampling interval around ``estimate`` from the replicate values (see module doc),
+    clipped to the metric's ``bounds``."""
+    reps = np.asarray(replicates, dtype=np.float64)
+    reps = reps[np.isfinite(reps)]
+    if reps.size < 2:
+        return (float("nan"), float("nan"))
+    alpha = (1.0 - level) / 2
+    dev = reps - reps.mean()
+    lo, hi = estimate + np.quantile(dev, alpha), estimate + np.quantile(dev, 1 - alpha)
+    return (float(np.clip(lo, *bounds)), float(np.clip(hi, *bounds)))
+
+
+def half_sample_interval(
+    statistic: Callable[[np.ndarray], float],
+    n: int,
+    estimate: float,
+    settings: IntervalSettings = IntervalSettings(),
+) -> tuple[float, float]:
+    """Interval for ``statistic(indices)`` (a metric of the texts at those indices)."""
+    reps = [statistic(idx) for idx in half_samples(n, settings.n_resamples, settings.seed)]
+    return interval(estimate, reps, settings.level)
+
+
+def subsample_indices(n: int, size: int, seed: int) -> np.ndarray:
+    """A seeded subsample of ``size`` of the indices 0..n−1 (all of them, sorted, if size ≥ n)."""
+    if size >= n:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))

@@ -1,0 +1,151 @@
+"""Lexical metrics on hand-computed cases, repeated phrases, and the interval machinery."""
+
+from __future__ import annotations
+
+import gzip
+import lzma
+import math
+
+import numpy as np
+import pytest
+
+from auditor.metrics.lexical import (
+    compression_ratio,
+    distinct_n,
+    homogenization_rouge_l,
+    lcs_length,
+    ngram_diversity,
+    pair_sample,
+    rouge_l_f,
+    rouge_tokens,
+    self_repetition,
+    self_repetition_per_text,
+)
+from auditor.metrics.lexical_suite import lexical_suite
+from auditor.metrics.phrases import repeated_phrases, stock_phrase_share
+from auditor.metrics.suite import semantic_suite
+from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, subsample_indices
+from tests.conftest import unit_rows
+
+
+def lcs_dp(a, b) -> int:
+    T = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            T[i + 1][j + 1] = T[i][j] + 1 if x == y else max(T[i][j + 1], T[i + 1][j])
+    return T[-1][-1]
+
+
+def test_bit_parallel_lcs_equals_dynamic_programming() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        a = rng.integers(0, 6, rng.integers(0, 140)).tolist()
+        b = rng.integers(0, 6, rng.integers(0, 90)).tolist()
+        assert lcs_length(a, b) == lcs_dp(a, b)
+
+
+def test_rouge_l_f_by_hand() -> None:
+    # "the cat sat" vs "the cat ran away": LCS 2, F = 2*2/(3+4)
+    a, b = rouge_tokens("The cat sat."), rouge_tokens("the CAT ran, away")
+    vocab = {w: i for i, w in enumerate(sorted(set(a + b)))}
+    assert rouge_l_f([vocab[w] for w in a], [vocab[w] for w in b]) == pytest.approx(4 / 7)
+    assert rouge_tokens("Crème brûlée, naïve_test 42!") == ["crème", "brûlée", "naïve", "test", "42"]
+
+
+def test_homogenization_is_the_mean_over_pairs() -> None:
+    texts = ["a b c", "a b d", "x y z"]
+    # pairs: (0,1) LCS 2 -> 2*2/6; (0,2) 0; (1,2) 0
+    assert homogenization_rouge_l(texts) == pytest.approx((4 / 6) / 3)
+
+
+def test_sampled_pairs_are_distinct_and_seeded() -> None:
+    i, j = pair_sample(100, 500, seed=3)
+    assert len(set(zip(i.tolist(), j.tolist()))) == 500 and np.all(i < j) and j.max() < 100
+    i2, j2 = pair_sample(100, 500, seed=3)
+    assert np.array_equal(i, i2) and np.array_equal(j, j2)
+    assert len(pair_sample(10, None)[0]) == 45
+
+
+def test_distinct_n_and_ngram_diversity_by_hand() -> None:
+    texts = ["a b a b", "a b"]  # joined: a b a b a b
+    assert distinct_n(texts, 1) == pytest.approx(2 / 6)
+    assert distinct_n(texts, 2) == pytest.approx(2 / 5)  # ab, ba
+    assert distinct_n(texts, 3) == pytest.approx(2 / 4)
+    assert distinct_n(texts, 4) == pytest.approx(2 / 3)
+    assert ngram_diversity(texts) == pytest.approx(2 / 6 + 2 / 5 + 2 / 4 + 2 / 3)
+    assert distinct_n(["a b"], 3) == 0.0
+
+
+def test_self_repetition_by_hand() -> None:
+    texts = ["a b c d e", "a b c d", "z y x w"]
+    # text 0: 4-grams {abcd, bcde}: abcd in 2 docs -> 1 repeat -> log 2; text 1: log 2; text 2: log 1
+    np.testing.assert_allclose(self_repetition_per_text(texts), [math.log(2), math.log(2), 0.0])
+    assert self_repetition(texts) == pytest.approx(2 * math.log(2) / 3)
+
+
+def test_compression_ratio_by_hand() -> None:
+    texts = ["hello world"] * 50
+    data = " ".join(texts).encode()
+    assert compression_ratio(texts) == pytest.approx(len(data) / len(gzip.compress(data, 9, mtime=0)))
+    assert compression_ratio(texts, "xz") == pytest.approx(len(data) / len(lzma.compress(data)))
+    with pytest.raises(ValueError, match="algorithm"):
+        compression_ratio(texts, "zip")
+
+
+def test_repeated_phrases_finds_maximal_stock_phrases() -> None:
+    stock = "elevate your everyday with the"
+    products = ["jacket", "kettle", "bike", "teapot", "balm", "cap"]
+    texts = [f"{stock} {p} made for you" if i % 2 else f"{stock} {p} in wool" for i, p in enumerate(products)] + [
+        "rain on the fell", "pancakes on sunday", "a bike for the city", "tea by the sea"]
+    phrases = repeated_phrases(texts, min_docs=3)
+    assert phrases[0].text == stock and phrases[0].doc_freq == 6
+    assert phrases[0].docs == tuple(range(6))
+    # its sub-phrases ("your everyday with") are not listed separately
+    assert not any(p.text != stock and p.text in stock for p in phrases)
+    assert stock_phrase_share(texts, phrases) == pytest.approx(0.6)
+
+
+def test_repeated_phrases_merges_a_long_stock_sentence() -> None:
+    sentence = "join thousands of happy customers and discover the difference today"
+    openers = ["a warm coat", "bright pans", "steel bikes", "slow tea", "nettle balm"]
+    texts = [f"{o}. {sentence}" for o in openers] + ["something else entirely"] * 2
+    phrases = repeated_phrases(texts, min_docs=3)
+    assert phrases[0].text == sentence and phrases[0].n_words == 10
+
+
+def test_half_samples_are_seeded_halves() -> None:
+    halves = half_samples(11, 5, seed=1)
+    assert all(len(h) == 5 and len(set(h.tolist())) == 5 for h in halves)
+    assert [h.tolist() for h in halves] == [h.tolist() for h in half_samples(11, 5, seed=1)]
+    assert subsample_indices(10, 20, 0).tolist() == list(range(10))
+
+
+def test_interval_is_centred_on_the_estimate() -> None:
+    lo, hi = interval(5.0, [1.0, 2.0, 3.0, 4.0, 5.0], level=0.5)
+    assert lo == pytest.approx(5.0 - 1.0) and hi == pytest.approx(5.0 + 1.0)
+
+
+def test_half_sampling_interval_matches_the_true_sampling_spread() -> None:
+    """Calibration: the interval's implied standard error matches the spread of the metric over
+    independent corpora drawn from the same distribution (within 35%)."""
+    def draw(seed):
+        X = unit_rows(600, 40, seed) + 0.15
+        return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+    spread = {m: np.std([semantic_suite(draw(100 + s)).values[m]["value"] for s in range(25)], ddof=1)
+              for m in ("mean_pairwise_similarity", "vendi_score", "dispersion")}
+    one = semantic_suite(draw(7), intervals=IntervalSettings(300, 0)).values
+    for metric, sd in spread.items():
+        implied = (one[metric]["ci_high"] - one[metric]["ci_low"]) / (2 * 1.96)
+        assert 0.65 * sd < implied < 1.35 * sd, (metric, implied, sd)
+
+
+def test_lexical_suite_records_intervals_and_settings() -> None:
+    texts = [f"our jacket number {i} keeps the rain out on the hill" for i in range(30)]
+    values = lexical_suite(texts, intervals=IntervalSettings(20, 1)).values
+    for entry in values.values():
+        assert entry["ci_low"] <= entry["value"] + 1e-9 or entry["ci_low"] <= entry["ci_high"]
+        assert entry["n_resamples"] == 20 and entry["ci_seed"] == 1
+    assert values["homogenization_rouge_l"]["exact"] and values["homogenization_rouge_l"]["n_pairs"] == 435
+    sampled = lexical_suite(texts, rouge_max_pairs=100).values["homogenization_rouge_l"]
+    assert not sampled["exact"] and sampled["n_pairs"] == 100
