@@ -45,12 +45,35 @@ def compression_ratio(texts: Sequence[str], algorithm: str = "gzip") -> float:
     return len(data) / len(packed)
 
 
-def _corpus_tokens(texts: Sequence[str]) -> list[str]:
-    return " ".join(texts).split()
-
-
 def _ngrams(tokens: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
     return zip(*(tokens[i:] for i in range(n)))
+
+
+def token_ids(tokens: Sequence[str]) -> np.ndarray:
+    """Dense integer ids of ``tokens`` (equal ids ⇔ equal tokens)."""
+    vocab: dict[str, int] = {}
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
+
+
+def ngram_ids(ids: np.ndarray, max_n: int) -> list[np.ndarray]:
+    """Dense ids of the n-grams starting at each position, for n = 1..max_n: element n−1 has
+    len(ids) − n + 1 entries, and two entries are equal ⇔ their n-grams are equal. Built by
+    pairing each (n−1)-gram id with the next token id, so it stays exact and vectorized."""
+    out = [ids]
+    current = ids
+    width = int(ids.max()) + 1 if len(ids) else 1
+    for n in range(2, max_n + 1):
+        if len(ids) < n:
+            out.append(np.empty(0, dtype=np.int64))
+            continue
+        _, current = np.unique(current[:-1] * width + ids[n - 1:], return_inverse=True)
+        out.append(current.astype(np.int64))
+    return out
+
+
+def _distinct_all(texts: Sequence[str], max_n: int) -> list[float]:
+    grams = ngram_ids(token_ids(" ".join(_check_texts(texts)).split()), max_n)
+    return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in grams]
 
 
 def distinct_n(texts: Sequence[str], n: int) -> float:
@@ -58,15 +81,17 @@ def distinct_n(texts: Sequence[str], n: int) -> float:
     (joined by spaces, as the reference does). 0 when the corpus has fewer than n tokens."""
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    tokens = _corpus_tokens(_check_texts(texts))
-    total = max(len(tokens) - n + 1, 0)
-    return len(set(_ngrams(tokens, n))) / total if total else 0.0
+    return _distinct_all(texts, n)[n - 1]
+
+
+def distinct_ns(texts: Sequence[str], max_n: int = 4) -> list[float]:
+    """[distinct-1, …, distinct-max_n] in one pass."""
+    return _distinct_all(texts, max_n)
 
 
 def ngram_diversity(texts: Sequence[str], max_n: int = 4) -> float:
     """N-gram diversity = Σₙ₌₁..max_n distinct-n (so between 0 and max_n; higher = more diverse)."""
-    texts = _check_texts(texts)
-    return float(sum(distinct_n(texts, n) for n in range(1, max_n + 1)))
+    return float(sum(_distinct_all(texts, max_n)))
 
 
 def doc_ngram_sets(texts: Sequence[str], n: int) -> list[set[tuple[str, ...]]]:

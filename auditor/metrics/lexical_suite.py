@@ -11,19 +11,22 @@ import numpy as np
 
 from auditor.metrics.lexical import (
     compression_ratio,
-    distinct_n,
+    distinct_ns,
     doc_ngram_sets,
+    ngram_ids,
     pair_sample,
     rouge_l_f,
     rouge_tokens,
+    token_ids,
 )
 from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
 #: ROUGE-L is exact up to this many pairs (about 200 texts) and sampled beyond.
 ROUGE_MAX_PAIRS = 20_000
-#: Lexical intervals recompute compression on every half; cap their replicates.
+#: Lexical intervals recompute compression on every half; cap their replicates (xz is slowest).
 LEXICAL_MAX_RESAMPLES = 50
+XZ_MAX_RESAMPLES = 20
 
 
 @dataclass
@@ -39,12 +42,40 @@ def _self_repetition_of(sets: list[set], idx: Sequence[int]) -> float:
     return float(np.mean([np.log(1 + sum(df[g] for g in sets[i]) - len(sets[i])) for i in idx]))
 
 
-def _distinct_within(doc_grams: list[list[tuple]], idx: Sequence[int]) -> float:
-    """distinct-n over the n-grams inside the texts at ``idx`` (for half-sample replicates)."""
-    total = sum(len(doc_grams[i]) for i in idx)
-    if not total:
-        return 0.0
-    return len({g for i in idx for g in doc_grams[i]}) / total
+class _WithinDocNgrams:
+    """Ids of every n-gram lying inside one text, with the text it lies in: distinct-n of any
+    subset of texts is then one vectorized count (for the half-sample replicates)."""
+
+    def __init__(self, texts: Sequence[str], max_n: int) -> None:
+        words = [t.split() for t in texts]
+        lengths = np.array([len(w) for w in words])
+        ids = token_ids([tok for w in words for tok in w])
+        doc_of = np.repeat(np.arange(len(texts)), lengths)
+        self.grams, self.docs = [], []
+        for n, g in enumerate(ngram_ids(ids, max_n), start=1):
+            inside = doc_of[: len(g)] == doc_of[n - 1:] if len(g) else np.zeros(0, dtype=bool)
+            self.grams.append(g[inside])
+            self.docs.append(doc_of[: len(g)][inside])
+
+        # distinct (text, 4-gram) pairs, for self-repetition of any subset of texts
+        pairs = np.unique(np.stack([self.docs[-1], self.grams[-1]]), axis=1) if max_n >= 4 else None
+        self.pair_docs, self.pair_grams = (pairs[0], pairs[1]) if pairs is not None else (None, None)
+        self.n_texts = len(texts)
+
+    def self_repetition(self, chosen: np.ndarray) -> float:
+        """Self-repetition (n = 4) of the texts where ``chosen`` is True."""
+        mask = chosen[self.pair_docs]
+        grams, docs = self.pair_grams[mask], self.pair_docs[mask]
+        df = np.bincount(grams)
+        reuse = np.bincount(docs, weights=df[grams] - 1, minlength=self.n_texts)
+        return float(np.mean(np.log1p(reuse[chosen])))
+
+    def distinct(self, chosen: np.ndarray) -> list[float]:
+        out = []
+        for g, d in zip(self.grams, self.docs):
+            sel = g[chosen[d]]
+            out.append(len(np.unique(sel)) / len(sel) if len(sel) else 0.0)
+        return out
 
 
 def lexical_suite(
@@ -68,7 +99,7 @@ def lexical_suite(
     phrases = repeated_phrases(texts, top=phrases_top)
     rouge_info = {"n_pairs": int(len(rouge)), "exact": bool(len(rouge) == n * (n - 1) // 2),
                   "pair_seed": seed}
-    distinct = {k: distinct_n(texts, k) for k in range(1, 5)}
+    distinct = dict(enumerate(distinct_ns(texts, 4), start=1))
     values: dict[str, dict[str, Any]] = {
         "compression_ratio_gzip": {"value": compression_ratio(texts, "gzip")},
         "compression_ratio_xz": {"value": compression_ratio(texts, "xz")},
@@ -82,7 +113,7 @@ def lexical_suite(
     if intervals is not None and n >= 4:
         settings = IntervalSettings(min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES),
                                     intervals.seed, intervals.level)
-        grams = {k: [list(zip(*(t.split()[i:] for i in range(k)))) for t in texts] for k in range(1, 5)}
+        within = _WithinDocNgrams(texts, 4)
         covered = np.zeros(n, dtype=bool)
         for phrase in phrases:
             covered[list(phrase.docs)] = True
@@ -93,20 +124,23 @@ def lexical_suite(
             in_half[:] = False
             in_half[half] = True
             both = in_half[pi] & in_half[pj]
-            d = {k: _distinct_within(grams[k], half) for k in range(1, 5)}
+            d = dict(enumerate(within.distinct(in_half), start=1))
             row = {
                 "compression_ratio_gzip": compression_ratio(sub, "gzip"),
-                "compression_ratio_xz": compression_ratio(sub, "xz"),
+                "compression_ratio_xz": (compression_ratio(sub, "xz")
+                                         if len(reps.get("compression_ratio_xz", [])) < XZ_MAX_RESAMPLES
+                                         else None),
                 "ngram_diversity": sum(d.values()),
                 **{f"distinct_{k}": v for k, v in d.items()},
-                "self_repetition": _self_repetition_of(sets4, half),
+                "self_repetition": within.self_repetition(in_half),
                 "homogenization_rouge_l": float(rouge[both].mean()) if both.any() else np.nan,
                 "stock_phrase_share": float(covered[half].mean()),
             }
             for key, value in row.items():
-                reps.setdefault(key, []).append(value)
+                if value is not None:
+                    reps.setdefault(key, []).append(value)
         for key, rep in reps.items():
             bounds = (0.0, 1.0) if key == "stock_phrase_share" else (0.0, np.inf)
             lo, hi = interval(values[key]["value"], rep, settings.level, bounds)
-            values[key].update(ci_low=lo, ci_high=hi, **settings.as_dict())
+            values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)})
     return LexicalSummary(values, phrases)
