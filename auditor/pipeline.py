@@ -24,6 +24,7 @@ from auditor.verdict import verdict
 RANKING_SIZE = 10
 PAIRS_SHOWN = 50
 PHRASE_EXAMPLES = 3
+PHRASE_IDS = 200
 _VERSION_PACKAGES = ("auditor", "numpy", "pandas", "torch", "sentence-transformers", "transformers")
 
 
@@ -98,7 +99,8 @@ def _phrases(corpus: Corpus, lexical: LexicalSummary) -> list[dict[str, Any]]:
     return [
         {"phrase": p.text, "n_words": p.n_words, "doc_freq": p.doc_freq,
          "doc_share": round(p.doc_share, 6),
-         "examples": [{"id": ids[i], "text": texts[i]} for i in p.docs[:PHRASE_EXAMPLES]]}
+         "examples": [{"id": ids[i], "text": texts[i]} for i in p.docs[:PHRASE_EXAMPLES]],
+         "ids": [ids[i] for i in p.docs[:PHRASE_IDS]]}
         for p in lexical.phrases
     ]
 

@@ -89,7 +89,10 @@ def _read_jsonl(path: Path, encoding: str) -> pd.DataFrame:
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from None
         lines.append(lineno)
-    return _records_frame(path, records, lambda i: f"line {lines[i]}")
+    frame = _records_frame(path, records, lambda i: f"line {lines[i]}")
+    if len(frame) and "source" not in frame.columns:
+        frame["source"] = [f"{path}:{n}" for n in lines]
+    return frame
 
 
 def _read_json(path: Path, encoding: str) -> pd.DataFrame:

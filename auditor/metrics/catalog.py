@@ -78,6 +78,10 @@ CATALOG: dict[str, MetricInfo] = {
         "Stock-phrase share",
         "Share of texts containing at least one of the corpus's repeated phrases.",
         "homogeneous"),
+    "top_phrase_share": MetricInfo(
+        "Top stock-phrase share",
+        "Share of texts containing the most widespread repeated phrase of four or more words.",
+        "homogeneous"),
 }
 
 #: Metrics whose value depends on how many texts there are: compare them only at equal N.

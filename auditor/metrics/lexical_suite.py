@@ -27,6 +27,8 @@ ROUGE_MAX_PAIRS = 20_000
 #: Lexical intervals recompute compression on every half; cap their replicates (xz is slowest).
 LEXICAL_MAX_RESAMPLES = 50
 XZ_MAX_RESAMPLES = 20
+#: ``top_phrase_share`` looks at phrases of at least this many words ("one of the" is not stock).
+TOP_PHRASE_MIN_WORDS = 4
 
 
 @dataclass
@@ -97,6 +99,8 @@ def lexical_suite(
     pi, pj = pair_sample(n, rouge_max_pairs, seed)
     rouge = np.array([rouge_l_f(ids[a], ids[b]) for a, b in zip(pi.tolist(), pj.tolist())])
     phrases = repeated_phrases(texts, top=phrases_top)
+    long_phrases = [p for p in phrases if p.n_words >= TOP_PHRASE_MIN_WORDS]
+    top = max(long_phrases, key=lambda p: p.doc_freq, default=None)
     rouge_info = {"n_pairs": int(len(rouge)), "exact": bool(len(rouge) == n * (n - 1) // 2),
                   "pair_seed": seed}
     distinct = dict(enumerate(distinct_ns(texts, 4), start=1))
@@ -109,6 +113,8 @@ def lexical_suite(
         "homogenization_rouge_l": {"value": float(rouge.mean()), **rouge_info},
         "stock_phrase_share": {"value": stock_phrase_share(texts, phrases),
                                "n_phrases": len(phrases)},
+        "top_phrase_share": {"value": top.doc_share if top else 0.0,
+                             "phrase": top.text if top else None},
     }
     if intervals is not None and n >= 4:
         settings = IntervalSettings(min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES),
@@ -117,6 +123,9 @@ def lexical_suite(
         covered = np.zeros(n, dtype=bool)
         for phrase in phrases:
             covered[list(phrase.docs)] = True
+        in_top = np.zeros(n, dtype=bool)
+        if top is not None:
+            in_top[list(top.docs)] = True
         reps: dict[str, list[float]] = {}
         in_half = np.zeros(n, dtype=bool)
         for half in half_samples(n, settings.n_resamples, settings.seed):
@@ -135,12 +144,13 @@ def lexical_suite(
                 "self_repetition": within.self_repetition(in_half),
                 "homogenization_rouge_l": float(rouge[both].mean()) if both.any() else np.nan,
                 "stock_phrase_share": float(covered[half].mean()),
+                "top_phrase_share": float(in_top[half].mean()),
             }
             for key, value in row.items():
                 if value is not None:
                     reps.setdefault(key, []).append(value)
         for key, rep in reps.items():
-            bounds = (0.0, 1.0) if key == "stock_phrase_share" else (0.0, np.inf)
+            bounds = (0.0, 1.0) if key.endswith("_share") else (0.0, np.inf)
             lo, hi = interval(values[key]["value"], rep, settings.level, bounds)
             values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)})
     return LexicalSummary(values, phrases)
