@@ -154,6 +154,62 @@ def audit(
     typer.echo(f"json:   {paths['json']}")
 
 
+@app.command()
+def check(
+    path: Path = typer.Argument(..., help="The batch to check: any input `auditor audit` reads (a folder of .txt/.md files, a CSV, ...)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Rules file (default: ./auditor.toml, else [tool.auditor.check] in ./pyproject.toml, else the built-in rules)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="An earlier result JSON for the max_regression rules."),
+    update_baseline: bool = typer.Option(False, "--update-baseline", help="Write this run's result to --baseline (atomically) instead of comparing with it."),
+    fmt: str = typer.Option("text", "--format", help="text, json, junit, github or sarif."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the formatted result to this file instead of stdout."),
+    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or local path."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or mps."),
+    resamples: int = typer.Option(0, "--resamples", min=0, help="Half-samples for confidence intervals in the JSON (0, the default, skips them: faster)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+) -> None:
+    """Fail (exit 1) when a batch is too homogeneous, too near-duplicate, or worse than the baseline.
+
+    Exit codes: 0 every rule passed (warnings allowed), 1 a rule failed, 2 usage or input error.
+    """
+    from auditor.check.formats import FORMATS
+
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if update_baseline and baseline is None:
+        fail("--update-baseline needs --baseline PATH")
+    inputs = [path] + ([config] if config else [])
+    for target in [p for p in (output, baseline if update_baseline else None) if p is not None]:
+        if target.resolve() in {p.resolve() for p in inputs}:
+            fail(f"refusing to overwrite the input {target}")
+
+    def work():  # type: ignore[no-untyped-def]
+        from auditor import __version__
+        from auditor.check import render, run_check, step_summary
+        from auditor.fileio import atomic_write_text
+
+        result, outcome, _ = run_check(
+            path, config=config, baseline=None if update_baseline else baseline, model=model,
+            device=device, cache=False if no_cache else cache_dir, resamples=resamples)
+        text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
+        if update_baseline:
+            result.to_json(baseline, include_text=False)
+        if output is not None:
+            atomic_write_text(output, text)
+        else:
+            typer.echo(text, nl=False)
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if fmt == "github" and summary_path:
+            with open(summary_path, "a", encoding="utf-8") as fh:
+                fh.write(step_summary(outcome))
+        return outcome
+
+    outcome = run_guarded(work)
+    if update_baseline:
+        typer.echo(f"baseline written: {baseline}", err=True)
+    raise typer.Exit(0 if outcome.passed else 1)
+
+
 def entry() -> None:
     """Console-script entry point."""
     try:

