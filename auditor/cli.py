@@ -119,14 +119,18 @@ def audit(
     resamples: int = typer.Option(200, "--resamples", min=0, help="Half-samples for the confidence intervals (0: no intervals)."),
     ci_level: float = typer.Option(0.95, "--ci-level", min=0.5, max=0.999, help="Confidence level of the intervals."),
     no_lexical: bool = typer.Option(False, "--no-lexical", help="Skip the lexical metrics and stock phrases."),
+    clusters: str = typer.Option("hdbscan", "--clusters", help="hdbscan, kmeans, or none (no map and no clusters: faster)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the input files."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder (default: ~/.cache/auditor or $AUDITOR_CACHE_DIR)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    recompute: bool = typer.Option(False, "--recompute", help="Recompute every metric even when this exact audit was run before (embeddings still come from the cache)."),
     no_text: bool = typer.Option(False, "--no-text", help="Leave every raw text out of the reports (ids and numbers only)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths of the reports."),
 ) -> None:
     """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
+    if clusters not in {"hdbscan", "kmeans", "none"}:
+        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
     paths = output_paths(out, report_name(path, name), [path])
 
     def work():  # type: ignore[no-untyped-def]
@@ -137,7 +141,9 @@ def audit(
                              id_col=id_col, encoding=encoding, skip_invalid=skip_invalid)
         result = run_audit(corpus, model=model, device=device, sample=sample, seed=seed,
                            threshold=threshold, cache=False if no_cache else cache_dir,
-                           resamples=resamples, ci_level=ci_level, lexical=not no_lexical)
+                           resamples=resamples, ci_level=ci_level, lexical=not no_lexical,
+                           clusters=None if clusters == "none" else clusters,
+                           reuse_results=not recompute)
         html = result.to_html(include_text=not no_text)
         json_text = result.to_json(include_text=not no_text)
         from auditor.fileio import atomic_write_text

@@ -16,6 +16,7 @@ from auditor.embed.model import cuda_may_exist, select_device
 from auditor.metrics._xp import on_device
 from auditor.metrics.catalog import SIZE_DEPENDENT, info
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
+from auditor.metrics.semantic import centroid_direction as _centroid_direction
 from auditor.metrics.suite import SemanticSummary, semantic_suite
 from auditor.metrics.uncertainty import IntervalSettings, subsample_indices
 from auditor.result import SCHEMA_VERSION, AuditResult
@@ -192,6 +193,8 @@ def audit(
     lexical: bool = True,
     resamples: int = 200,
     ci_level: float = 0.95,
+    clusters: str | None = "hdbscan",
+    reuse_results: bool = True,
 ) -> AuditResult:
     """Audit a corpus for homogenization.
 
@@ -199,7 +202,8 @@ def audit(
     name, a local path or an object with ``encode(list[str])``; ``cache`` an embedding-cache
     directory (``False`` disables it). ``sample`` audits a seeded random subset of that many texts.
     Every metric carries a ``ci_level`` interval from ``resamples`` half-samples (0 turns
-    intervals off). Same input and same seed give identical numbers.
+    intervals off). ``clusters`` ("hdbscan", "kmeans" or None) adds the corpus map and clusters.
+    Same input and same seed give identical numbers.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -209,6 +213,25 @@ def audit(
     if embedder is None:
         embedder = Embedder(model, device=device, batch_size=batch_size, cache=cache, progress=progress)
     vectors = embedder.encode(corpus.texts)
+    settings = {"seed": seed, "sample": sample, "near_duplicate_threshold": threshold,
+                "ranking_size": top, "ci_method": "half-sampling" if resamples > 0 else None,
+                "n_resamples": resamples, "ci_level": ci_level}
+    store, key = None, None
+    if reuse_results and embedder.cache is not None and embedder.spec is not None:
+        from auditor.result_cache import ResultCache, result_key
+
+        store = ResultCache(embedder.cache.directory)
+        columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time") if c in corpus.frame}
+        key = result_key(corpus.fingerprint(), columns, embedder.spec.identity,
+                         {**settings, "lexical": lexical, "clusters": clusters, "device": device,
+                          "source": corpus.source})
+        stored = store.get(key)
+        if stored is not None:
+            stored["created_at"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+            stored["embedding"] = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached,
+                                   "result_reused": True}
+            typ = vectors @ np.asarray(_centroid_direction(vectors), dtype=np.float32)
+            return AuditResult(stored, embeddings=vectors, typicality=typ.astype(np.float64), corpus=corpus)
     metrics_device = _metrics_device(device, embedder)
     X = on_device(vectors, metrics_device)
 
@@ -239,10 +262,7 @@ def audit(
         },
         "model": {**embedder.model_info, "dimension": int(vectors.shape[1]),
                   "metrics_device": metrics_device},
-        "settings": {"seed": seed, "sample": sample, "near_duplicate_threshold": threshold,
-                     "ranking_size": top, "ci_method": "half-sampling" if intervals else None,
-                     "n_resamples": resamples, "ci_level": ci_level,
-                     "group_common_size": common_size},
+        "settings": {**settings, "group_common_size": common_size},
         "verdict": verdict(metrics, len(corpus)),
         "metrics": metrics,
         "groups": groups,
@@ -251,4 +271,11 @@ def audit(
         "embedding": {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached},
         "versions": package_versions(),
     }
+    if clusters:
+        from auditor.structure import corpus_structure
+
+        data_out["clusters"], data_out["map"] = corpus_structure(
+            vectors, corpus, summary.typicality, method=clusters, seed=seed)
+    if store is not None and key is not None:
+        store.put(key, data_out)
     return AuditResult(data_out, embeddings=vectors, typicality=summary.typicality, corpus=corpus)

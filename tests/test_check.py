@@ -136,8 +136,6 @@ def test_vendi_per_100_texts_is_derived() -> None:
 
 # --- the command line with the real model ----------------------------------------------------
 
-pytestmark_model = pytest.mark.model
-
 
 def invoke(*args: str):
     return runner.invoke(app, ["check", *args])

@@ -36,7 +36,7 @@ def run_check(path, *, config=None, baseline=None, model=None, device="auto", ca
             raise AuditorError(f"{baseline}: not an auditor result (no 'metrics')")
     corpus = load_corpus(path, text_col=cfg.text_col, group_col=cfg.group_col)
     result = audit(corpus, model=model, device=device, cache=cache, seed=seed,
-                   threshold=cfg.threshold, resamples=resamples)
+                   threshold=cfg.threshold, resamples=resamples, clusters=None)
     sources = {}
     if "source" in corpus.frame:
         sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import base64
+import hashlib
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,11 +46,28 @@ def _environment() -> Environment:
     return env
 
 
+def script_hash(script: str) -> str:
+    """The CSP source expression allowing exactly this inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
 def render_html(data: dict[str, Any], include_text: bool = True) -> str:
-    """The full standalone report page for a result dictionary."""
+    """The full standalone report page for a result dictionary.
+
+    Everything is inline (no network). User text reaches the page only through autoescaped
+    template variables and one JSON data block escaped for HTML; the Content-Security-Policy
+    allows no script but the report's own, by its hash.
+    """
     env = _environment()
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(r=data, css=css, include_text=include_text)
+    js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    map_json = None
+    if data.get("map"):
+        payload = {"points": data["map"]["points"], "clusters": data.get("clusters", {}).get("clusters", [])}
+        map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
+    return env.get_template("report.html.j2").render(
+        r=data, css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
+        include_text=include_text)
 
 
 def render_fragment(data: dict[str, Any]) -> str:

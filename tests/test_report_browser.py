@@ -1,0 +1,150 @@
+"""The HTML report in a real headless Chromium: it loads cleanly offline, the map draws, search
+highlights, hovering shows the text, and an injection corpus runs nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import auditor
+from tests.browser import browser_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+
+INJECTION = [
+    "<script>window.__pwned = 1; alert('script tag')</script> a text with a script tag",
+    "<img src=x onerror=\"window.__pwned = 2; alert('onerror')\"> an image with onerror",
+    "a text that closes </script><script>window.__pwned = 3</script> the data block",
+    "<a href=\"javascript:window.__pwned = 4\">click me</a> a javascript: link",
+    "{{ 7 * 7 }} and ${7*7} template syntax stays literal",
+    "<svg onload=\"window.__pwned = 5\"></svg> an svg with onload",
+    "\u2028 line separator and \u003cb\u003ebold\u003c/b\u003e escapes",
+    "plain words about rain on the fell and wool on the back",
+    "plain words about pancakes flipped by small hands",
+    "plain words about a steel bike frame on city cobbles",
+    "plain words about tea steeped by the window at low tide",
+    "plain words about nettle balm poured into amber jars",
+]
+
+
+def open_report(page, path: Path) -> list[str]:
+    """Load the report; return console errors and failed requests."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("request", lambda r: problems.append(f"network request: {r.url}") if not r.url.startswith(("file:", "data:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_function("document.getElementById('map') && Number(document.getElementById('map').dataset.drawn) > 0")
+    return problems
+
+
+def hover_point(page, index: int) -> None:
+    """Move the mouse onto the map point ``index`` (scrolling the map into view first)."""
+    page.locator("#map").scroll_into_view_if_needed()
+    x, y = page.evaluate(f"window.auditorMap.screenPosition({index})")
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+
+
+@pytest.fixture(scope="module")
+def brand_report(tmp_path_factory) -> Path:
+    frame = pd.read_csv(ROOT / "sample_corpora" / "brand_copy.csv")
+    frame = frame[frame["date"].str[:4].isin(["2019", "2024"])]
+    result = auditor.audit(frame, group_col="brand", time_col="date", resamples=20)
+    path = tmp_path_factory.mktemp("report") / "brand.html"
+    result.to_html(path)
+    return path
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_report_loads_offline_with_no_console_errors_and_draws_the_map(brand_report: Path) -> None:
+    with browser_page() as page:
+        problems = open_report(page, brand_report)
+        drawn = int(page.get_attribute("#map", "data-drawn"))
+        assert drawn == 200
+        # pixels were really painted on the canvas
+        painted = page.evaluate("""() => { const c = document.getElementById('map');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+        assert painted > 1000
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "brand_report.png"), full_page=True)
+        assert problems == []
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_search_highlights_matching_texts(brand_report: Path) -> None:
+    with browser_page() as page:
+        open_report(page, brand_report)
+        page.fill("#map-search", "elevate your everyday")
+        matches = int(page.get_attribute("#map", "data-matches"))
+        expected = pd.read_csv(ROOT / "sample_corpora" / "brand_copy.csv")
+        expected = expected[expected["date"].str[:4].isin(["2019", "2024"])]
+        assert matches == int(expected["text"].str.lower().str.contains("elevate your everyday").sum()) > 0
+        assert "match" in page.inner_text("#map-status")
+        page.fill("#map-search", "")
+        assert int(page.get_attribute("#map", "data-matches")) == 0
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_hovering_a_point_shows_its_text(brand_report: Path) -> None:
+    with browser_page() as page:
+        open_report(page, brand_report)
+        hover_point(page, 0)
+        page.wait_for_selector("#map-tip:not([hidden])")
+        tip = page.inner_text("#map-tip")
+        assert "typicality" in tip and len(tip) > 60
+        page.select_option("#map-colour", "group")
+        assert "Harrow & Finch" in page.inner_text("#map-legend")
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_injection_corpus_renders_as_plain_text_and_runs_nothing(tmp_path: Path) -> None:
+    result = auditor.audit(INJECTION, resamples=10)
+    path = tmp_path / "injection.html"
+    result.to_html(path)
+    html = path.read_text()
+    assert html.lower().count("<script") == 2  # the report's own two
+    with browser_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        problems = open_report(page, path)
+        assert dialogs == []
+        assert page.evaluate("window.__pwned") is None
+        body = page.inner_text("body")
+        assert "<script>window.__pwned = 1;" in body  # shown literally, as text
+        assert "{{ 7 * 7 }}" in body
+        assert page.locator("a[href^='javascript:']").count() == 0
+        assert page.locator("img, svg").count() == 0
+        # hovering an injected text shows it literally in the tooltip
+        for index in range(len(INJECTION)):
+            hover_point(page, index)
+            page.wait_for_selector("#map-tip:not([hidden])")
+            assert page.locator("#map-tip *").count() == 2  # our two divs; the text made no elements
+        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert [p for p in problems if "network" in p or "request" in p] == []
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_no_text_report_has_no_text_on_the_map(tmp_path: Path) -> None:
+    frame = pd.read_csv(ROOT / "sample_corpora" / "brand_copy.csv").head(80)
+    result = auditor.audit(frame, resamples=0)
+    path = tmp_path / "private.html"
+    result.to_html(path, include_text=False)
+    html = path.read_text()
+    assert all(text not in html for text in frame["text"])
+    with browser_page() as page:
+        open_report(page, path)
+        hover_point(page, 0)
+        page.wait_for_selector("#map-tip:not([hidden])")
+        assert "bc-" in page.inner_text("#map-tip")
