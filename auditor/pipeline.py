@@ -41,17 +41,14 @@ def package_versions() -> dict[str, str | None]:
 
 
 def as_corpus(data: Any, **columns: Any) -> Corpus:
-    """Accept a :class:`Corpus`, a DataFrame, a path, or a sequence of strings."""
+    """Accept a :class:`Corpus`, a DataFrame, a path (a string is always a path, never one
+    text), or a sequence of strings."""
     if isinstance(data, Corpus):
         return data
     if isinstance(data, pd.DataFrame):
         return from_frame(data, **columns)
-    if isinstance(data, (str, Path)) and not isinstance(data, str) or (
-        isinstance(data, str) and Path(data).exists()
-    ):
+    if isinstance(data, (str, Path)):
         return load_corpus(data, **columns)
-    if isinstance(data, str):
-        raise TypeError("audit() takes a path that exists, a DataFrame, a Corpus or a list of texts")
     return from_texts(list(data))
 
 

@@ -122,3 +122,13 @@ def test_identical_texts_give_mps_one_and_vendi_one(hash_encoder) -> None:
     assert result.value("near_duplicate_rate") == 1.0
     assert result.verdict["level"] == "very_homogeneous"
     assert np.all(result.typicality > 0.999)
+
+
+def test_a_string_is_a_path_and_a_missing_one_is_a_clear_error(hash_encoder, tmp_path) -> None:
+    from auditor.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="no such file"):
+        auditor.audit(str(tmp_path / "typo.csv"), model=hash_encoder)
+    path = tmp_path / "lines.txt"
+    path.write_text("first text here\nsecond text there\n")
+    assert auditor.audit(str(path), model=hash_encoder, clusters=None).data["corpus"]["n_texts"] == 2
