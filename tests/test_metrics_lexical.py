@@ -149,3 +149,17 @@ def test_lexical_suite_records_intervals_and_settings() -> None:
     assert values["homogenization_rouge_l"]["exact"] and values["homogenization_rouge_l"]["n_pairs"] == 435
     sampled = lexical_suite(texts, rouge_max_pairs=100).values["homogenization_rouge_l"]
     assert not sampled["exact"] and sampled["n_pairs"] == 100
+
+
+def test_half_sample_replicates_use_the_same_definitions() -> None:
+    """The vectorized replicate code agrees with the reference-checked functions."""
+    from auditor.metrics.lexical_suite import _WithinDocNgrams
+
+    texts = ["a b c d e f", "a b c d x", "z y x w v", "b c d e f g h", "q r s t"]
+    within = _WithinDocNgrams(texts, 4)
+    chosen = np.ones(len(texts), dtype=bool)
+    assert within.self_repetition(chosen) == pytest.approx(self_repetition(texts))
+    subset = np.array([True, False, True, True, False])
+    assert within.self_repetition(subset) == pytest.approx(self_repetition([texts[i] for i in (0, 2, 3)]))
+    # within-text n-grams only (the joined corpus adds boundary n-grams)
+    assert within.distinct(chosen)[0] == pytest.approx(distinct_n(texts, 1))

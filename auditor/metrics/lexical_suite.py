@@ -3,7 +3,6 @@ intervals, and the corpus's repeated (stock) phrases."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -12,11 +11,11 @@ import numpy as np
 from auditor.metrics.lexical import (
     compression_ratio,
     distinct_ns,
-    doc_ngram_sets,
     ngram_ids,
     pair_sample,
     rouge_l_f,
     rouge_tokens,
+    self_repetition,
     token_ids,
 )
 from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share
@@ -35,13 +34,6 @@ TOP_PHRASE_MIN_WORDS = 4
 class LexicalSummary:
     values: dict[str, dict[str, Any]]
     phrases: list[Phrase]
-
-
-def _self_repetition_of(sets: list[set], idx: Sequence[int]) -> float:
-    df: Counter = Counter()
-    for i in idx:
-        df.update(sets[i])
-    return float(np.mean([np.log(1 + sum(df[g] for g in sets[i]) - len(sets[i])) for i in idx]))
 
 
 class _WithinDocNgrams:
@@ -92,7 +84,6 @@ def lexical_suite(
     homogenization (ROUGE-L) and the stock-phrase share, with intervals when asked."""
     texts = list(texts)
     n = len(texts)
-    sets4 = doc_ngram_sets(texts, 4)
     tokens = [rouge_tokens(t) for t in texts]
     vocab: dict[str, int] = {}
     ids = [[vocab.setdefault(tok, len(vocab)) for tok in toks] for toks in tokens]
@@ -109,7 +100,7 @@ def lexical_suite(
         "compression_ratio_xz": {"value": compression_ratio(texts, "xz")},
         "ngram_diversity": {"value": float(sum(distinct.values())), "max_n": 4},
         **{f"distinct_{k}": {"value": v, "n": k} for k, v in distinct.items()},
-        "self_repetition": {"value": _self_repetition_of(sets4, range(n)), "n": 4},
+        "self_repetition": {"value": self_repetition(texts, 4), "n": 4},
         "homogenization_rouge_l": {"value": float(rouge.mean()), **rouge_info},
         "stock_phrase_share": {"value": stock_phrase_share(texts, phrases),
                                "n_phrases": len(phrases)},
