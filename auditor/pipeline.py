@@ -16,7 +16,7 @@ from auditor.embed.model import cuda_may_exist, select_device
 from auditor.metrics._xp import on_device
 from auditor.metrics.catalog import SIZE_DEPENDENT, info
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
-from auditor.metrics.semantic import centroid_direction as _centroid_direction
+from auditor.metrics.semantic import typicality
 from auditor.metrics.suite import SemanticSummary, semantic_suite
 from auditor.metrics.uncertainty import IntervalSettings, subsample_indices
 from auditor.result import SCHEMA_VERSION, AuditResult
@@ -213,7 +213,7 @@ def audit(
     settings = {"seed": seed, "sample": sample, "near_duplicate_threshold": threshold,
                 "ranking_size": top, "ci_method": "half-sampling" if resamples > 0 else None,
                 "n_resamples": resamples, "ci_level": ci_level}
-    store, key = None, None
+    store, key = None, ""
     if reuse_results and embedder.cache is not None and embedder.spec is not None:
         from auditor.result_cache import ResultCache, result_key
 
@@ -227,8 +227,7 @@ def audit(
             stored["created_at"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
             stored["embedding"] = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached,
                                    "result_reused": True}
-            typ = vectors @ np.asarray(_centroid_direction(vectors), dtype=np.float32)
-            return AuditResult(stored, embeddings=vectors, typicality=typ.astype(np.float64), corpus=corpus)
+            return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus)
     metrics_device = _metrics_device(device, embedder)
     X = on_device(vectors, metrics_device)
 
@@ -245,9 +244,10 @@ def audit(
     time_range = None
     if corpus.times is not None:
         time_range = [frame["time"].min().isoformat(), frame["time"].max().isoformat()]
+    versions = package_versions()
     data_out = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "auditor", "version": package_versions()["auditor"]},
+        "tool": {"name": "auditor", "version": versions["auditor"]},
         "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "corpus": {
             "n_texts": len(corpus),
@@ -266,13 +266,13 @@ def audit(
         "texts": {**_rankings(corpus, summary, top),
                   "repeated_phrases": _phrases(corpus, lex) if lex else []},
         "embedding": {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached},
-        "versions": package_versions(),
+        "versions": versions,
     }
     if clusters:
         from auditor.structure import corpus_structure
 
         data_out["clusters"], data_out["map"] = corpus_structure(
             vectors, corpus, summary.typicality, method=clusters, seed=seed)
-    if store is not None and key is not None:
+    if store is not None:
         store.put(key, data_out)
     return AuditResult(data_out, embeddings=vectors, typicality=summary.typicality, corpus=corpus)

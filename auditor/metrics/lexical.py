@@ -165,11 +165,14 @@ def pair_sample(n: int, max_pairs: int | None, seed: int = 0) -> tuple[np.ndarra
     return i.astype(np.int64), j.astype(np.int64)
 
 
-def rouge_l_pairs(texts: Sequence[str], max_pairs: int | None = None, seed: int = 0) -> np.ndarray:
-    """ROUGE-L F of distinct pairs of texts (all pairs, or a seeded sample of ``max_pairs``)."""
+def rouge_l_pairs(texts: Sequence[str], max_pairs: int | None = None,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROUGE-L F of distinct pairs of texts (all pairs, or a seeded sample of ``max_pairs``):
+    the pairs' first and second indices and their scores."""
     tokens = _encode_tokens(_check_texts(texts, 2))
     i, j = pair_sample(len(tokens), max_pairs, seed)
-    return np.array([rouge_l_f(tokens[a], tokens[b]) for a, b in zip(i.tolist(), j.tolist())])
+    scores = np.array([rouge_l_f(tokens[a], tokens[b]) for a, b in zip(i.tolist(), j.tolist())])
+    return i, j, scores
 
 
 def homogenization_rouge_l(texts: Sequence[str], max_pairs: int | None = None, seed: int = 0) -> float:
@@ -179,4 +182,4 @@ def homogenization_rouge_l(texts: Sequence[str], max_pairs: int | None = None, s
     A corpus of fully disjoint texts scores 0 and identical texts 1 (the reference implementation
     returns 1.0 for the disjoint case).
     """
-    return float(np.mean(rouge_l_pairs(texts, max_pairs, seed)))
+    return float(np.mean(rouge_l_pairs(texts, max_pairs, seed)[2]))

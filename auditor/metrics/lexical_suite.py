@@ -12,9 +12,7 @@ from auditor.metrics.lexical import (
     compression_ratio,
     distinct_ns,
     ngram_ids,
-    pair_sample,
-    rouge_l_f,
-    rouge_tokens,
+    rouge_l_pairs,
     self_repetition,
     token_ids,
 )
@@ -84,11 +82,7 @@ def lexical_suite(
     homogenization (ROUGE-L) and the stock-phrase share, with intervals when asked."""
     texts = list(texts)
     n = len(texts)
-    tokens = [rouge_tokens(t) for t in texts]
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(tok, len(vocab)) for tok in toks] for toks in tokens]
-    pi, pj = pair_sample(n, rouge_max_pairs, seed)
-    rouge = np.array([rouge_l_f(ids[a], ids[b]) for a, b in zip(pi.tolist(), pj.tolist())])
+    pi, pj, rouge = rouge_l_pairs(texts, rouge_max_pairs, seed)
     phrases = repeated_phrases(texts, top=phrases_top)
     long_phrases = [p for p in phrases if p.n_words >= TOP_PHRASE_MIN_WORDS]
     top = max(long_phrases, key=lambda p: p.doc_freq, default=None)
