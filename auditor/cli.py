@@ -85,6 +85,9 @@ def print_summary(result) -> None:  # type: ignore[no-untyped-def]
 
     data = result.data
     typer.echo(data["verdict"]["headline"])
+    summary = data.get("trend", {}).get("convergence", {}).get("summary")
+    if summary:
+        typer.echo(summary)
     typer.echo("")
     rows = [(m["label"], _fmt(m["value"]),
              f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]" if "ci_low" in m else "")
@@ -126,38 +129,114 @@ def audit(
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
     recompute: bool = typer.Option(False, "--recompute", help="Recompute every metric even when this exact audit was run before (embeddings still come from the cache)."),
     no_text: bool = typer.Option(False, "--no-text", help="Leave every raw text out of the reports (ids and numbers only)."),
+    freq: Optional[str] = typer.Option(None, "--freq", help="Period for the trend with --time-col: year, quarter, month or decade (default: from the date span)."),
+    reference: Optional[Path] = typer.Option(None, "--reference", help="A reference corpus (e.g. generic AI copy): how close each group sits to it, and who drifts toward it."),
+    permutations: int = typer.Option(999, "--permutations", min=99, help="Label permutations for the MMD and PERMANOVA p-values."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths of the reports."),
 ) -> None:
     """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
     if clusters not in {"hdbscan", "kmeans", "none"}:
         fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
-    paths = output_paths(out, report_name(path, name), [path])
+    paths = output_paths(out, report_name(path, name), [path] + ([reference] if reference else []))
 
-    def work():  # type: ignore[no-untyped-def]
+    def corpus():  # type: ignore[no-untyped-def]
         from auditor.corpus import load_corpus
-        from auditor.pipeline import audit as run_audit
 
-        corpus = load_corpus(path, text_col=text_col, group_col=group_col, time_col=time_col,
-                             id_col=id_col, encoding=encoding, skip_invalid=skip_invalid)
-        result = run_audit(corpus, model=model, device=device, sample=sample, seed=seed,
-                           threshold=threshold, cache=False if no_cache else cache_dir,
-                           resamples=resamples, ci_level=ci_level, lexical=not no_lexical,
-                           clusters=None if clusters == "none" else clusters,
-                           reuse_results=not recompute)
-        html = result.to_html(include_text=not no_text)
-        json_text = result.to_json(include_text=not no_text)
-        from auditor.fileio import atomic_write_text
+        return load_corpus(path, text_col=text_col, group_col=group_col, time_col=time_col,
+                           id_col=id_col, encoding=encoding, skip_invalid=skip_invalid)
 
-        atomic_write_text(paths["json"], json_text)
-        atomic_write_text(paths["html"], html)
-        return result
+    result = run_guarded(audit_and_write, corpus, paths, no_text=no_text, model=model, device=device,
+                         sample=sample, seed=seed, threshold=threshold,
+                         cache=False if no_cache else cache_dir, resamples=resamples, ci_level=ci_level,
+                         lexical=not no_lexical, clusters=None if clusters == "none" else clusters,
+                         reuse_results=not recompute, freq=freq, reference=reference,
+                         permutations=permutations)
+    finish(result, paths, quiet)
 
-    result = run_guarded(work)
+
+def audit_and_write(corpus_fn, paths: dict[str, Path], *, no_text: bool, reference: Optional[Path],
+                    **options):  # type: ignore[no-untyped-def]
+    """Load the corpus, audit it, and write the JSON and HTML reports atomically."""
+    from auditor.fileio import atomic_write_text
+    from auditor.pipeline import audit as run_audit
+
+    if reference is not None:
+        from auditor.corpus import load_corpus
+
+        reference = load_corpus(reference)
+    result = run_audit(corpus_fn(), reference=reference, **options)
+    html = result.to_html(include_text=not no_text)
+    json_text = result.to_json(include_text=not no_text)
+    atomic_write_text(paths["json"], json_text)
+    atomic_write_text(paths["html"], html)
+    return result
+
+
+def finish(result, paths: dict[str, Path], quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """Print the summary (unless quiet) and the report paths."""
     if not quiet:
         print_summary(result)
         typer.echo("")
     typer.echo(f"report: {paths['html']}")
     typer.echo(f"json:   {paths['json']}")
+
+
+@app.command()
+def compare(
+    paths: list[Path] = typer.Argument(..., help="Two or more corpora (any input `auditor audit` reads), or one corpus with --by."),
+    by: Optional[str] = typer.Option(None, "--by", help="Split one corpus by this column instead of comparing files."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated names for the corpora (default: their file names)."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="Column holding the text in every corpus."),
+    time_col: Optional[str] = typer.Option(None, "--time-col", help="Column with a date or year (in every corpus)."),
+    freq: Optional[str] = typer.Option(None, "--freq", help="Period for the trend: year, quarter, month or decade (default: from the date span)."),
+    reference: Optional[Path] = typer.Option(None, "--reference", help="A reference corpus (e.g. generic AI copy) to measure each corpus against."),
+    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or local path."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or mps."),
+    out: Path = typer.Option(Path("reports"), "--out", help="Folder for the HTML and JSON reports."),
+    name: Optional[str] = typer.Option(None, "--name", help="Base name of the report files (default: compare-<a>-vs-<b>)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for every random choice."),
+    resamples: int = typer.Option(200, "--resamples", min=0, help="Half-samples for the confidence intervals (0: none)."),
+    permutations: int = typer.Option(999, "--permutations", min=99, help="Label permutations for the MMD and PERMANOVA p-values."),
+    no_lexical: bool = typer.Option(False, "--no-lexical", help="Skip the lexical metrics."),
+    clusters: str = typer.Option("hdbscan", "--clusters", help="hdbscan, kmeans, or none."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    no_text: bool = typer.Option(False, "--no-text", help="Leave every raw text out of the reports."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths of the reports."),
+) -> None:
+    """Compare corpora: human vs generated, this year vs last, our brand vs competitors.
+
+    Writes one report with each corpus's metrics at a common size, how distinct each is (centroid
+    distance, classifier AUC), the similarity heatmap and MMD / PERMANOVA permutation tests.
+    """
+    if clusters not in {"hdbscan", "kmeans", "none"}:
+        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
+    if by is None and len(paths) < 2:
+        fail("compare needs two or more corpora, or one corpus and --by COLUMN")
+    if by is not None and len(paths) != 1:
+        fail("--by splits one corpus; pass exactly one path with it")
+    names = [p.strip() for p in labels.split(",")] if labels else None
+    if names is not None and (by is not None or len(names) != len(paths)):
+        fail(f"--labels needs one name per corpus ({len(paths)}), without --by")
+    stems = names or [report_name(p, None) for p in paths]
+    if by is None and len(set(stems)) != len(stems):
+        fail("two corpora have the same file name; name them with --labels a,b")
+    default = "compare-" + ("-".join(stems) + f"-by-{by}" if by else "-vs-".join(stems))
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in default)[:120]
+    out_paths = output_paths(out, report_name(paths[0], name or safe), list(paths) + ([reference] if reference else []))
+
+    def corpus():  # type: ignore[no-untyped-def]
+        from auditor.corpus import combine, load_corpus
+
+        if by is not None:
+            return load_corpus(paths[0], text_col=text_col, group_col=by, time_col=time_col)
+        return combine([load_corpus(p, text_col=text_col, time_col=time_col) for p in paths], stems)
+
+    result = run_guarded(audit_and_write, corpus, out_paths, no_text=no_text, model=model, device=device,
+                         seed=seed, cache=False if no_cache else cache_dir, resamples=resamples,
+                         lexical=not no_lexical, clusters=None if clusters == "none" else clusters,
+                         freq=freq, reference=reference, permutations=permutations)
+    finish(result, out_paths, quiet)
 
 
 @app.command()

@@ -10,14 +10,18 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from auditor.convergence import FREQS, comparison_section, reference_section, trend_section
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
+from auditor.errors import CorpusError
+from auditor.metrics.compare import DEFAULT_PERMUTATIONS
 from auditor.embed.model import cuda_may_exist, select_device
 from auditor.metrics._xp import on_device
-from auditor.metrics.catalog import SIZE_DEPENDENT, info
-from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
+from auditor.metrics.catalog import SIZE_DEPENDENT
+from auditor.metrics.lexical_suite import LexicalSummary
 from auditor.metrics.semantic import typicality
-from auditor.metrics.suite import SemanticSummary, semantic_suite
+from auditor.metrics.suite import SemanticSummary
+from auditor.measure import measure, take
 from auditor.metrics.uncertainty import IntervalSettings, subsample_indices
 from auditor.result import SCHEMA_VERSION, AuditResult
 from auditor.verdict import verdict
@@ -50,15 +54,6 @@ def as_corpus(data: Any, **columns: Any) -> Corpus:
     if isinstance(data, (str, Path)):
         return load_corpus(data, **columns)
     return from_texts(list(data))
-
-
-def _described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    out = {}
-    for metric_id, entry in values.items():
-        meta = info(metric_id)
-        out[metric_id] = {**entry, "label": meta.label, "meaning": meta.meaning,
-                          "higher_means": meta.higher_means}
-    return out
 
 
 def _text_entry(corpus: Corpus, i: int, **extra: Any) -> dict[str, Any]:
@@ -103,29 +98,6 @@ def _phrases(corpus: Corpus, lexical: LexicalSummary) -> list[dict[str, Any]]:
     ]
 
 
-def _take(X: Any, idx: np.ndarray, device: str) -> Any:
-    return X[idx] if device == "cpu" else X[on_device(idx, device)]
-
-
-def measure(
-    X: Any,
-    texts: list[str],
-    *,
-    threshold: float,
-    seed: int,
-    intervals: IntervalSettings | None,
-    lexical: bool = True,
-) -> tuple[dict[str, dict[str, Any]], SemanticSummary, LexicalSummary | None]:
-    """Every metric of one set of texts and their embeddings, with intervals when asked."""
-    summary = semantic_suite(X, threshold=threshold, seed=seed, intervals=intervals)
-    values = dict(summary.values)
-    lex = None
-    if lexical:
-        lex = lexical_suite(texts, seed=seed, intervals=intervals)
-        values.update(lex.values)
-    return _described(values), summary, lex
-
-
 def _group_entries(
     X: Any, corpus: Corpus, device: str, *, threshold: float, seed: int,
     intervals: IntervalSettings | None, lexical: bool,
@@ -144,19 +116,47 @@ def _group_entries(
             groups[name] = entry
             continue
         kw = {"threshold": threshold, "seed": seed, "intervals": intervals, "lexical": lexical}
-        entry["metrics"], _, _ = measure(_take(X, idx, device), texts[idx].tolist(), **kw)
+        entry["metrics"], _, _ = measure(take(X, idx, device), texts[idx].tolist(), **kw)
         if common is not None:
             if len(idx) == common:
                 at_common = entry["metrics"]
             else:
                 sub = idx[subsample_indices(len(idx), common, seed)]
-                at_common, _, _ = measure(_take(X, sub, device), texts[sub].tolist(), **kw)
+                at_common, _, _ = measure(take(X, sub, device), texts[sub].tolist(), **kw)
             for metric_id in SIZE_DEPENDENT & set(entry["metrics"]):
                 m = at_common[metric_id]
                 entry["metrics"][metric_id]["at_common_size"] = {
                     k: m[k] for k in ("value", "ci_low", "ci_high") if k in m}
         groups[name] = entry
     return groups, common
+
+
+def _convergence_sections(
+    vectors: np.ndarray, X: Any, corpus: Corpus, device: str, ref_corpus: Corpus | None,
+    ref_vectors: np.ndarray | None, *, freq: str | None, threshold: float, seed: int,
+    intervals: IntervalSettings | None, lexical: bool, permutations: int,
+) -> dict[str, Any]:
+    """The comparison, trend and reference sections, where groups, times or a reference exist."""
+    out: dict[str, Any] = {}
+    labels = corpus.groups.astype(str).to_numpy() if corpus.groups is not None else None
+    texts = corpus.frame["text"].to_numpy()
+    if labels is not None:
+        section = comparison_section(vectors, labels, seed=seed, intervals=intervals, permutations=permutations)
+        if section is not None:
+            out["comparison"] = section
+    if corpus.times is not None:
+        def measure_at(idx: np.ndarray) -> dict[str, dict[str, Any]]:
+            return measure(take(X, idx, device), texts[idx].tolist(), threshold=threshold, seed=seed,
+                           intervals=intervals, lexical=lexical)[0]
+
+        ref_c = ref_vectors.mean(axis=0) if ref_vectors is not None else None
+        out["trend"] = trend_section(vectors, corpus.times, labels, freq=freq, measure_at=measure_at,
+                                     seed=seed, intervals=intervals, reference=ref_c)
+    if ref_corpus is not None and ref_vectors is not None:
+        out["reference"] = reference_section(
+            vectors, ref_vectors, labels, corpus.times, freq=freq, name=ref_corpus.source or "reference",
+            seed=seed, permutations=permutations, level=intervals.level if intervals else 0.95)
+    return out
 
 
 def _metrics_device(device: str, embedder: Embedder) -> str:
@@ -192,6 +192,9 @@ def audit(
     ci_level: float = 0.95,
     clusters: str | None = "hdbscan",
     reuse_results: bool = True,
+    freq: str | None = None,
+    reference: Any = None,
+    permutations: int = DEFAULT_PERMUTATIONS,
 ) -> AuditResult:
     """Audit a corpus for homogenization.
 
@@ -200,19 +203,29 @@ def audit(
     directory (``False`` disables it). ``sample`` audits a seeded random subset of that many texts.
     Every metric carries a ``ci_level`` interval from ``resamples`` half-samples (0 turns
     intervals off). ``clusters`` ("hdbscan", "kmeans" or None) adds the corpus map and clusters.
-    Same input and same seed give identical numbers.
+    With groups, adds the comparison (distinctiveness, heatmap, PERMANOVA, MMD tests with
+    ``permutations`` relabellings); with times, the per-period picture binned by ``freq`` (year,
+    quarter, month or decade; chosen from the date span when None) and the convergence index;
+    ``reference`` (a path, DataFrame, Corpus or list of texts) adds how close each group sits to
+    that reference corpus. Same input and same seed give identical numbers.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     corpus = as_corpus(data, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col)
+    if freq is not None and corpus.times is None:
+        raise CorpusError("--freq needs a time column (--time-col)")
+    if freq is not None and freq not in FREQS:
+        raise CorpusError(f"--freq must be one of {', '.join(FREQS)}, got {freq!r}")
+    ref_corpus = as_corpus(reference) if reference is not None else None
     if sample is not None:
         corpus = corpus.sample(sample, seed)
     if embedder is None:
         embedder = Embedder(model, device=device, batch_size=batch_size, cache=cache, progress=progress)
     vectors = embedder.encode(corpus.texts)
+    ref_vectors = embedder.encode(ref_corpus.texts) if ref_corpus is not None else None
     settings = {"seed": seed, "sample": sample, "near_duplicate_threshold": threshold,
                 "ranking_size": top, "ci_method": "half-sampling" if resamples > 0 else None,
-                "n_resamples": resamples, "ci_level": ci_level}
+                "n_resamples": resamples, "ci_level": ci_level, "permutations": permutations}
     store, key = None, ""
     if reuse_results and embedder.cache is not None and embedder.spec is not None:
         from auditor.result_cache import ResultCache, result_key
@@ -221,7 +234,8 @@ def audit(
         columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time") if c in corpus.frame}
         key = result_key(corpus.fingerprint(), columns, embedder.spec.identity,
                          {**settings, "lexical": lexical, "clusters": clusters, "device": device,
-                          "source": corpus.source})
+                          "source": corpus.source, "freq": freq, "permutations": permutations,
+                          "reference": ref_corpus.fingerprint() if ref_corpus is not None else None})
         stored = store.get(key)
         if stored is not None:
             stored["created_at"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
@@ -268,6 +282,9 @@ def audit(
         "embedding": {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached},
         "versions": versions,
     }
+    data_out.update(_convergence_sections(
+        vectors, X, corpus, metrics_device, ref_corpus, ref_vectors, freq=freq, threshold=threshold,
+        seed=seed, intervals=intervals, lexical=lexical, permutations=permutations))
     if clusters:
         from auditor.structure import corpus_structure
 

@@ -229,3 +229,28 @@ def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None) -> Cor
         data["group"] = list(groups)
     frame = pd.DataFrame(data, dtype=object)
     return from_frame(frame, text_col="text", group_col="group" if groups is not None else None)
+
+
+def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
+    """One corpus whose ``group`` is the label of the corpus each text came from (for
+    comparisons). Ids become ``label:id`` when ids repeat across the corpora."""
+    if len(corpora) != len(labels):
+        raise CorpusError(f"{len(labels)} labels for {len(corpora)} corpora")
+    if len(set(labels)) != len(labels):
+        raise CorpusError(f"corpus labels must differ, got {', '.join(labels)}")
+    if len(corpora) < 2:
+        raise CorpusError("a comparison needs at least 2 corpora")
+    with_time = [c.times is not None for c in corpora]
+    if any(with_time) and not all(with_time):
+        raise CorpusError("either every corpus has a time column or none has")
+    frames = []
+    for corpus, label in zip(corpora, labels):
+        part = corpus.frame.drop(columns=["group"], errors="ignore").copy()
+        part.insert(2, "group", label)
+        frames.append(part)
+    frame = pd.concat(frames, ignore_index=True)
+    if frame["id"].duplicated().any():
+        frame["id"] = frame["group"] + ":" + frame["id"]
+    columns = {"text": "text", "group": "corpus", "time": corpora[0].columns.get("time"), "id": "id"}
+    sources = " vs ".join(c.source or label for c, label in zip(corpora, labels))
+    return Corpus(frame, sources, columns)

@@ -12,6 +12,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from auditor.report.charts import Series, heatmap, line_chart
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -51,6 +53,56 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
+TREND_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l", "near_duplicate_rate")
+
+
+def _get(d: dict[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def charts(data: dict[str, Any]) -> dict[str, Any]:
+    """SVG charts of the comparison, trend and reference sections (layout only: every number
+    comes from the result)."""
+    out: dict[str, Any] = {}
+    comparison = data.get("comparison")
+    if comparison:
+        out["heatmap"] = heatmap(comparison["groups"], comparison["centroid_similarity"],
+                                 title="cosine similarity between group centroids")
+    trend = data.get("trend")
+    if trend:
+        bins = [b for b in trend["bins"] if b.get("metrics")]
+        labels = [b["label"] for b in bins]
+        out["trend_metrics"] = []
+        for metric_id in TREND_METRICS:
+            if not bins or metric_id not in bins[0]["metrics"]:
+                continue
+            ms = [b["metrics"][metric_id] for b in bins]
+            series = Series(ms[0]["label"], [m["value"] for m in ms], [m.get("ci_low") for m in ms],
+                            [m.get("ci_high") for m in ms])
+            out["trend_metrics"].append(line_chart(
+                labels, [series], width=520, title=f"{ms[0]['label']} per {trend['freq']} (at {trend['common_size']} texts)"))
+        conv = trend.get("convergence")
+        if conv:
+            rows = conv["bins"]
+            names = {"mutual_similarity": "between groups", "to_center": "to the period's centre",
+                     "to_reference": "to the reference"}
+            series = [Series(label, [r.get(key) for r in rows]) for key, label in names.items()
+                      if any(key in r for r in rows)]
+            out["convergence"] = line_chart([r["label"] for r in rows], series,
+                                            title="centroid similarity per period")
+    pull = _get(data, "reference", "pull_by_bin")
+    if pull:
+        out["pull"] = line_chart([p["label"] for p in pull],
+                                 [Series("share", [p["share"] for p in pull], [p["ci_low"] for p in pull],
+                                         [p["ci_high"] for p in pull])],
+                                 title="share of texts closer to the reference than to their earlier voice")
+    return out
+
+
 def render_html(data: dict[str, Any], include_text: bool = True) -> str:
     """The full standalone report page for a result dictionary.
 
@@ -66,7 +118,7 @@ def render_html(data: dict[str, Any], include_text: bool = True) -> str:
         payload = {"points": data["map"]["points"], "clusters": data.get("clusters", {}).get("clusters", [])}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
     return env.get_template("report.html.j2").render(
-        r=data, css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
+        r=data, charts=charts(data), css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
         include_text=include_text)
 
 
