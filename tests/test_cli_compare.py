@@ -1,0 +1,117 @@
+"""`auditor compare` and the group/time/reference options of `auditor audit`, as a user types them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+runner = CliRunner()
+
+OURS = ["Waxed wool coats for wet hills and long walks.", "Tweed caps stitched in a Borders mill.",
+        "Boots resoled by the cobbler who made them.", "A scarf knitted from Shetland fleece.",
+        "Canvas bags waxed by hand in Hawick.", "Socks that survive a fortnight on the Pennine Way."]
+THEIRS = ["Elevate your everyday with our innovative jacket.", "Unlock the power of seamless style.",
+          "Elevate your everyday with our innovative boots.", "Discover seamless comfort, reimagined.",
+          "Unlock the power of innovative comfort.", "Elevate your style with seamless design."]
+GENERIC = ["Elevate your everyday with innovative solutions.", "Unlock the power of seamless innovation.",
+           "Discover the future of effortless style.", "Experience innovation, reimagined for you."]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _csv(path: Path, texts: list[str], **cols: list[str]) -> Path:
+    pd.DataFrame({"text": texts, **cols}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.model
+def test_compare_two_files_writes_one_report_with_distinctiveness_and_tests(tmp_path: Path) -> None:
+    ours, theirs = _csv(tmp_path / "ours.csv", OURS), _csv(tmp_path / "theirs.csv", THEIRS)
+    result = invoke("compare", str(ours), str(theirs), "--out", str(tmp_path / "r"), "--permutations", "99",
+                    "--resamples", "20", "--clusters", "none")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "r" / "compare-ours-vs-theirs.json").read_text())
+    comp = data["comparison"]
+    assert comp["groups"] == ["ours", "theirs"]
+    assert comp["distinctiveness"]["ours"]["centroid_distance"]["value"] > 0
+    assert comp["mmd"][0]["a"] == "ours" and 0 < comp["mmd"][0]["p_value"] <= 1
+    assert comp["settings"]["permutations"] == 99
+    assert set(data["groups"]) == {"ours", "theirs"}
+    html = (tmp_path / "r" / "compare-ours-vs-theirs.html").read_text()
+    assert "How distinct are the groups?" in html and "<svg" in html
+
+
+@pytest.mark.model
+def test_compare_splits_one_file_by_a_column_and_names_corpora_with_labels(tmp_path: Path) -> None:
+    both = _csv(tmp_path / "both.csv", OURS + THEIRS, source_kind=["human"] * 6 + ["model"] * 6)
+    result = invoke("compare", str(both), "--by", "source_kind", "--out", str(tmp_path), "--name", "split",
+                    "--permutations", "99", "--resamples", "0", "--clusters", "none", "-q")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "split.json").read_text())["comparison"]["groups"] == ["human", "model"]
+    a, b = _csv(tmp_path / "a.csv", OURS), _csv(tmp_path / "b.csv", THEIRS)
+    result = invoke("compare", str(a), str(b), "--labels", "human,generated", "--out", str(tmp_path),
+                    "--permutations", "99", "--resamples", "0", "--clusters", "none", "-q")
+    assert result.exit_code == 0, result.output
+    assert "compare-human-vs-generated.html" in result.output
+
+
+@pytest.mark.model
+def test_audit_with_reference_reports_each_groups_pull(tmp_path: Path) -> None:
+    copy = _csv(tmp_path / "copy.csv", OURS + THEIRS, brand=["ours"] * 6 + ["theirs"] * 6)
+    generic = _csv(tmp_path / "generic.csv", GENERIC)
+    result = invoke("audit", str(copy), "--group-col", "brand", "--reference", str(generic),
+                    "--out", str(tmp_path / "r"), "--permutations", "99", "--resamples", "20",
+                    "--clusters", "none", "-q")
+    assert result.exit_code == 0, result.output
+    ref = json.loads((tmp_path / "r" / "copy.json").read_text())["reference"]
+    assert ref["n_texts"] == 4
+    # the templated copy sits closer to the generic reference than the specific copy does
+    assert ref["groups"]["theirs"]["similarity"] > ref["groups"]["ours"]["similarity"]
+    assert ref["groups"]["theirs"]["pull_share"] >= ref["groups"]["ours"]["pull_share"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["compare", "{a}"], "two or more corpora"),
+    (["compare", "{a}", "{a}"], "same file name"),
+    (["compare", "{a}", "{b}", "--by", "x"], "exactly one path"),
+    (["compare", "{a}", "{b}", "--labels", "one"], "one name per corpus"),
+    (["audit", "{a}", "--freq", "year"], "needs a time column"),
+    (["audit", "{t}", "--time-col", "date", "--freq", "fortnight"], "--freq must be one of"),
+])
+def test_comparison_usage_errors_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    a, b = _csv(tmp_path / "a.csv", OURS), _csv(tmp_path / "b.csv", THEIRS)
+    t = _csv(tmp_path / "t.csv", THEIRS, date=["2021-01-01"] * 6)
+    result = invoke(*[x.format(a=a, b=b, t=t) for x in args], "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_report_never_overwrites_the_reference_corpus(tmp_path: Path) -> None:
+    a = _csv(tmp_path / "a.csv", OURS)
+    reference = tmp_path / "generic.json"
+    reference.write_text(json.dumps(GENERIC))
+    before = reference.read_text()
+    result = invoke("audit", str(a), "--reference", str(reference), "--out", str(tmp_path), "--name", "generic")
+    assert result.exit_code == 2 and "refusing to overwrite" in result.output
+    assert reference.read_text() == before
+
+
+def test_combine_refuses_corpora_with_and_without_times() -> None:
+    from auditor.corpus import combine, from_frame
+    from auditor.errors import CorpusError
+
+    timed = from_frame(pd.DataFrame({"text": THEIRS, "date": ["2021"] * 6}), time_col="date")
+    plain = from_frame(pd.DataFrame({"text": OURS}))
+    with pytest.raises(CorpusError, match="every corpus has a time column"):
+        combine([timed, plain], ["a", "b"])
+    both = combine([plain, plain], ["a", "b"])
+    assert both.frame["id"].is_unique and both.groups.tolist() == ["a"] * 6 + ["b"] * 6
