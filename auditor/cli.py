@@ -169,6 +169,9 @@ def audit_and_write(corpus_fn, paths: dict[str, Path], *, no_text: bool, referen
     json_text = result.to_json(include_text=not no_text)
     atomic_write_text(paths["json"], json_text)
     atomic_write_text(paths["html"], html)
+    from auditor.report.index import write_index
+
+    write_index(paths["html"].parent)
     return result
 
 
@@ -293,6 +296,9 @@ def check(
     if update_baseline:
         typer.echo(f"baseline written: {baseline}", err=True)
     raise typer.Exit(0 if outcome.passed else 1)
+
+
+from auditor import cli_history  # noqa: E402,F401  (registers snapshot, history and trend)
 
 
 def entry() -> None:

@@ -127,3 +127,19 @@ def heatmap(names: Sequence[str], matrix: Sequence[Sequence[float | None]], *, t
                              f'text-anchor="middle" class="cell" fill="{colour}">{v:.2f}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def sparkline(values: Sequence[float], *, width: int = 120, height: int = 24) -> str:
+    """A tiny line of ``values`` (oldest first) with the last point marked."""
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    n = len(values)
+    pts = [(2 + (width - 4) * (i / (n - 1) if n > 1 else 0.5), height - 3 - (height - 6) * (v - lo) / span)
+           for i, v in enumerate(values)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+    x, y = pts[-1]
+    return (f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'xmlns="http://www.w3.org/2000/svg"><polyline points="{line}" fill="none" stroke="{PALETTE[0]}" '
+            f'stroke-width="1.5"/><circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{PALETTE[1]}"/></svg>')

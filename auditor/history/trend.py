@@ -1,0 +1,97 @@
+"""Trends across snapshots: each metric run by run, the convergence index over runs, which
+groups moved most since the last run, and which runs are not comparable with the one before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from auditor.history.store import Snapshot
+from auditor.metrics.trend import ols_slope, ols_slope_interval
+
+TREND_METRICS = ("mean_pairwise_similarity", "vendi_score_per_text", "near_duplicate_rate",
+                 "homogenization_rouge_l", "top_phrase_share")
+#: Settings that change the numbers; a difference in any of them makes two runs not comparable.
+COMPARABLE_SETTINGS = ("seed", "sample", "near_duplicate_threshold", "ci_level", "n_resamples")
+
+
+def _years(stamp: str) -> float:
+    t = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    start = dt.datetime(t.year, 1, 1, tzinfo=t.tzinfo)
+    end = dt.datetime(t.year + 1, 1, 1, tzinfo=t.tzinfo)
+    return t.year + (t - start) / (end - start)
+
+
+def mutual_group_similarity(data: dict[str, Any]) -> float | None:
+    """Mean cosine between the group centroids of one result (off-diagonal of its heatmap)."""
+    sim = (data.get("comparison") or {}).get("centroid_similarity")
+    if not sim or len(sim) < 2:
+        return None
+    S = np.array(sim, dtype=float)
+    return float(S[np.triu_indices(len(S), k=1)].mean())
+
+
+def comparability(previous: Snapshot, current: Snapshot) -> list[str]:
+    """Why ``current``'s numbers cannot be compared with ``previous``'s (empty when they can)."""
+    reasons = []
+    if previous.model_identity != current.model_identity:
+        reasons.append(f"model changed ({previous.model_name} → {current.model_name})"
+                       if previous.model_name != current.model_name else "model files changed (same name, new revision)")
+    for key in COMPARABLE_SETTINGS:
+        if previous.settings.get(key) != current.settings.get(key):
+            reasons.append(f"setting {key} changed ({previous.settings.get(key)} → {current.settings.get(key)})")
+    return reasons
+
+
+def trend_data(name: str, runs: list[Snapshot], level: float = 0.95) -> dict[str, Any]:
+    """The trend report's content for snapshots ``runs`` (oldest first, with their results)."""
+    if not runs:
+        raise ValueError(f"no snapshots named {name!r}")
+    rows = []
+    for i, s in enumerate(runs):
+        assert s.data is not None
+        flags = comparability(runs[i - 1], s) if i else []
+        rows.append({"id": s.id, "created_at": s.created_at, "n_texts": s.n_texts, "model": s.model_name,
+                     "fingerprint": (s.fingerprint or "")[:12], "report_path": s.report_path,
+                     "not_comparable": flags, "verdict": s.data.get("verdict", {}).get("level"),
+                     "metrics": {m: {k: s.data["metrics"][m].get(k) for k in ("label", "value", "ci_low", "ci_high")}
+                                 for m in TREND_METRICS if m in s.data.get("metrics", {})},
+                     "mutual_group_similarity": mutual_group_similarity(s.data)})
+    # the comparable stretch: runs since the last model or settings change
+    start = max([i for i, r in enumerate(rows) if r["not_comparable"]] or [0])
+    out: dict[str, Any] = {"name": name, "runs": rows, "comparable_from": rows[start]["id"]}
+    index = [(r, _years(r["created_at"])) for r in rows[start:] if r["mutual_group_similarity"] is not None]
+    if len(index) >= 2:
+        t = np.array([y for _, y in index])
+        v = np.array([r["mutual_group_similarity"] for r, _ in index])
+        if np.ptp(t) > 0:
+            lo, hi = ols_slope_interval(t, v, level)
+            out["index"] = {"slope_per_year": ols_slope(t, v), "ols_ci_low": lo, "ols_ci_high": hi,
+                            "n_runs": len(index), "first": float(v[0]), "last": float(v[-1])}
+    if len(runs) >= 2:
+        out["moved"] = groups_moved(runs[-2].data or {}, runs[-1].data or {})
+    return out
+
+
+def groups_moved(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per group in both runs: the change in mean pairwise similarity and in distinctiveness
+    (centroid distance to the other groups), largest absolute distinctiveness change first."""
+    out = []
+    d0 = (before.get("comparison") or {}).get("distinctiveness", {})
+    d1 = (after.get("comparison") or {}).get("distinctiveness", {})
+    g0, g1 = before.get("groups", {}), after.get("groups", {})
+    for group in sorted(set(g0) & set(g1)):
+        def mps(g: dict[str, Any]) -> float | None:
+            m = (g.get("metrics") or {}).get("mean_pairwise_similarity")
+            return m.get("value") if m else None
+
+        def dist(d: dict[str, Any]) -> float | None:
+            return d.get(group, {}).get("centroid_distance", {}).get("value")
+
+        a, b, c, e = mps(g0[group]), mps(g1[group]), dist(d0), dist(d1)
+        out.append({"group": group,
+                    "similarity_change": None if a is None or b is None else b - a,
+                    "distinctiveness_change": None if c is None or e is None else e - c})
+    return sorted(out, key=lambda r: -abs(r["distinctiveness_change"] or r["similarity_change"] or 0))

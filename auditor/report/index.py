@@ -1,0 +1,61 @@
+"""``reports/index.html``: every report in a folder, newest first, with a small trend line per corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from auditor.fileio import atomic_write_text
+from auditor.report.charts import sparkline
+from auditor.report.html import _environment
+
+INDEX_NAME = "index.html"
+
+
+def report_entries(folder: Path) -> list[dict[str, Any]]:
+    """The audit and trend reports in ``folder`` (from their JSON files), newest first."""
+    entries = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("."):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or "created_at" not in data:
+            continue
+        html = path.with_suffix(".html")
+        if data.get("kind") == "trend":
+            entries.append({"kind": "trend", "key": data["name"], "created_at": data["created_at"],
+                            "html": html.name if html.exists() else None, "title": f"trend: {data['name']}",
+                            "n_runs": len(data.get("runs", []))})
+            continue
+        if "metrics" not in data:
+            continue
+        snap = data.get("snapshot") or {}
+        mps = data["metrics"].get("mean_pairwise_similarity", {}).get("value")
+        entries.append({"kind": "audit", "key": snap.get("name") or data.get("corpus", {}).get("source") or path.stem,
+                        "created_at": data["created_at"], "html": html.name if html.exists() else None,
+                        "title": path.stem, "n_texts": data.get("corpus", {}).get("n_texts"),
+                        "verdict": data.get("verdict", {}).get("level"), "mps": mps})
+    return sorted(entries, key=lambda e: (e["created_at"], e["title"]), reverse=True)
+
+
+def render_index(folder: Path) -> str:
+    entries = report_entries(folder)
+    lines: dict[str, list[float]] = {}
+    for e in reversed(entries):
+        if e["kind"] == "audit" and e.get("mps") is not None:
+            lines.setdefault(e["key"], []).append(float(e["mps"]))
+    corpora = [{"key": k, "n": len(v), "last": v[-1], "spark": Markup(sparkline(v))} for k, v in sorted(lines.items())]
+    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    return _environment().get_template("index.html.j2").render(entries=entries, corpora=corpora, css=css)
+
+
+def write_index(folder: str | Path) -> Path:
+    """Rebuild ``folder/index.html`` atomically; returns its path."""
+    folder = Path(folder)
+    return atomic_write_text(folder / INDEX_NAME, render_index(folder))
