@@ -256,3 +256,25 @@ def test_postgresql_round_trip() -> None:
         for s in store.list(name):
             store.delete(s.id)
         assert store.list(name) == []
+
+
+def test_scheduled_workflow_example_runs_snapshot_and_trend_with_valid_options() -> None:
+    import shlex
+
+    import typer
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    flow = yaml.safe_load((root / "examples" / "scheduled-report.yml").read_text())
+    assert flow[True]["schedule"][0]["cron"] == "0 6 * * 1"  # YAML reads the key `on` as True
+    steps = flow["jobs"]["report"]["steps"]
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") and s["with"]["path"] == "reports/"
+               for s in steps)
+    commands = [line.strip() for s in steps for line in s.get("run", "").splitlines()
+                if line.strip().startswith("auditor ")]
+    assert {c.split()[1] for c in commands} == {"snapshot", "trend"}
+    group = typer.main.get_command(app)
+    for command in commands:
+        args = shlex.split(command)[1:]
+        sub = group.get_command(None, args[0])
+        sub.make_context(args[0], args[1:])  # raises on an unknown option or a missing argument
