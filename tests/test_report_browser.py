@@ -148,3 +148,40 @@ def test_no_text_report_has_no_text_on_the_map(tmp_path: Path) -> None:
         hover_point(page, 0)
         page.wait_for_selector("#map-tip:not([hidden])")
         assert "bc-" in page.inner_text("#map-tip")
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_heatmap_and_trend_charts_render(brand_report: Path) -> None:
+    with browser_page() as page:
+        problems = open_report(page, brand_report)
+        charts = page.locator("svg.chart")
+        assert charts.count() >= 4  # heatmap, convergence, and per-metric trend lines
+        for i in range(charts.count()):
+            box = charts.nth(i).bounding_box()
+            assert box["width"] > 100 and box["height"] > 100
+        assert page.locator("#comparison ~ .chart-row svg rect").count() >= 25  # 5 × 5 brands
+        assert "Groups moved" in page.inner_text("#verdict") or "No clear change" in page.inner_text("#verdict")
+        assert problems == []
+
+
+@pytest.mark.browser
+def test_hostile_group_names_show_as_text_in_charts_and_tables(tmp_path: Path) -> None:
+    from tests.conftest import HashEncoder
+
+    names = [INJECTION[0][:60], INJECTION[5][:50], "plain brand"]
+    rows = [(names[i % 3], f"{2020 + (i // 3) % 2}-05-01", f"{INJECTION[7 + i % 5]} number {i}") for i in range(36)]
+    frame = pd.DataFrame(rows, columns=["brand", "date", "text"])
+    result = auditor.audit(frame, group_col="brand", time_col="date", model=HashEncoder(), cache=False,
+                           resamples=10, permutations=99, clusters=None, lexical=False)
+    path = tmp_path / "hostile.html"
+    result.to_html(path)
+    with browser_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert "<script>window.__pwned = 1;" in page.locator("#comparison ~ table").first.inner_text()
+        labels = page.locator("svg.chart text").all_text_contents()
+        assert any(t.startswith("<script>") for t in labels)
+        assert page.locator("svg.chart svg, svg.chart script, svg [onload]").count() == 0
