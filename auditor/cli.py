@@ -59,6 +59,13 @@ def run_guarded(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         fail(f"unexpected {type(exc).__name__}: {first} (set AUDITOR_DEBUG=1 for details)", EXIT_INTERNAL)
 
 
+def cluster_method(clusters: str) -> Optional[str]:
+    """The ``--clusters`` value as the library takes it (None for "none"); exits 2 when unknown."""
+    if clusters not in {"hdbscan", "kmeans", "none"}:
+        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
+    return None if clusters == "none" else clusters
+
+
 def report_name(path: Path, name: Optional[str]) -> str:
     """The report's base name: ``--name``, else the input's file (or folder) name without suffix."""
     if name:
@@ -135,8 +142,7 @@ def audit(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths of the reports."),
 ) -> None:
     """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
-    if clusters not in {"hdbscan", "kmeans", "none"}:
-        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
+    method = cluster_method(clusters)
     paths = output_paths(out, report_name(path, name), [path] + ([reference] if reference else []))
 
     def corpus():  # type: ignore[no-untyped-def]
@@ -148,7 +154,7 @@ def audit(
     result = run_guarded(audit_and_write, corpus, paths, no_text=no_text, model=model, device=device,
                          sample=sample, seed=seed, threshold=threshold,
                          cache=False if no_cache else cache_dir, resamples=resamples, ci_level=ci_level,
-                         lexical=not no_lexical, clusters=None if clusters == "none" else clusters,
+                         lexical=not no_lexical, clusters=method,
                          reuse_results=not recompute, freq=freq, reference=reference,
                          permutations=permutations)
     finish(result, paths, quiet)
@@ -212,8 +218,7 @@ def compare(
     Writes one report with each corpus's metrics at a common size, how distinct each is (centroid
     distance, classifier AUC), the similarity heatmap and MMD / PERMANOVA permutation tests.
     """
-    if clusters not in {"hdbscan", "kmeans", "none"}:
-        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
+    method = cluster_method(clusters)
     if by is None and len(paths) < 2:
         fail("compare needs two or more corpora, or one corpus and --by COLUMN")
     if by is not None and len(paths) != 1:
@@ -237,7 +242,7 @@ def compare(
 
     result = run_guarded(audit_and_write, corpus, out_paths, no_text=no_text, model=model, device=device,
                          seed=seed, cache=False if no_cache else cache_dir, resamples=resamples,
-                         lexical=not no_lexical, clusters=None if clusters == "none" else clusters,
+                         lexical=not no_lexical, clusters=method,
                          freq=freq, reference=reference, permutations=permutations)
     finish(result, out_paths, quiet)
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from auditor.cli import app, fail, report_name, run_guarded
+from auditor.cli import app, cluster_method, fail, report_name, run_guarded
 
 history_app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
 app.add_typer(history_app, name="history")
@@ -38,8 +38,7 @@ def snapshot(
 ) -> None:
     """Audit a corpus and store the result as a snapshot in the history database."""
     report_name(path, name)  # validates the name's characters
-    if clusters not in {"hdbscan", "kmeans", "none"}:
-        fail(f"unknown --clusters {clusters!r}; use hdbscan, kmeans or none")
+    method = cluster_method(clusters)
 
     def work():  # type: ignore[no-untyped-def]
         from auditor.corpus import load_corpus
@@ -48,7 +47,7 @@ def snapshot(
         corpus = load_corpus(path, text_col=text_col, group_col=group_col, time_col=time_col)
         return take_snapshot(corpus, name=name, history=history, out=out, include_text=not no_text,
                              model=model, device=device, seed=seed, resamples=resamples, freq=freq,
-                             lexical=not no_lexical, clusters=None if clusters == "none" else clusters)
+                             lexical=not no_lexical, clusters=method)
 
     done = run_guarded(work)
     typer.echo(done["result"].data["verdict"]["headline"])
