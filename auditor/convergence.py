@@ -28,6 +28,7 @@ from auditor.metrics.trend import (
     Cells,
     Slope,
     convergence_slopes,
+    decimal_year,
     make_cells,
     ols_slope,
     ols_slope_interval,
@@ -49,12 +50,6 @@ Measure = Callable[[np.ndarray], dict[str, dict[str, Any]]]
 
 def _r(x: float, digits: int = 6) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), digits)
-
-
-def _decimal_year(ts: pd.Timestamp) -> float:
-    start = pd.Timestamp(year=ts.year, month=1, day=1)
-    end = pd.Timestamp(year=ts.year + 1, month=1, day=1)
-    return ts.year + (ts - start) / (end - start)
 
 
 def choose_freq(times: pd.Series) -> str:
@@ -83,7 +78,7 @@ def time_bins(times: pd.Series, freq: str) -> tuple[np.ndarray, list[dict[str, A
     for p in keys:
         start, end = p.start_time, p.end_time
         bins.append({"label": str(p), "start": start.date().isoformat(), "end": end.date().isoformat(),
-                     "position": round(_decimal_year(start + (end - start) / 2), 6)})
+                     "position": round(decimal_year(start + (end - start) / 2), 6)})
     return codes, bins
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from auditor.history.store import Snapshot
-from auditor.metrics.trend import ols_slope, ols_slope_interval
+from auditor.metrics.trend import decimal_year, ols_slope, ols_slope_interval
 
 TREND_METRICS = ("mean_pairwise_similarity", "vendi_score_per_text", "near_duplicate_rate",
                  "homogenization_rouge_l", "top_phrase_share")
@@ -18,10 +18,7 @@ COMPARABLE_SETTINGS = ("seed", "sample", "near_duplicate_threshold", "ci_level",
 
 
 def _years(stamp: str) -> float:
-    t = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    start = dt.datetime(t.year, 1, 1, tzinfo=t.tzinfo)
-    end = dt.datetime(t.year + 1, 1, 1, tzinfo=t.tzinfo)
-    return t.year + (t - start) / (end - start)
+    return decimal_year(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")))
 
 
 def mutual_group_similarity(data: dict[str, Any]) -> float | None:

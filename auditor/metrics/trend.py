@@ -9,6 +9,7 @@ unit-normalized NumPy embeddings; nothing here reads files or prints.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 import numpy as np
 
@@ -20,6 +21,13 @@ STATISTICS = ("mutual_similarity", "to_center", "to_reference")
 def _unit_rows(M: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(M, axis=-1, keepdims=True)
     return M / np.where(norms > 0, norms, 1.0)
+
+
+def decimal_year(t: dt.datetime) -> float:
+    """A point in time as a decimal year (2021-07-02 12:00 → 2021.5); keeps ``t``'s time zone.
+    Works for ``datetime`` and ``pandas.Timestamp``."""
+    start = t.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    return t.year + (t - start) / (start.replace(year=t.year + 1) - start)
 
 
 def ols_slope(t: np.ndarray, y: np.ndarray) -> float:

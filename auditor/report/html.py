@@ -48,6 +48,11 @@ def _environment() -> Environment:
     return env
 
 
+def stylesheet() -> str:
+    """The reports' shared CSS, inlined into every page."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
 def script_hash(script: str) -> str:
     """The CSP source expression allowing exactly this inline script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
@@ -111,7 +116,7 @@ def render_html(data: dict[str, Any], include_text: bool = True) -> str:
     allows no script but the report's own, by its hash.
     """
     env = _environment()
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    css = stylesheet()
     js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     map_json = None
     if data.get("map"):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from auditor.report.charts import Series, line_chart
-from auditor.report.html import _environment
+from auditor.report.html import _environment, stylesheet
 
 
 def render_trend(trend: dict[str, Any]) -> str:
@@ -26,5 +25,4 @@ def render_trend(trend: dict[str, Any]) -> str:
     if any(r["mutual_group_similarity"] is not None for r in runs):
         charts.insert(0, line_chart(labels, [Series("between groups", [r["mutual_group_similarity"] for r in runs])],
                                     width=520, title="similarity between group centroids (convergence)"))
-    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
-    return _environment().get_template("trend.html.j2").render(t=trend, charts=charts, css=css)
+    return _environment().get_template("trend.html.j2").render(t=trend, charts=charts, css=stylesheet())
