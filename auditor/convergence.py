@@ -32,7 +32,7 @@ from auditor.metrics.trend import (
     make_cells,
     ols_slope,
     ols_slope_interval,
-    reference_pull,
+    closer_to_reference,
     wilson_interval,
 )
 from auditor.metrics.uncertainty import IntervalSettings, subsample_indices
@@ -116,8 +116,7 @@ def comparison_section(X: np.ndarray, labels: np.ndarray, *, seed: int,
     distinct: dict[str, Any] = {}
     for g in names:
         inside, rest = X[labels == g], X[labels != g]
-        value, lo, hi = centroid_distance_interval(inside, rest, settings) if intervals else (
-            1.0 - centroid_cosine(inside, rest), float("nan"), float("nan"))
+        value, lo, hi = centroid_distance_interval(inside, rest, settings)
         entry: dict[str, Any] = {"n_texts": int(len(inside)),
                                  "centroid_distance": {"value": _r(value), "ci_low": _r(lo), "ci_high": _r(hi)}}
         idx = one_vs_rest_sample(labels, g, CLASSIFIER_MAX_PER_CLASS, seed)
@@ -218,15 +217,14 @@ def _convergence(X: np.ndarray, cells: Cells, bins: list[dict[str, Any]], names:
     return out
 
 
-def trend_section(X: np.ndarray, times: pd.Series, labels: np.ndarray | None, *, freq: str | None,
-                  measure_at: Measure, seed: int, intervals: IntervalSettings | None,
-                  reference: np.ndarray | None = None) -> dict[str, Any]:
-    """Per period: every metric at a common size, and (with groups) the convergence index."""
-    chosen = freq or choose_freq(times)
-    codes, bins = time_bins(times, chosen)
+def trend_section(X: np.ndarray, codes: np.ndarray, bins: list[dict[str, Any]], labels: np.ndarray | None, *,
+                  freq: str, freq_given: bool, measure_at: Measure, seed: int,
+                  intervals: IntervalSettings | None, reference: np.ndarray | None = None) -> dict[str, Any]:
+    """Per period (``codes``, ``bins`` from :func:`time_bins`): every metric at a common size,
+    and (with groups) the convergence index."""
     level = intervals.level if intervals else 0.95
     common, metric_slopes = _bin_metrics(codes, bins, measure_at, seed, level)
-    out: dict[str, Any] = {"freq": chosen, "freq_source": "given" if freq else "chosen from the date span",
+    out: dict[str, Any] = {"freq": freq, "freq_source": "given" if freq_given else "chosen from the date span",
                            "min_bin_texts": MIN_BIN_TEXTS, "common_size": common, "bins": bins,
                            "metric_slopes": metric_slopes}
     names = [str(g) for g in sorted(pd.unique(labels))] if labels is not None else ["all"]
@@ -239,11 +237,12 @@ def trend_section(X: np.ndarray, times: pd.Series, labels: np.ndarray | None, *,
     return out
 
 
-def reference_section(X: np.ndarray, R: np.ndarray, labels: np.ndarray | None, times: pd.Series | None, *,
-                      freq: str | None, name: str, seed: int, permutations: int,
-                      level: float) -> dict[str, Any]:
+def reference_section(X: np.ndarray, R: np.ndarray, labels: np.ndarray | None,
+                      periods: tuple[np.ndarray, list[dict[str, Any]]] | None, *, name: str, seed: int,
+                      permutations: int, level: float) -> dict[str, Any]:
     """How close the corpus (and each group) sits to a reference corpus, and the share of texts
-    closer to the reference centroid than to their own group's earlier voice."""
+    closer to the reference centroid than to their own group's earlier voice (``periods``: the
+    codes and bins of :func:`time_bins`, or None without a time column)."""
     ref_c = R.mean(axis=0)
     t = mmd_test(X, R, permutations=permutations, seed=seed)
     out: dict[str, Any] = {
@@ -256,18 +255,18 @@ def reference_section(X: np.ndarray, R: np.ndarray, labels: np.ndarray | None, t
     names = sorted(set(group_of.tolist()))
     groups: dict[str, Any] = {}
     by_bin: dict[str, list[int]] = {}
-    if times is None:
+    if periods is None:
         pull_kind = "own group's centroid without the text itself"
         for g in names:
             rows = X[group_of == g]
             if len(rows) < 2:
                 continue
             own = (rows.sum(axis=0)[None, :] - rows)  # leave-one-out centroids
-            closer = int(np.sum(_row_cos(rows, ref_c) > _row_cos_each(rows, own)))
+            closer = int(closer_to_reference(rows, own, ref_c).sum())
             groups[g] = _pull_entry(rows, ref_c, closer, len(rows), level)
     else:
         pull_kind = "own group's centroid over all earlier periods"
-        codes, bins = time_bins(times, freq or choose_freq(times))
+        codes, bins = periods
         for g in names:
             in_g = group_of == g
             closer_total = n_total = 0
@@ -275,7 +274,7 @@ def reference_section(X: np.ndarray, R: np.ndarray, labels: np.ndarray | None, t
                 cell, earlier = in_g & (codes == b), in_g & (codes < b)
                 if not cell.any() or not earlier.any():
                     continue
-                closer = int(round(reference_pull(X[cell], X[earlier].mean(axis=0), ref_c) * cell.sum()))
+                closer = int(closer_to_reference(X[cell], X[earlier].mean(axis=0), ref_c).sum())
                 closer_total += closer
                 n_total += int(cell.sum())
                 counts = by_bin.setdefault(bins[b]["label"], [0, 0])
@@ -283,21 +282,14 @@ def reference_section(X: np.ndarray, R: np.ndarray, labels: np.ndarray | None, t
                 counts[1] += int(cell.sum())
             if n_total:
                 groups[g] = _pull_entry(X[in_g], ref_c, closer_total, n_total, level)
-        out["pull_by_bin"] = [{"label": label, "share": _r(c / n), "ci_low": _r(wilson_interval(c, n, level)[0]),
-                               "ci_high": _r(wilson_interval(c, n, level)[1]), "n_texts": n}
-                              for label, (c, n) in by_bin.items()]
+        out["pull_by_bin"] = []
+        for label, (c, n) in by_bin.items():
+            lo, hi = wilson_interval(c, n, level)
+            out["pull_by_bin"].append({"label": label, "share": _r(c / n), "ci_low": _r(lo), "ci_high": _r(hi),
+                                       "n_texts": n})
     out["pull_compared_with"] = pull_kind
     out["groups"] = groups
     return out
-
-
-def _row_cos(rows: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return rows @ (v / np.linalg.norm(v))
-
-
-def _row_cos_each(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(others, axis=1)
-    return np.einsum("ij,ij->i", rows, others) / np.where(norms > 0, norms, 1.0)
 
 
 def _pull_entry(rows: np.ndarray, ref_c: np.ndarray, closer: int, n: int, level: float) -> dict[str, Any]:

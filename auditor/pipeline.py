@@ -10,7 +10,14 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from auditor.convergence import FREQS, comparison_section, reference_section, trend_section
+from auditor.convergence import (
+    FREQS,
+    choose_freq,
+    comparison_section,
+    reference_section,
+    time_bins,
+    trend_section,
+)
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
 from auditor.errors import CorpusError
@@ -144,17 +151,21 @@ def _convergence_sections(
         section = comparison_section(vectors, labels, seed=seed, intervals=intervals, permutations=permutations)
         if section is not None:
             out["comparison"] = section
+    periods = None
     if corpus.times is not None:
+        chosen = freq or choose_freq(corpus.times)
+        periods = time_bins(corpus.times, chosen)
+
         def measure_at(idx: np.ndarray) -> dict[str, dict[str, Any]]:
             return measure(take(X, idx, device), texts[idx].tolist(), threshold=threshold, seed=seed,
                            intervals=intervals, lexical=lexical)[0]
 
         ref_c = ref_vectors.mean(axis=0) if ref_vectors is not None else None
-        out["trend"] = trend_section(vectors, corpus.times, labels, freq=freq, measure_at=measure_at,
-                                     seed=seed, intervals=intervals, reference=ref_c)
+        out["trend"] = trend_section(vectors, *periods, labels, freq=chosen, freq_given=freq is not None,
+                                     measure_at=measure_at, seed=seed, intervals=intervals, reference=ref_c)
     if ref_corpus is not None and ref_vectors is not None:
         out["reference"] = reference_section(
-            vectors, ref_vectors, labels, corpus.times, freq=freq, name=ref_corpus.source or "reference",
+            vectors, ref_vectors, labels, periods, name=ref_corpus.source or "reference",
             seed=seed, permutations=permutations, level=intervals.level if intervals else 0.95)
     return out
 

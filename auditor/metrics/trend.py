@@ -174,12 +174,20 @@ def convergence_slopes(X: np.ndarray, cells: Cells, settings: IntervalSettings,
     return values, slopes
 
 
+def closer_to_reference(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per row of X: whether cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own). ``own`` is one centroid (d,) shared
+    by all rows, or one per row (N×d, e.g. leave-one-out centroids)."""
+    X = np.asarray(X, dtype=np.float64)
+    ref = _unit_rows(np.asarray(reference, dtype=np.float64))
+    own_u = _unit_rows(np.asarray(own, dtype=np.float64))
+    to_own = X @ own_u if own_u.ndim == 1 else np.einsum("ij,ij->i", X, own_u)
+    return X @ ref > to_own
+
+
 def reference_pull(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -> float:
     """Share of the rows of X closer (by cosine) to the reference centroid than to ``own``,
     their group's earlier centroid: mean of [cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own)]."""
-    X = np.asarray(X, dtype=np.float64)
-    ref, own_u = _unit_rows(np.asarray(reference, dtype=np.float64)), _unit_rows(np.asarray(own, dtype=np.float64))
-    return float(np.mean(X @ ref > X @ own_u))
+    return float(np.mean(closer_to_reference(X, own, reference)))
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
