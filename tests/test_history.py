@@ -67,16 +67,21 @@ def _writer(path: str, worker: int, count: int) -> None:
             store.add(f"job-{worker}", fake_result(0.01 * i, created=f"2026-01-01T00:00:{i:02d}+00:00"))
 
 
-def test_eight_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    path = str(tmp_path / "h.db")
-    HistoryStore(path).close()
+def run_writers(path: str, workers: int, count: int) -> None:
+    """Start ``workers`` processes at once, each storing ``count`` snapshots; all must succeed."""
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, w, 15)) for w in range(8)]
+    procs = [ctx.Process(target=_writer, args=(path, w, count)) for w in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
         assert p.exitcode == 0
+
+
+def test_eight_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "h.db")
+    HistoryStore(path).close()
+    run_writers(path, 8, 15)
     with HistoryStore(path) as store:
         snaps = store.list()
         assert len(snaps) == 8 * 15
@@ -87,13 +92,7 @@ def test_eight_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 
 def test_eight_processes_creating_a_new_database_at_once_all_land(tmp_path: Path) -> None:
     path = str(tmp_path / "fresh.db")
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, w, 2)) for w in range(8)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    run_writers(path, 8, 2)
     with HistoryStore(path) as store:
         assert len(store.list()) == 16 and store.integrity_ok()
 

@@ -166,14 +166,14 @@ class HistoryStore:
 
         return self._retry(work)
 
-    def list(self, name: str | None = None) -> list[Snapshot]:
-        """Snapshots (without their results), oldest first; only ``name``'s when given."""
-        cols = [c for c in snapshots.c if c.name != "result_json"]
+    def list(self, name: str | None = None, with_data: bool = False) -> list[Snapshot]:
+        """Snapshots, oldest first (only ``name``'s when given), with their results if asked."""
+        cols = [c for c in snapshots.c if with_data or c.name != "result_json"]
         query = select(*cols).order_by(snapshots.c.created_at, snapshots.c.id)
         if name is not None:
             query = query.where(snapshots.c.name == name)
         with self.engine.connect() as conn:
-            return [_snapshot(row._mapping) for row in conn.execute(query)]
+            return [_snapshot(row._mapping, with_data) for row in conn.execute(query)]
 
     def names(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -189,7 +189,7 @@ class HistoryStore:
 
     def series(self, name: str) -> list[Snapshot]:
         """All of ``name``'s snapshots with their results, oldest first."""
-        return [self.get(s.id) for s in self.list(name)]
+        return self.list(name, with_data=True)
 
     def metric_table(self, name: str | None = None) -> list[dict[str, Any]]:
         """Flat rows (snapshot, scope, group, metric, value, interval) for export."""
