@@ -19,16 +19,17 @@ MMD_MAX_PER_SIDE = 500
 CLASSIFIER_MAX_PER_CLASS = 1000
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(v)
-    return v / norm if norm > 0 else v
+def unit(M: np.ndarray) -> np.ndarray:
+    """A vector, or each row of a matrix, scaled to unit L2 norm (zero vectors stay zero)."""
+    norms = np.linalg.norm(M, axis=-1, keepdims=True)
+    return M / np.where(norms > 0, norms, 1.0)
 
 
 def centroid_cosine(A: np.ndarray, B: np.ndarray) -> float:
     """cos(c_A, c_B) between the mean vectors of two sets of embeddings."""
     a = np.asarray(A, dtype=np.float64).mean(axis=0)
     b = np.asarray(B, dtype=np.float64).mean(axis=0)
-    return float(_unit(a) @ _unit(b))
+    return float(unit(a) @ unit(b))
 
 
 def centroid_distance(A: np.ndarray, B: np.ndarray) -> float:
@@ -45,7 +46,7 @@ def centroid_distance(A: np.ndarray, B: np.ndarray) -> float:
 def centroid_similarity_matrix(X: np.ndarray, labels: np.ndarray, names: list) -> np.ndarray:
     """S[g, h] = cos(c_g, c_h) for the groups ``names`` (the similarity heatmap)."""
     X64 = np.asarray(X, dtype=np.float64)
-    cents = np.stack([_unit(X64[labels == g].mean(axis=0)) for g in names])
+    cents = np.stack([unit(X64[labels == g].mean(axis=0)) for g in names])
     return np.clip(cents @ cents.T, -1.0, 1.0)
 
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
 import numpy as np
 
+from auditor.metrics.compare import unit
 from auditor.metrics.uncertainty import IntervalSettings, interval
 
 STATISTICS = ("mutual_similarity", "to_center", "to_reference")
-
-
-def _unit_rows(M: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(M, axis=-1, keepdims=True)
-    return M / np.where(norms > 0, norms, 1.0)
 
 
 def decimal_year(t: dt.datetime) -> float:
@@ -117,14 +114,14 @@ def bin_statistics(X: np.ndarray, cells: Cells, reference: np.ndarray | None = N
         gs = cells.groups_in(b)
         rows = [(pick or cells.members)[(b, g)] for g in gs]
         cents = np.stack([X[r].mean(axis=0) for r in rows])
-        units = _unit_rows(cents)
+        units = unit(cents)
         if len(gs) >= 2:
             sim = units @ units.T
             out["mutual_similarity"][i] = sim[np.triu_indices(len(gs), k=1)].mean()
-        center = _unit_rows(cents.mean(axis=0))
+        center = unit(cents.mean(axis=0))
         out["to_center"][i] = (units @ center).mean()
         if reference is not None:
-            out["to_reference"][i] = (units @ _unit_rows(reference)).mean()
+            out["to_reference"][i] = (units @ unit(reference)).mean()
     return out
 
 
@@ -178,8 +175,8 @@ def closer_to_reference(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -
     """Per row of X: whether cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own). ``own`` is one centroid (d,) shared
     by all rows, or one per row (N×d, e.g. leave-one-out centroids)."""
     X = np.asarray(X, dtype=np.float64)
-    ref = _unit_rows(np.asarray(reference, dtype=np.float64))
-    own_u = _unit_rows(np.asarray(own, dtype=np.float64))
+    ref = unit(np.asarray(reference, dtype=np.float64))
+    own_u = unit(np.asarray(own, dtype=np.float64))
     to_own = X @ own_u if own_u.ndim == 1 else np.einsum("ij,ij->i", X, own_u)
     return X @ ref > to_own
 
