@@ -13,3 +13,11 @@ class CorpusError(AuditorError):
 
 class ModelError(AuditorError):
     """The embedding model could not be found or loaded."""
+
+
+class SettingsError(AuditorError, ValueError):
+    """A setting out of its range; ``param`` is the library parameter's name."""
+
+    def __init__(self, param: str, problem: str) -> None:
+        super().__init__(f"{param} {problem}")
+        self.param, self.problem = param, problem

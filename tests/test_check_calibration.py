@@ -7,7 +7,7 @@ import pytest
 from auditor.check import evaluate
 from auditor.check.config import DEFAULT_RULES
 from auditor.corpus import from_frame
-from auditor.pipeline import audit
+from auditor.audit import audit
 from tests.test_real_hc3 import paired_sample
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]

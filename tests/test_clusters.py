@@ -7,7 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from auditor.metrics.clusters import cluster_corpus, ctfidf_keywords, kmeans_by_silhouette, size_entropy
+from auditor.audit.sections.corpus_map import cluster_corpus
+from auditor.metrics.clusters import ctfidf_keywords, size_entropy
+from auditor.stages import kmeans_by_silhouette
 
 
 def blobs(sizes=(60, 60, 60), d=32, spread=0.08, seed=0):
@@ -46,7 +48,7 @@ def test_planted_clusters_are_recovered(method: str) -> None:
     X, truth = blobs(sizes=(80, 60, 40))
     names = ["alpine", "brook", "canyon"]
     texts = [f"{names[t]} {names[t]} shared" for t in truth]
-    summary = cluster_corpus(X, texts, method=method, seed=0)
+    summary = cluster_corpus(X, texts, clusterer=method, seed=0)
     assert summary.n_clusters == 3
     kept = summary.labels >= 0
     assert adjusted_rand_score(truth[kept], summary.labels[kept]) > 0.95

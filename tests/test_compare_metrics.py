@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from auditor.metrics.compare import (
+from auditor.metrics.groups import (
     auc_score,
     centroid_distance,
     centroid_distance_interval,
@@ -18,7 +18,8 @@ from auditor.metrics.compare import (
     permanova,
     pseudo_f,
 )
-from auditor.metrics.trend import ols_slope, ols_slope_interval, reference_pull, wilson_interval
+from auditor.metrics.convergence import reference_pull
+from auditor.metrics.stats import ols_slope, ols_slope_interval, wilson_interval
 from auditor.metrics.uncertainty import IntervalSettings
 
 from conftest import unit_rows

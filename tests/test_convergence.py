@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditor.convergence import choose_freq, describe_slope, time_bins
-from auditor.metrics.trend import Slope, convergence_slopes, make_cells, ols_slope
+from auditor.audit.sections.trend import describe_slope
+from auditor.corpus.periods import choose_freq, time_bins
+from auditor.metrics.convergence import Slope, convergence_slopes, make_cells
+from auditor.metrics.stats import ols_slope
 from auditor.metrics.uncertainty import IntervalSettings
-from auditor.pipeline import audit
+from auditor.audit import audit
 
 D, GROUPS, YEARS = 48, 4, list(range(2019, 2025))
 
@@ -107,14 +109,25 @@ def test_unequal_period_sizes_do_not_create_a_trend() -> None:
 
 def test_time_bins_by_quarter_and_decade() -> None:
     times = pd.Series(pd.to_datetime(["2021-01-15", "2021-05-01", "2021-05-20", "2022-12-31"]))
-    codes, bins = time_bins(times, "quarter")
-    assert [b["label"] for b in bins] == ["2021Q1", "2021Q2", "2022Q4"]
-    assert codes.tolist() == [0, 1, 1, 2]
-    assert bins[0]["start"] == "2021-01-01" and bins[0]["end"] == "2021-03-31"
-    assert bins[0]["position"] == pytest.approx(2021 + 45 / 365, abs=0.01)
-    codes, bins = time_bins(pd.Series(pd.to_datetime(["1791-01-01", "1799-06-01", "1800-01-01"])), "decade")
-    assert [b["label"] for b in bins] == ["1790s", "1800s"] and codes.tolist() == [0, 0, 1]
+    periods = time_bins(times, "quarter")
+    bins = periods.bins
+    assert [b.label for b in bins] == ["2021Q1", "2021Q2", "2022Q4"]
+    assert periods.codes.tolist() == [0, 1, 1, 2]
+    assert bins[0].start == "2021-01-01" and bins[0].end == "2021-03-31"
+    assert bins[0].position == pytest.approx(2021 + 45 / 365, abs=0.01)
+    periods = time_bins(pd.Series(pd.to_datetime(["1791-01-01", "1799-06-01", "1800-01-01"])), "decade")
+    assert [b.label for b in periods.bins] == ["1790s", "1800s"] and periods.codes.tolist() == [0, 0, 1]
     assert choose_freq(times) == "quarter"
+
+
+def test_time_bins_are_immutable_and_record_how_the_period_was_chosen() -> None:
+    times = pd.Series(pd.to_datetime(["2019-01-15", "2021-05-01", "2023-05-20"]))
+    periods = time_bins(times)
+    assert periods.freq == "year" and not periods.freq_given
+    with pytest.raises(ValueError):
+        periods.codes[0] = 2
+    with pytest.raises(AttributeError):
+        periods.bins[0].label = "changed"  # type: ignore[misc]
 
 
 class PlantedEncoder:
@@ -138,7 +151,7 @@ def test_audit_reports_planted_convergence_with_a_sentence_and_json_fields() -> 
     X, g, t, _ = planted([0.1 * i for i in range(6)], seed=5, sizes=(12, 16))
     frame, table = _planted_frame(X, g, t)
     result = audit(frame, group_col="brand", time_col="date", model=PlantedEncoder(table), cache=False,
-                   lexical=False, clusters=None, resamples=50, permutations=99)
+                   lexical=False, clusterer=None, resamples=50, permutations=99)
     trend = result.data["trend"]
     conv = trend["convergence"]
     assert trend["freq"] == "year" and len(trend["bins"]) == 6
@@ -162,7 +175,7 @@ def test_reference_pull_grows_as_groups_drift_toward_the_reference() -> None:
     ref_texts = [f"reference {i}" for i in range(80)]
     table.update(zip(ref_texts, R))
     result = audit(frame, group_col="brand", time_col="date", model=PlantedEncoder(table), cache=False,
-                   lexical=False, clusters=None, resamples=50, permutations=99, reference=ref_texts)
+                   lexical=False, clusterer=None, resamples=50, permutations=99, reference=ref_texts)
     pull = [p["share"] for p in result.data["reference"]["pull_by_bin"]]
     assert pull[-1] > pull[0] + 0.3
     slope = result.data["trend"]["convergence"]["slopes"]["to_reference"]

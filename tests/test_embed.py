@@ -95,14 +95,14 @@ def test_unchanged_audit_reuses_the_stored_result(tmp_path: Path) -> None:
     import auditor
 
     frame = pd.DataFrame({"text": TEXTS, "brand": ["a", "b"] * 10})
-    first = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusters=None)
-    again = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusters=None)
+    first = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusterer=None)
+    again = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusterer=None)
     assert again.data["embedding"].get("result_reused") is True
     assert again.metrics == first.metrics and again.groups == first.groups
     np.testing.assert_allclose(again.typicality, first.typicality, atol=1e-6)
     relabelled = frame.assign(brand=["a"] * 5 + ["b"] * 15)
-    other = auditor.audit(relabelled, group_col="brand", cache=tmp_path, resamples=10, clusters=None)
+    other = auditor.audit(relabelled, group_col="brand", cache=tmp_path, resamples=10, clusterer=None)
     assert "result_reused" not in other.data["embedding"]
-    fresh = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusters=None,
+    fresh = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusterer=None,
                           reuse_results=False)
     assert "result_reused" not in fresh.data["embedding"] and fresh.metrics == first.metrics

@@ -101,7 +101,9 @@ def test_typicality_is_cosine_to_mean_direction() -> None:
     c = X.mean(axis=0)
     expected = (X @ c) / np.linalg.norm(c)
     np.testing.assert_allclose(typicality(X), expected, atol=1e-9)
-    assert dispersion(typicality(X)) == pytest.approx(np.mean(1 - expected), abs=1e-9)
+    # one formula, from the additive state: mean(1 − cos(xᵢ, ĉ)) = 1 − ‖c‖ for unit rows
+    assert dispersion(X) == pytest.approx(np.mean(1 - expected), abs=1e-9)
+    assert dispersion(embedding_stats(X)) == dispersion(X)
 
 
 def test_stats_are_additive_across_partitions() -> None:

@@ -131,4 +131,4 @@ def test_a_string_is_a_path_and_a_missing_one_is_a_clear_error(hash_encoder, tmp
         auditor.audit(str(tmp_path / "typo.csv"), model=hash_encoder)
     path = tmp_path / "lines.txt"
     path.write_text("first text here\nsecond text there\n")
-    assert auditor.audit(str(path), model=hash_encoder, clusters=None).data["corpus"]["n_texts"] == 2
+    assert auditor.audit(str(path), model=hash_encoder, clusterer=None).data["corpus"]["n_texts"] == 2

@@ -46,7 +46,7 @@ def sotu() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def by_party() -> auditor.AuditResult:
     return auditor.audit(sotu()[["id", "text", "party", "year"]], group_col="party", time_col="year",
-                         freq="decade", resamples=50, permutations=499, clusters=None)
+                         freq="decade", resamples=50, permutations=499, clusterer=None)
 
 
 def test_sotu_lexical_overlap_falls_decade_by_decade(by_party) -> None:
@@ -72,7 +72,7 @@ def test_sotu_democrats_and_republicans_neither_converge_nor_diverge_clearly() -
     frame = sotu()
     frame = frame[frame["party"].isin(["Democratic", "Republican"]) & (frame["year"] >= 1880)]
     result = auditor.audit(frame[["id", "text", "party", "year"]], group_col="party", time_col="year",
-                           freq="decade", resamples=100, permutations=199, clusters=None, lexical=False)
+                           freq="decade", resamples=100, permutations=199, clusterer=None, lexical=False)
     conv = result.data["trend"]["convergence"]
     assert conv["composition"] == "balanced" or len(conv["bins"]) >= 8
     slope = conv["slopes"]["mutual_similarity"]
@@ -81,7 +81,7 @@ def test_sotu_democrats_and_republicans_neither_converge_nor_diverge_clearly() -
 
 def test_hc3_chatgpt_is_told_apart_from_human_answers() -> None:
     sample = paired_sample("open_qa", 200)
-    result = auditor.audit(sample, group_col="group", resamples=50, permutations=499, clusters=None,
+    result = auditor.audit(sample, group_col="group", resamples=50, permutations=499, clusterer=None,
                            lexical=False)
     comp = result.data["comparison"]
     assert comp["distinctiveness"]["chatgpt"]["classifier_auc"]["ci_low"] > 0.6

@@ -173,7 +173,7 @@ def test_hostile_group_names_show_as_text_in_charts_and_tables(tmp_path: Path) -
     rows = [(names[i % 3], f"{2020 + (i // 3) % 2}-05-01", f"{INJECTION[7 + i % 5]} number {i}") for i in range(36)]
     frame = pd.DataFrame(rows, columns=["brand", "date", "text"])
     result = auditor.audit(frame, group_col="brand", time_col="date", model=HashEncoder(), cache=False,
-                           resamples=10, permutations=99, clusters=None, lexical=False)
+                           resamples=10, permutations=99, clusterer=None, lexical=False)
     path = tmp_path / "hostile.html"
     result.to_html(path)
     with browser_page() as page:

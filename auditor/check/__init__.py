@@ -2,28 +2,34 @@
 
 from auditor.check.config import DEFAULT_RULES, CheckConfig, ConfigError, Rule, load_config
 from auditor.check.evaluate import CheckOutcome, Finding, Verdict, evaluate
-from auditor.check.formats import FORMATS, render, step_summary
+from auditor.check.formats import FORMATS, append_step_summary, render, step_summary
 
 __all__ = [
-    "DEFAULT_RULES", "FORMATS", "CheckConfig", "CheckOutcome", "ConfigError", "Finding", "Rule",
+    "DEFAULT_RULES", "FORMATS", "append_step_summary", "CheckConfig", "CheckOutcome", "ConfigError", "Finding", "Rule",
     "Verdict", "evaluate", "load_config", "render", "run_check", "step_summary",
 ]
 
 
-def run_check(path, *, config=None, baseline=None, model=None, device="auto", cache=None,
-              resamples=0, seed=0):  # type: ignore[no-untyped-def]
-    """Audit ``path`` and evaluate the configured rules: returns (result, outcome, config).
+def run_check(path, *, config=None, baseline=None, **options):  # type: ignore[no-untyped-def]
+    """Audit ``path`` (without map or clusters) and evaluate the configured rules: returns
+    (result, outcome, config).
 
-    ``config`` is a path or a :class:`CheckConfig`; ``baseline`` an audit JSON path or dict.
+    ``config`` is a path or a :class:`CheckConfig`; ``baseline`` an audit JSON path or dict;
+    ``options`` are :func:`auditor.audit` options (columns given here override the config's;
+    ``resamples`` defaults to 0 and ``threshold`` to the config's).
     """
     import json
     from pathlib import Path
 
+    from auditor.audit.run import audit
+    from auditor.audit.settings import split_options
     from auditor.corpus import load_corpus
     from auditor.errors import AuditorError
-    from auditor.pipeline import audit
 
     cfg = config if isinstance(config, CheckConfig) else load_config(config)
+    settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **options})
+    columns = {"text_col": cfg.text_col, "group_col": cfg.group_col,
+               **{k: v for k, v in columns.items() if v is not None}}
     base = baseline
     if isinstance(baseline, (str, Path)):
         try:
@@ -34,9 +40,8 @@ def run_check(path, *, config=None, baseline=None, model=None, device="auto", ca
             raise AuditorError(f"{baseline}: not a valid baseline JSON ({exc})") from None
         if not isinstance(base, dict) or "metrics" not in base:
             raise AuditorError(f"{baseline}: not an auditor result (no 'metrics')")
-    corpus = load_corpus(path, text_col=cfg.text_col, group_col=cfg.group_col)
-    result = audit(corpus, model=model, device=device, cache=cache, seed=seed,
-                   threshold=cfg.threshold, resamples=resamples, clusters=None)
+    corpus = load_corpus(path, **columns)
+    result = audit(corpus, settings, clusterer=None)
     sources = {}
     if "source" in corpus.frame:
         sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.metrics.catalog import CATALOG
+from auditor.vocabulary import CATALOG
 
 if sys.version_info >= (3, 11):
     import tomllib

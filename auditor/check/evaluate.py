@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.check.config import DERIVED, Rule
-from auditor.metrics.catalog import info
+from auditor.vocabulary import info
 
 MAX_FINDINGS_PER_RULE = 50
 _PAIR_METRICS = {"near_duplicate_rate", "nearest_neighbor_similarity"}

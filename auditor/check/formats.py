@@ -112,6 +112,12 @@ def step_summary(outcome: CheckOutcome) -> str:
     return "\n".join(rows) + "\n\n"
 
 
+def append_step_summary(outcome: CheckOutcome, path: str) -> None:
+    """Append :func:`step_summary` to the file GitHub Actions reads (``$GITHUB_STEP_SUMMARY``)."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(step_summary(outcome))
+
+
 def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str:
     """SARIF 2.1.0: a rule per check rule, a result per offending text (or per failing rule)."""
     rules = [{"id": v.rule.name, "name": v.rule.metric,

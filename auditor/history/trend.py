@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from auditor.history.store import Snapshot
-from auditor.metrics.trend import decimal_year, ols_slope, ols_slope_interval
+from auditor.corpus.periods import decimal_year
+from auditor.metrics.stats import ols_slope, ols_slope_interval
+from auditor.vocabulary import RUN_TREND_METRICS
 
-TREND_METRICS = ("mean_pairwise_similarity", "vendi_score_per_text", "near_duplicate_rate",
-                 "homogenization_rouge_l", "top_phrase_share")
 #: Settings that change the numbers; a difference in any of them makes two runs not comparable.
 COMPARABLE_SETTINGS = ("seed", "sample", "near_duplicate_threshold", "ci_level", "n_resamples")
 
@@ -54,7 +54,7 @@ def trend_data(name: str, runs: list[Snapshot], level: float = 0.95) -> dict[str
                      "fingerprint": (s.fingerprint or "")[:12], "report_path": s.report_path,
                      "not_comparable": flags, "verdict": s.data.get("verdict", {}).get("level"),
                      "metrics": {m: {k: s.data["metrics"][m].get(k) for k in ("label", "value", "ci_low", "ci_high")}
-                                 for m in TREND_METRICS if m in s.data.get("metrics", {})},
+                                 for m in RUN_TREND_METRICS if m in s.data.get("metrics", {})},
                      "mutual_group_similarity": mutual_group_similarity(s.data)})
     # the comparable stretch: runs since the last model or settings change
     start = max([i for i, r in enumerate(rows) if r["not_comparable"]] or [0])

@@ -7,7 +7,7 @@ partitions computed anywhere merge by addition. Functions accept either the embe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 import numpy as np
@@ -17,18 +17,26 @@ from auditor.metrics._xp import check_embeddings, check_unit_rows, namespace, to
 DEFAULT_BLOCK_ROWS = 65536
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EmbeddingStats:
     """Additive sufficient statistics of a set of embeddings.
 
     ``n`` rows, ``total`` = Σxᵢ (d,), ``gram`` = XᵀX = Σxᵢxᵢᵀ (d×d), ``sq_norms`` = Σ‖xᵢ‖²,
     all in float64 NumPy arrays. ``a + b`` is the state of the union of two disjoint sets.
+    ``kernel`` (XXᵀ, n×n) is kept only for states of fewer rows than dimensions, where the
+    spectra are cheaper on that side of the duality; it is not additive and ``a + b`` drops it.
+
+    >>> import numpy as np
+    >>> s = embedding_stats(np.eye(3)[:2]) + embedding_stats(np.eye(3)[2:])
+    >>> s.n, s.sq_norms
+    (3, 3.0)
     """
 
     n: int
     total: np.ndarray
     gram: np.ndarray
     sq_norms: float
+    kernel: np.ndarray | None = field(default=None, repr=False)
 
     def __add__(self, other: "EmbeddingStats") -> "EmbeddingStats":
         return EmbeddingStats(self.n + other.n, self.total + other.total,
@@ -38,6 +46,24 @@ class EmbeddingStats:
     def centroid(self) -> np.ndarray:
         """c = (1/N)·Σxᵢ."""
         return self.total / self.n
+
+    def spectrum(self, centred: bool = False) -> np.ndarray:
+        """Eigenvalues (descending, clipped at 0) of XᵀX/N, or of XᵀX/N − ccᵀ when ``centred``;
+        computed once per state (from the kernel when it is kept: same non-zero eigenvalues)."""
+        memo = self.__dict__.setdefault("_spectra", {})
+        if centred not in memo:
+            if self.kernel is not None:
+                matrix = self.kernel / self.n
+                if centred:
+                    row = matrix.mean(axis=1)
+                    matrix = matrix - row[:, None] - row[None, :] + row.mean()
+            else:
+                matrix = self.gram / self.n
+                if centred:
+                    matrix = matrix - np.outer(self.centroid, self.centroid)
+            eig = np.linalg.eigvalsh((matrix + matrix.T) / 2)
+            memo[centred] = np.clip(eig[::-1], 0.0, None)
+        return memo[centred]
 
 
 Embeddings = Union[Any, EmbeddingStats]
@@ -58,7 +84,11 @@ def embedding_stats(X: Any, block_rows: int = DEFAULT_BLOCK_ROWS, check: bool = 
         block = X[start:start + block_rows]
         total += to_numpy(xp.sum(xp.astype(block, xp.float64), axis=0))
         gram += to_numpy(xp.astype(block.T @ block, xp.float64))
-    return EmbeddingStats(n, total, gram, float(np.trace(gram)))
+    kernel = None
+    if n < d:
+        rows = to_numpy(xp.astype(X, xp.float64))
+        kernel = rows @ rows.T
+    return EmbeddingStats(n, total, gram, float(np.trace(gram)), kernel)
 
 
 def _stats(X: Embeddings) -> EmbeddingStats:
@@ -81,14 +111,13 @@ def mean_pairwise_similarity(X: Embeddings) -> float:
 
 def similarity_spectrum(X: Embeddings, centred: bool = False) -> np.ndarray:
     """Eigenvalues (descending, clipped at 0) of XᵀX/N, or of the covariance XᵀX/N − ccᵀ when
-    ``centred``. XᵀX/N shares its non-zero eigenvalues with the N×N kernel K/N, K = XXᵀ."""
-    s = _stats(X)
-    matrix = s.gram / s.n
-    if centred:
-        c = s.centroid
-        matrix = matrix - np.outer(c, c)
-    eig = np.linalg.eigvalsh((matrix + matrix.T) / 2)
-    return np.clip(eig[::-1], 0.0, None)
+    ``centred``. XᵀX/N shares its non-zero eigenvalues with the N×N kernel K/N, K = XXᵀ.
+
+    >>> import numpy as np
+    >>> similarity_spectrum(np.eye(2)).tolist()
+    [0.5, 0.5]
+    """
+    return _stats(X).spectrum(centred)
 
 
 def vendi_from_spectrum(lam: np.ndarray, q: float = 1.0) -> float:
@@ -155,9 +184,16 @@ def typicality(X: Any, direction: np.ndarray | None = None) -> np.ndarray:
     return to_numpy(X @ d).astype(np.float64)
 
 
-def dispersion(typicalities: np.ndarray) -> float:
-    """Dispersion = mean(1 − tᵢ) over the typicalities tᵢ: the mean cosine distance to ĉ."""
-    t = np.asarray(typicalities, dtype=np.float64)
-    if t.size == 0:
-        raise ValueError("typicalities is empty")
-    return float(np.mean(1.0 - t))
+def dispersion(X: Embeddings) -> float:
+    """Dispersion = mean(1 − cos(xᵢ, ĉ)) over unit rows, the mean cosine distance to the centroid
+    direction; since Σxᵢ·ĉ = N‖c‖ it equals 1 − ‖c‖, computed from the additive state. 0 when
+    every text is the same; near 1 for unrelated directions.
+
+    >>> import numpy as np
+    >>> dispersion(np.array([[1.0, 0.0], [1.0, 0.0]]))
+    0.0
+    >>> round(dispersion(np.eye(2)), 6)
+    0.292893
+    """
+    s = _stats(X)
+    return 1.0 - float(np.linalg.norm(s.total)) / s.n

@@ -13,12 +13,11 @@ from auditor.metrics.semantic import (
     EmbeddingStats,
     centroid_direction,
     dispersion,
+    effective_rank,
     embedding_stats,
     mean_pairwise_similarity,
-    participation_ratio,
-    similarity_spectrum,
     typicality,
-    vendi_from_spectrum,
+    vendi_score,
 )
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
@@ -59,15 +58,15 @@ def semantic_suite(
         kwargs["query_sample"] = query_sample
     scan = neighbor_scan(X, threshold, **kwargs)
     nn = {"method": "exact" if scan.exact else "sampled", "n_queries": int(len(scan.queries))}
-    spectral = _spectrum_metrics(stats)
+    state = state_metrics(stats)
     values: dict[str, dict[str, Any]] = {
-        "mean_pairwise_similarity": {"value": spectral["mean_pairwise_similarity"]},
-        "vendi_score": {"value": spectral["vendi_score"], "q": 1},
-        "vendi_score_q2": {"value": spectral["vendi_score_q2"], "q": 2},
-        "vendi_score_qinf": {"value": spectral["vendi_score_qinf"], "q": "inf"},
-        "vendi_score_per_text": {"value": spectral["vendi_score_per_text"]},
-        "effective_rank": {"value": spectral["effective_rank"], "centred": True},
-        "dispersion": {"value": dispersion(typ)},
+        "mean_pairwise_similarity": {"value": state["mean_pairwise_similarity"]},
+        "vendi_score": {"value": state["vendi_score"], "q": 1},
+        "vendi_score_q2": {"value": state["vendi_score_q2"], "q": 2},
+        "vendi_score_qinf": {"value": state["vendi_score_qinf"], "q": "inf"},
+        "vendi_score_per_text": {"value": state["vendi_score_per_text"]},
+        "effective_rank": {"value": state["effective_rank"], "centred": True},
+        "dispersion": {"value": state["dispersion"]},
         "nearest_neighbor_similarity": {"value": float(np.mean(scan.similarity)), **nn},
         "near_duplicate_rate": {"value": near_duplicate_rate(scan.similarity, threshold),
                                 "threshold": threshold, **nn},
@@ -78,38 +77,19 @@ def semantic_suite(
     return SemanticSummary(values, typ, scan, {"stats": stats})
 
 
-def _spectral_values(n: int, total: np.ndarray, sq_norms: float, lam: np.ndarray,
-                     mu: np.ndarray) -> dict[str, float]:
-    """The additive-state metrics from n, Σxᵢ, Σ‖xᵢ‖² and the spectra λ of XᵀX/N and μ of the
-    centred covariance (either side of the kernel duality: same non-zero eigenvalues)."""
-    vs1 = vendi_from_spectrum(lam, 1)
+def state_metrics(stats: EmbeddingStats) -> dict[str, float]:
+    """Every metric that follows from the additive state, each from its public function (the
+    state computes each spectrum once)."""
+    vs1 = vendi_score(stats, 1)
     return {
-        "mean_pairwise_similarity": float((total @ total - sq_norms) / (n * (n - 1))),
+        "mean_pairwise_similarity": mean_pairwise_similarity(stats),
         "vendi_score": vs1,
-        "vendi_score_q2": vendi_from_spectrum(lam, 2),
-        "vendi_score_qinf": vendi_from_spectrum(lam, np.inf),
-        "vendi_score_per_text": vs1 / n,
-        "effective_rank": participation_ratio(mu),
-        # mean of 1 − xᵢ·ĉ over unit rows = 1 − ‖c‖
-        "dispersion": 1.0 - float(np.linalg.norm(total)) / n,
+        "vendi_score_q2": vendi_score(stats, 2),
+        "vendi_score_qinf": vendi_score(stats, np.inf),
+        "vendi_score_per_text": vs1 / stats.n,
+        "effective_rank": effective_rank(stats),
+        "dispersion": dispersion(stats),
     }
-
-
-def _spectrum_metrics(stats: EmbeddingStats) -> dict[str, float]:
-    """Every metric that follows from the additive state (one eigendecomposition per spectrum)."""
-    return _spectral_values(stats.n, stats.total, stats.sq_norms, similarity_spectrum(stats),
-                            similarity_spectrum(stats, centred=True))
-
-
-def _row_replicate(Xh: np.ndarray) -> dict[str, float]:
-    """Spectral metrics of a small set of rows through the m×m kernel (cheaper when m < d)."""
-    m = Xh.shape[0]
-    K = Xh @ Xh.T
-    rowsum = K.sum(axis=1)
-    centred = K - rowsum[:, None] / m - rowsum[None, :] / m + rowsum.sum() / m ** 2
-    lam = np.clip(np.linalg.eigvalsh(K / m), 0, None)
-    mu = np.clip(np.linalg.eigvalsh(centred / m), 0, None)
-    return _spectral_values(m, Xh.sum(axis=0), float(np.trace(K)), lam, mu)
 
 
 def semantic_intervals(
@@ -121,7 +101,8 @@ def semantic_intervals(
 ) -> dict[str, tuple[float, float]]:
     """Half-sampling intervals for the semantic suite.
 
-    When a half has fewer rows than dimensions, each replicate works on its rows' kernel.
+    When a half has fewer rows than dimensions, each replicate is the state of its rows (whose
+    spectra come from the rows' kernel).
     Otherwise rows are dealt at random (seeded) into at most :data:`INTERVAL_BLOCKS` blocks whose
     additive states are computed once, and each replicate sums a random half of the blocks.
     Nearest-neighbour metrics use each searched text's neighbour in the full corpus (an interval
@@ -133,7 +114,7 @@ def semantic_intervals(
     if n // 2 <= d:
         X64 = to_numpy(X).astype(np.float64)
         for half in half_samples(n, settings.n_resamples, settings.seed):
-            for metric_id, value in _row_replicate(X64[half]).items():
+            for metric_id, value in state_metrics(embedding_stats(X64[half], check=False)).items():
                 reps.setdefault(metric_id, []).append(value)
     else:
         rng = np.random.default_rng(settings.seed)
@@ -153,7 +134,7 @@ def semantic_intervals(
             gram = grams[half].sum(axis=0)
             state = EmbeddingStats(int(counts[half].sum()), totals[half].sum(axis=0), gram,
                                    float(np.trace(gram)))
-            for metric_id, value in _spectrum_metrics(state).items():
+            for metric_id, value in state_metrics(state).items():
                 reps.setdefault(metric_id, []).append(value)
     out = {m: interval(values[m]["value"], r, settings.level) for m, r in reps.items()}
 

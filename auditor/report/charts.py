@@ -12,7 +12,8 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-PALETTE = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a589", "#7f8c8d", "#b03a2e")
+from auditor.vocabulary import PALETTE
+
 
 
 @dataclass

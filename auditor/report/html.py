@@ -13,11 +13,21 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from auditor.report.charts import Series, heatmap, line_chart
+from auditor.vocabulary import (
+    GROUP_TABLE_METRICS,
+    NOISE_COLOUR,
+    PALETTE,
+    PERIOD_CHART_METRICS,
+    PERIOD_TABLE_METRICS,
+    group_colours,
+)
+
+PAGES = {"group_table": GROUP_TABLE_METRICS, "period_table": PERIOD_TABLE_METRICS}
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
+def format_number(value: Any, digits: int = 3) -> str:
     """Numbers for people: thousands separators, a few significant decimals."""
     if value is None:
         return "–"
@@ -36,14 +46,14 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = _fmt
+    env.filters["fmt"] = format_number
     env.filters["pct"] = _pct
     return env
 
@@ -56,9 +66,6 @@ def stylesheet() -> str:
 def script_hash(script: str) -> str:
     """The CSP source expression allowing exactly this inline script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
-
-
-TREND_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l", "near_duplicate_rate")
 
 
 def _get(d: dict[str, Any], *keys: str) -> Any:
@@ -82,7 +89,7 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
         bins = [b for b in trend["bins"] if b.get("metrics")]
         labels = [b["label"] for b in bins]
         out["trend_metrics"] = []
-        for metric_id in TREND_METRICS:
+        for metric_id in PERIOD_CHART_METRICS:
             if not bins or metric_id not in bins[0]["metrics"]:
                 continue
             ms = [b["metrics"][metric_id] for b in bins]
@@ -115,18 +122,19 @@ def render_html(data: dict[str, Any], include_text: bool = True) -> str:
     template variables and one JSON data block escaped for HTML; the Content-Security-Policy
     allows no script but the report's own, by its hash.
     """
-    env = _environment()
+    env = environment()
     css = stylesheet()
     js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     map_json = None
     if data.get("map"):
-        payload = {"points": data["map"]["points"], "clusters": data.get("clusters", {}).get("clusters", [])}
+        payload = {"points": data["map"]["points"], "clusters": data.get("clusters", {}).get("clusters", []),
+                   "palette": PALETTE, "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
     return env.get_template("report.html.j2").render(
-        r=data, charts=charts(data), css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
+        r=data, charts=charts(data), pages=PAGES, css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
         include_text=include_text)
 
 
 def render_fragment(data: dict[str, Any]) -> str:
     """A compact summary (verdict and metrics) for notebooks."""
-    return _environment().get_template("fragment.html.j2").render(r=data)
+    return environment().get_template("fragment.html.j2").render(r=data)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from auditor.fileio import atomic_write_text
 from auditor.report.charts import sparkline
-from auditor.report.html import _environment, stylesheet
+from auditor.report.html import environment, stylesheet
 
 INDEX_NAME = "index.html"
 
@@ -51,7 +51,7 @@ def render_index(folder: Path) -> str:
         if e["kind"] == "audit" and e.get("mps") is not None:
             lines.setdefault(e["key"], []).append(float(e["mps"]))
     corpora = [{"key": k, "n": len(v), "last": v[-1], "spark": Markup(sparkline(v))} for k, v in sorted(lines.items())]
-    return _environment().get_template("index.html.j2").render(entries=entries, corpora=corpora, css=stylesheet())
+    return environment().get_template("index.html.j2").render(entries=entries, corpora=corpora, css=stylesheet())
 
 
 def write_index(folder: str | Path) -> Path:

@@ -11,9 +11,9 @@
   var status = document.getElementById("map-status");
   var legend = document.getElementById("map-legend");
   var ctx = canvas.getContext("2d");
-  var PALETTE = ["#2f5fd0", "#d0612f", "#2f9e6a", "#b03a9a", "#c9a227", "#1b9bb3", "#8a5a2b",
-                 "#6b6bd6", "#d23c57", "#5e8f2f", "#7d7d7d", "#e07bb0"];
-  var NOISE = "#b9bec8";
+  var PALETTE = data.palette;
+  var NOISE = data.noise;
+  var GROUP_COLOURS = data.groups || {};
   var state = { mode: colourBy ? colourBy.value : "cluster", query: "", matches: 0, drawn: 0 };
   var size = { w: 0, h: 0, pad: 14 };
 
@@ -33,7 +33,7 @@
       return "rgb(" + r + ",90," + b + ")";
     }
     if (state.mode === "group" && p.group !== undefined) {
-      return PALETTE[state.groups.indexOf(p.group) % PALETTE.length];
+      return GROUP_COLOURS[p.group] || PALETTE[state.groups.indexOf(p.group) % PALETTE.length];
     }
     if (p.cluster < 0) { return NOISE; }
     return PALETTE[p.cluster % PALETTE.length];
@@ -86,7 +86,7 @@
     while (legend.firstChild) { legend.removeChild(legend.firstChild); }
     var items = [];
     if (state.mode === "group") {
-      items = state.groups.map(function (g, i) { return [String(g), PALETTE[i % PALETTE.length]]; });
+      items = state.groups.map(function (g, i) { return [String(g), GROUP_COLOURS[g] || PALETTE[i % PALETTE.length]]; });
     } else if (state.mode === "time") {
       items = [["oldest", "rgb(40,90,220)"], ["newest", "rgb(230,90,40)"]];
     } else {

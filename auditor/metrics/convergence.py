@@ -9,45 +9,15 @@ unit-normalized NumPy embeddings; nothing here reads files or prints.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.metrics.compare import unit
+from auditor.metrics.groups import unit
+from auditor.metrics.stats import ols_slope, ols_slope_interval
 from auditor.metrics.uncertainty import IntervalSettings, interval
 
 STATISTICS = ("mutual_similarity", "to_center", "to_reference")
-
-
-def decimal_year(t: dt.datetime) -> float:
-    """A point in time as a decimal year (2021-07-02 12:00 → 2021.5); keeps ``t``'s time zone.
-    Works for ``datetime`` and ``pandas.Timestamp``."""
-    start = t.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    return t.year + (t - start) / (start.replace(year=t.year + 1) - start)
-
-
-def ols_slope(t: np.ndarray, y: np.ndarray) -> float:
-    """Least-squares slope β of y = α + βt."""
-    t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    tc = t - t.mean()
-    return float(tc @ (y - y.mean()) / (tc @ tc))
-
-
-def ols_slope_interval(t: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Classical t-interval for the OLS slope, treating each period as one observation:
-    β ± t_{n−2} · √(Σeᵢ² / (n − 2) / Σ(tᵢ − t̄)²). Needs at least 3 periods."""
-    from scipy.stats import t as student_t
-
-    t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    n = len(t)
-    if n < 3:
-        return float("nan"), float("nan")
-    beta = ols_slope(t, y)
-    resid = y - (y.mean() + beta * (t - t.mean()))
-    se = np.sqrt(resid @ resid / (n - 2) / ((t - t.mean()) @ (t - t.mean())))
-    q = student_t.ppf(0.5 + level / 2, n - 2)
-    return float(beta - q * se), float(beta + q * se)
 
 
 @dataclass
@@ -185,17 +155,3 @@ def reference_pull(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -> flo
     """Share of the rows of X closer (by cosine) to the reference centroid than to ``own``,
     their group's earlier centroid: mean of [cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own)]."""
     return float(np.mean(closer_to_reference(X, own, reference)))
-
-
-def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion."""
-    from scipy.stats import norm
-
-    if n == 0:
-        return float("nan"), float("nan")
-    z = norm.ppf(0.5 + level / 2)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

@@ -1,4 +1,5 @@
-"""What each reported metric means, in plain words: the labels renderers and the JSON use."""
+"""The project's vocabulary: what each metric is called and means, which metrics each page
+shows, and the one colour palette every chart and the map use."""
 
 from __future__ import annotations
 
@@ -95,3 +96,33 @@ SIZE_DEPENDENT = frozenset({
 def info(metric_id: str) -> MetricInfo:
     """The catalogue entry for ``metric_id`` (a generic one for metrics not listed)."""
     return CATALOG.get(metric_id, MetricInfo(metric_id.replace("_", " ").capitalize(), "", "homogeneous"))
+
+
+#: Report page: the per-period charts, and the per-period table's columns.
+PERIOD_CHART_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l", "near_duplicate_rate")
+PERIOD_TABLE_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l")
+#: Report page: the columns of the per-group table ((metric, compared at the common size)).
+GROUP_TABLE_METRICS = (("mean_pairwise_similarity", False), ("vendi_score", True), ("effective_rank", True),
+                       ("compression_ratio_gzip", True), ("homogenization_rouge_l", False),
+                       ("near_duplicate_rate", False))
+#: Trend page (across snapshots): the metrics charted run by run.
+RUN_TREND_METRICS = ("mean_pairwise_similarity", "vendi_score_per_text", "near_duplicate_rate",
+                     "homogenization_rouge_l", "top_phrase_share")
+#: CLI summary: the per-group columns ((metric, header)).
+SUMMARY_GROUP_COLUMNS = (("mean_pairwise_similarity", "similarity"), ("vendi_score_per_text", "vendi/text"))
+
+#: One palette for the map, the charts and the sparklines: the k-th group, cluster or series
+#: gets PALETTE[k % len(PALETTE)].
+PALETTE = ("#2f5fd0", "#d0612f", "#2f9e6a", "#b03a9a", "#c9a227", "#1b9bb3", "#8a5a2b",
+           "#6b6bd6", "#d23c57", "#5e8f2f", "#7d7d7d", "#e07bb0")
+NOISE_COLOUR = "#b9bec8"
+
+
+def colour(k: int) -> str:
+    """The palette colour of the k-th category."""
+    return PALETTE[k % len(PALETTE)]
+
+
+def group_colours(names: "list[str] | tuple[str, ...]") -> dict[str, str]:
+    """Colour of each group, by its position among the sorted group names (the same everywhere)."""
+    return {name: colour(k) for k, name in enumerate(sorted(names))}

@@ -19,7 +19,7 @@ from auditor.fileio import atomic_write_text
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """sha256 over the auditor package's own source and templates: any code change misses."""
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]  # the whole auditor package
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in {".py", ".j2", ".js", ".css"} and "__pycache__" not in path.parts:

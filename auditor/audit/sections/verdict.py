@@ -1,4 +1,4 @@
-"""The headline verdict: the audit's numbers put into one plain sentence.
+"""The ``verdict`` section: the audit's numbers put into one plain sentence.
 
 The bands are calibrated for all-MiniLM-L6-v2 on the corpora in ``../shared/corpora`` and
 ``sample_corpora`` (see README, "Reading the verdict"): varied human writing on one topic sits
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.audit.context import AuditContext
+
 #: (upper bound on mean pairwise similarity, level, phrase), in increasing order.
 SIMILARITY_BANDS = (
     (0.30, "varied", "varied: its texts mostly say different things"),
@@ -19,6 +21,13 @@ SIMILARITY_BANDS = (
 )
 LEVELS = [band[1] for band in SIMILARITY_BANDS]
 NEAR_DUPLICATE_ALARM = 0.10
+
+SCHEMA = {"verdict": {"type": "object", "required": ["level", "headline"],
+                      "properties": {"level": {"enum": LEVELS}, "headline": {"type": "string"}}}}
+
+
+def build(ctx: AuditContext) -> dict[str, Any]:
+    return {"verdict": verdict(ctx.whole.metrics, len(ctx.corpus))}
 
 
 def verdict(metrics: dict[str, dict[str, Any]], n_texts: int) -> dict[str, Any]:

@@ -1,0 +1,47 @@
+"""Every metric of one set of texts and their embeddings, labelled for people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
+from auditor.metrics.suite import SemanticSummary, semantic_suite
+from auditor.metrics.uncertainty import IntervalSettings
+from auditor.vocabulary import info
+
+if TYPE_CHECKING:
+    from auditor.audit.settings import AuditSettings
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """``metrics`` (id → {value, label, meaning, higher_means, …}) and the suites behind them:
+    per-text typicality and the neighbour scan (``semantic``), the stock phrases (``lexical``)."""
+
+    metrics: dict[str, dict[str, Any]]
+    semantic: SemanticSummary
+    lexical: LexicalSummary | None
+
+
+def described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each metric entry with its label, meaning and direction from the vocabulary."""
+    out = {}
+    for metric_id, entry in values.items():
+        meta = info(metric_id)
+        out[metric_id] = {**entry, "label": meta.label, "meaning": meta.meaning,
+                          "higher_means": meta.higher_means}
+    return out
+
+
+def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
+            intervals: IntervalSettings | None) -> Measurement:
+    """Every metric of one set of texts and their embeddings ``X`` (NumPy or torch, on any
+    device), with intervals when asked."""
+    semantic = semantic_suite(X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
+    values = dict(semantic.values)
+    lexical = None
+    if settings.lexical:
+        lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals)
+        values.update(lexical.values)
+    return Measurement(described(values), semantic, lexical)

@@ -1,0 +1,112 @@
+"""The audit: corpus → embeddings → sections → :class:`AuditResult`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from auditor.audit.context import AuditContext, Embeddings, Reference, Stages
+from auditor.audit.result_cache import ResultCache, result_key
+from auditor.audit.sections import SECTIONS
+from auditor.audit.sections.provenance import now
+from auditor.audit.settings import AuditSettings, split_options
+from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
+from auditor.embed import Embedder
+from auditor.embed.model import cuda_may_exist, select_device
+from auditor.errors import SettingsError
+from auditor.metrics.semantic import typicality
+from auditor.result import AuditResult
+from auditor.stages import clusterer_stage, identity, reducer_stage, vectorizer_stage
+
+
+def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None, reducer: Any = None,
+          clusterer: Any = "hdbscan", vectorizer: Any = None, reference: Any = None, **options: Any) -> AuditResult:
+    """Audit a corpus for homogenization.
+
+    ``data``: a path, a DataFrame, a :class:`Corpus` or a list of strings; ``reference``: the same
+    kinds, a corpus to measure against. ``options``: the columns (``text_col``, ``group_col``,
+    ``time_col``, ``id_col``, ``encoding``, ``skip_invalid``) and any :class:`AuditSettings`
+    field, over ``settings``. Stages (see :mod:`auditor.stages`): ``embedder`` (an
+    :class:`Embedder` or any object with ``encode``; ``model=`` also takes one), ``reducer``,
+    ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
+    ``vectorizer``. Same input and same seed give identical numbers.
+    """
+    if embedder is None and options.get("model") is not None and not isinstance(options["model"], (str, Path)):
+        embedder = options.pop("model")
+    settings, columns = split_options(settings, options)
+    stages = Stages(reducer_stage(reducer, settings.seed), clusterer_stage(clusterer, settings.seed),
+                    vectorizer_stage(vectorizer))
+    corpus = as_corpus(data, **columns)
+    if settings.freq is not None and corpus.times is None:
+        raise SettingsError("freq", "needs a time column")
+    ref_corpus = as_corpus(reference) if reference is not None else None
+    if settings.sample is not None:
+        corpus = corpus.sample(settings.sample, settings.seed)
+    embedder = as_embedder(embedder, settings)
+    vectors = embedder.encode(corpus.texts)
+    ref = Reference(ref_corpus, embedder.encode(ref_corpus.texts)) if ref_corpus is not None else None
+    embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached}
+    store, key = reusable(corpus, settings, embedder, stages, ref)
+    stored = store.get(key) if store is not None else None
+    if stored is not None:
+        stored.update(created_at=now(), embedding={**embedding, "result_reused": True})
+        return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus)
+    device = metrics_device(settings.device, embedder)
+    model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
+    ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, ref)
+    result: dict[str, Any] = {}
+    for section in SECTIONS:
+        result.update(section.build(ctx))
+    if store is not None:
+        store.put(key, result)
+    return AuditResult(result, embeddings=vectors, typicality=ctx.whole.semantic.typicality, corpus=corpus)
+
+
+def as_corpus(data: Any, **columns: Any) -> Corpus:
+    """Accept a :class:`Corpus`, a DataFrame, a path (a string is always a path, never one
+    text), or a sequence of strings."""
+    if isinstance(data, Corpus):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return from_frame(data, **{k: v for k, v in columns.items() if k != "encoding"})
+    if isinstance(data, (str, Path)):
+        return load_corpus(data, **columns)
+    return from_texts(list(data))
+
+
+def as_embedder(embedder: Any, settings: AuditSettings) -> Embedder:
+    """The embedding stage: an :class:`Embedder` as given, else one around ``embedder`` (an
+    object with ``encode``) or the settings' model."""
+    if isinstance(embedder, Embedder):
+        return embedder
+    return Embedder(embedder if embedder is not None else settings.model, device=settings.device,
+                    batch_size=settings.batch_size, cache=settings.cache, progress=settings.progress)
+
+
+def metrics_device(device: str, embedder: Embedder) -> str:
+    """Where the metrics run: the CUDA device the model ran on, or the one asked for, else CPU."""
+    if device == "cpu":
+        return "cpu"
+    if embedder.device is not None and embedder.device.startswith("cuda"):
+        return embedder.device
+    if device.startswith("cuda") or (device == "auto" and cuda_may_exist()):
+        chosen = select_device(device)
+        return chosen if chosen.startswith("cuda") else "cpu"
+    return "cpu"
+
+
+def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages: Stages,
+             ref: Reference | None) -> tuple[ResultCache | None, str]:
+    """The result cache and this audit's key in it, when everything that decides the numbers has
+    an identity (the model, every stage); else (None, "")."""
+    stage_ids = [identity(stages.reducer), identity(stages.clusterer), identity(stages.vectorizer)]
+    if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
+        return None, ""
+    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time") if c in corpus.frame}
+    key = result_key(corpus.fingerprint(), columns, embedder.identity,
+                     {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,
+                      "device": settings.device, "source": corpus.source, "freq": settings.freq,
+                      "reference": ref.corpus.fingerprint() if ref is not None else None})
+    return ResultCache(embedder.cache.directory), key

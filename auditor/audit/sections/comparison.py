@@ -1,0 +1,121 @@
+"""The ``comparison`` section: how distinct each group is (centroid distance, classifier AUC),
+the centroid-similarity heatmap, PERMANOVA and pairwise MMD tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor.audit.context import AuditContext
+from auditor.audit.rounding import rounded
+from auditor.metrics.groups import (
+    CLASSIFIER_MAX_PER_CLASS,
+    MMD_MAX_PER_SIDE,
+    centroid_distance_interval,
+    centroid_similarity_matrix,
+    classifier_auc,
+    mmd_test,
+    one_vs_rest_sample,
+    permanova,
+)
+from auditor.metrics.uncertainty import IntervalSettings
+
+#: Pairwise MMD tests are run for every pair of groups only up to this many groups.
+MMD_MAX_GROUPS = 8
+#: PERMANOVA runs on a seeded, group-stratified subsample of at most this many texts.
+PERMANOVA_MAX_TEXTS = 3000
+
+_VALUE = {"type": ["number", "null"]}
+_INTERVAL = {"type": "object", "properties": {"value": _VALUE, "ci_low": _VALUE, "ci_high": _VALUE}}
+SCHEMA = {"comparison": {
+    "type": "object",
+    "required": ["groups", "centroid_similarity", "distinctiveness", "permanova", "mmd", "settings"],
+    "properties": {
+        "groups": {"type": "array", "items": {"type": "string"}},
+        "centroid_similarity": {"type": "array", "items": {"type": "array", "items": _VALUE}},
+        "distinctiveness": {"type": "object", "additionalProperties": {
+            "type": "object", "required": ["n_texts", "centroid_distance", "classifier_auc"],
+            "properties": {"n_texts": {"type": "integer"}, "centroid_distance": _INTERVAL,
+                           "classifier_auc": _INTERVAL}}},
+        "permanova": {"type": "object", "required": ["pseudo_f", "p_value", "r_squared"],
+                      "properties": {"pseudo_f": _VALUE, "p_value": _VALUE, "r_squared": _VALUE}},
+        "mmd": {"type": "array", "items": {"type": "object", "required": ["a", "b", "mmd2", "p_value"],
+                                           "properties": {"a": {"type": "string"}, "b": {"type": "string"},
+                                                          "mmd2": _VALUE, "p_value": _VALUE}}},
+        "settings": {"type": "object"},
+    }}}
+
+
+def build(ctx: AuditContext) -> dict[str, Any]:
+    """With groups: the comparison of groups of at least 2 texts (nothing with fewer than 2)."""
+    if ctx.labels is None:
+        return {}
+    section = comparison(ctx.embeddings.host, ctx.labels, seed=ctx.settings.seed, intervals=ctx.intervals,
+                         permutations=ctx.settings.permutations)
+    return {"comparison": section} if section is not None else {}
+
+
+def comparison(X: np.ndarray, labels: np.ndarray, *, seed: int,
+               intervals: IntervalSettings | None, permutations: int) -> dict[str, Any] | None:
+    """Distinctiveness of each group, the centroid similarity heatmap, PERMANOVA and pairwise
+    MMD tests, for groups with at least 2 texts."""
+    names = [g for g in sorted(pd.unique(labels)) if (labels == g).sum() >= 2]
+    if len(names) < 2:
+        return None
+    keep = np.isin(labels, names)
+    X, labels = X[keep], labels[keep]
+    settings = intervals or IntervalSettings(0, seed)
+    distinct: dict[str, Any] = {}
+    for g in names:
+        inside, rest = X[labels == g], X[labels != g]
+        value, lo, hi = centroid_distance_interval(inside, rest, settings)
+        entry: dict[str, Any] = {"n_texts": int(len(inside)),
+                                 "centroid_distance": {"value": rounded(value), "ci_low": rounded(lo), "ci_high": rounded(hi)}}
+        idx = one_vs_rest_sample(labels, g, CLASSIFIER_MAX_PER_CLASS, seed)
+        try:
+            auc = classifier_auc(X[idx], labels[idx] == g, seed=seed, settings=intervals)
+            entry["classifier_auc"] = {"value": rounded(auc.auc), "ci_low": rounded(auc.ci_low), "ci_high": rounded(auc.ci_high),
+                                       "n_positive": auc.n_positive, "n_negative": auc.n_negative,
+                                       "folds": auc.folds}
+        except ValueError as exc:
+            entry["classifier_auc"] = {"value": None, "note": str(exc)}
+        distinct[str(g)] = entry
+    sim = centroid_similarity_matrix(X, labels, names)
+    sub = _stratified(labels, PERMANOVA_MAX_TEXTS, seed)
+    perm = permanova(X[sub], labels[sub], permutations=permutations, seed=seed)
+    tests: list[dict[str, Any]] = []
+    if len(names) <= MMD_MAX_GROUPS:
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                t = mmd_test(X[labels == a], X[labels == b], permutations=permutations, seed=seed)
+                tests.append({"a": str(a), "b": str(b), "mmd2": rounded(t.mmd2, 8), "p_value": rounded(t.p_value),
+                              "bandwidth": rounded(t.bandwidth), "n_a": t.n_a, "n_b": t.n_b})
+    return {
+        "groups": [str(g) for g in names],
+        "centroid_similarity": [[rounded(v, 4) for v in row] for row in sim],
+        "distinctiveness": distinct,
+        "permanova": {"pseudo_f": rounded(perm.pseudo_f), "p_value": rounded(perm.p_value), "r_squared": rounded(perm.r_squared),
+                      "n_texts": perm.n_texts, "n_groups": perm.n_groups},
+        "mmd": tests,
+        "settings": {"permutations": permutations, "seed": seed, "mmd_max_per_side": MMD_MAX_PER_SIDE,
+                     "mmd_kernel": "gaussian, median-distance bandwidth",
+                     "classifier": "logistic regression (C=1, balanced), stratified 5-fold",
+                     "classifier_max_per_class": CLASSIFIER_MAX_PER_CLASS,
+                     "permanova_max_texts": PERMANOVA_MAX_TEXTS,
+                     "permanova_distance": "euclidean between unit embeddings"},
+    }
+
+
+def _stratified(labels: np.ndarray, cap: int, seed: int) -> np.ndarray:
+    n = len(labels)
+    if n <= cap:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    out = []
+    for g in pd.unique(labels):
+        idx = np.flatnonzero(labels == g)
+        size = max(2, int(round(len(idx) * cap / n)))
+        out.append(idx if len(idx) <= size else rng.choice(idx, size=size, replace=False))
+    return np.sort(np.concatenate(out))

@@ -1,0 +1,122 @@
+"""Every setting of an audit, with its default, validated once before any work.
+
+Errors name the library parameter (``threshold must be in (0, 1], got 1.5``); the CLI maps the
+parameter to its flag with :func:`flag_for`.
+
+>>> AuditSettings(threshold=0.9).threshold
+0.9
+>>> AuditSettings(threshold=1.5)
+Traceback (most recent call last):
+...
+auditor.errors.SettingsError: threshold must be in (0, 1], got 1.5
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.corpus.periods import FREQS
+from auditor.errors import SettingsError
+from auditor.metrics.groups import DEFAULT_PERMUTATIONS
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
+#: Options that say how to read a corpus (columns), as opposed to how to audit it.
+CORPUS_OPTIONS = ("text_col", "group_col", "time_col", "id_col", "encoding", "skip_invalid")
+#: CLI flags whose name is not ``--`` + the parameter with dashes.
+_FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir",
+          "top": "--top", "clusterer": "--clusters"}
+
+
+def flag_for(param: str) -> str:
+    """The CLI flag that sets library parameter ``param``."""
+    return _FLAGS.get(param, "--" + param.replace("_", "-"))
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """How to audit: model and device, sampling, intervals, tests, and which extras to compute.
+
+    ``model``: a model name or local path (None: the bundled all-MiniLM-L6-v2); ``cache``: the
+    embedding-cache folder (None: the default, False: none); ``sample``: audit a seeded subset of
+    that many texts; ``threshold``: cosine for near-duplicates; ``top``: texts per ranking;
+    ``resamples``: half-samples per interval (0: none) at ``ci_level``; ``lexical``: lexical
+    metrics and stock phrases; ``freq``: period length (None: from the date span);
+    ``permutations``: relabellings for MMD and PERMANOVA; ``reuse_results``: reuse a stored result
+    of this exact audit.
+    """
+
+    model: str | None = None
+    device: str = "auto"
+    batch_size: int = 64
+    cache: str | os.PathLike | bool | None = None
+    progress: bool | None = None
+    sample: int | None = None
+    seed: int = 0
+    threshold: float = 0.95
+    top: int = 10
+    resamples: int = 200
+    ci_level: float = 0.95
+    lexical: bool = True
+    freq: str | None = None
+    permutations: int = DEFAULT_PERMUTATIONS
+    reuse_results: bool = True
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("device", self.device in DEVICES or self.device.startswith("cuda:"),
+             f"must be one of {', '.join(DEVICES)}, got {self.device!r}"),
+            ("batch_size", _is_int(self.batch_size) and self.batch_size >= 1, f"must be ≥ 1, got {self.batch_size}"),
+            ("sample", self.sample is None or (_is_int(self.sample) and self.sample >= 2),
+             f"must be at least 2 texts, got {self.sample}"),
+            ("seed", _is_int(self.seed) and self.seed >= 0, f"must be a non-negative integer, got {self.seed}"),
+            ("threshold", _is_number(self.threshold) and 0 < self.threshold <= 1,
+             f"must be in (0, 1], got {self.threshold}"),
+            ("top", _is_int(self.top) and self.top >= 1, f"must be ≥ 1, got {self.top}"),
+            ("resamples", _is_int(self.resamples) and self.resamples >= 0, f"must be ≥ 0, got {self.resamples}"),
+            ("ci_level", _is_number(self.ci_level) and 0.5 <= self.ci_level < 1,
+             f"must be in [0.5, 1), got {self.ci_level}"),
+            ("freq", self.freq is None or self.freq in FREQS,
+             f"must be one of {', '.join(FREQS)}, got {self.freq!r}"),
+            ("permutations", _is_int(self.permutations) and self.permutations >= 1,
+             f"must be ≥ 1, got {self.permutations}"),
+        ]
+        for param, ok, problem in checks:
+            if not ok:
+                raise SettingsError(param, problem)
+
+    @classmethod
+    def fields(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    def replace(self, **changes: Any) -> "AuditSettings":
+        return dataclasses.replace(self, **changes)
+
+    def as_result(self) -> dict[str, Any]:
+        """The ``settings`` entries of the result that these settings decide."""
+        return {"seed": self.seed, "sample": self.sample, "near_duplicate_threshold": self.threshold,
+                "ranking_size": self.top, "ci_method": "half-sampling" if self.resamples > 0 else None,
+                "n_resamples": self.resamples, "ci_level": self.ci_level, "permutations": self.permutations}
+
+
+def split_options(settings: AuditSettings | None, options: dict[str, Any]) -> tuple[AuditSettings, dict[str, Any]]:
+    """``options`` split into :class:`AuditSettings` (applied over ``settings``) and corpus
+    options; an unknown name is a ``TypeError`` naming it."""
+    known = AuditSettings.fields()
+    unknown = [k for k in options if k not in known and k not in CORPUS_OPTIONS]
+    if unknown:
+        raise TypeError(f"audit() got an unexpected keyword argument {unknown[0]!r}")
+    chosen = {k: v for k, v in options.items() if k in known}
+    base = settings or AuditSettings()
+    return (base.replace(**chosen) if chosen else base), {k: v for k, v in options.items() if k in CORPUS_OPTIONS}
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)

@@ -1,0 +1,85 @@
+"""``auditor audit``, ``auditor compare`` and ``auditor schema``."""
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor.cli.app import app, run_guarded
+from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
+
+
+def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], **extra: Any) -> tuple[Any, dict[str, Path]]:
+    """Validate the settings and the report paths, audit ``corpus`` (a path, or the paths of a
+    comparison with ``extra``), write the report set; returns the result and its paths."""
+    from auditor.audit import AuditSettings
+    from auditor.audit.compare import compare
+    from auditor.audit.run import audit as run_audit
+    from auditor.report.sets import report_paths, write_report_set
+
+    settings = AuditSettings(**opts.settings())
+    reference = opts.audit["reference"]
+    paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []))
+    run = compare if isinstance(corpus, list) else run_audit
+    result = run(corpus, settings=settings, reference=reference, **opts.stages(), **opts.columns(), **extra)
+    write_report_set(result, paths, include_text=not opts.output["no_text"])
+    return result, paths
+
+
+def finish(result: Any, paths: dict[str, Path], quiet: bool) -> None:
+    """Print the summary (unless quiet) and the report paths."""
+    from auditor.report.text import summary_text
+
+    if not quiet:
+        typer.echo(summary_text(result.data))
+        typer.echo("")
+    typer.echo(f"report: {paths['html']}")
+    typer.echo(f"json:   {paths['json']}")
+
+
+@app.command()
+@shared(INPUT, MODEL, CACHE, AUDIT, OUTPUT, QUIET)
+def audit(
+    path: Path = typer.Argument(..., help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line) or a folder of .txt/.md files."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
+    def work() -> Any:
+        from auditor.report.sets import report_name
+
+        return write_audit(path, report_name(path, opts.output["name"]), opts, [path])
+
+    finish(*run_guarded(work), opts.quiet)
+
+
+@app.command()
+@shared(INPUT.without("group_col"), MODEL, CACHE, AUDIT, OUTPUT, QUIET)
+def compare(
+    paths: list[Path] = typer.Argument(..., help="Two or more corpora (any input `auditor audit` reads), or one corpus with --by."),
+    by: Optional[str] = typer.Option(None, "--by", help="Split one corpus by this column instead of comparing files."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated names for the corpora (default: their file names)."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Compare corpora: human vs generated, this year vs last, our brand vs competitors.
+
+    Writes one report with each corpus's metrics at a common size, how distinct each is (centroid
+    distance, classifier AUC), the similarity heatmap and MMD / PERMANOVA permutation tests.
+    """
+    def work() -> Any:
+        from auditor.audit.compare import comparison_name, corpus_labels
+        from auditor.report.sets import report_name
+
+        names = corpus_labels(paths, [p.strip() for p in labels.split(",")] if labels else None, by)
+        name = report_name(paths[0], opts.output["name"] or comparison_name(names, by))
+        return write_audit(list(paths), name, opts, list(paths), labels=names if by is None else None, by=by)
+
+    finish(*run_guarded(work), opts.quiet)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the audit result (the JSON that `auditor audit` writes)."""
+    from auditor.audit.schema import result_schema
+
+    typer.echo(json.dumps(result_schema(), indent=2))

@@ -1,0 +1,64 @@
+"""``auditor check``: pass/fail rules for CI."""
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor.cli.app import app, fail, run_guarded
+from auditor.cli.options import CACHE, INPUT, MODEL, QUIET, Options, shared
+
+
+@app.command()
+@shared(INPUT, MODEL, CACHE, QUIET)
+def check(
+    path: Path = typer.Argument(..., help="The batch to check: any input `auditor audit` reads (a folder of .txt/.md files, a CSV, ...)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Rules file (default: ./auditor.toml, else the tool.auditor.check table of ./pyproject.toml, else the built-in rules)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="An earlier result JSON for the max_regression rules."),
+    update_baseline: bool = typer.Option(False, "--update-baseline", help="Write this run's result to --baseline (atomically) instead of comparing with it."),
+    fmt: str = typer.Option("text", "--format", help="text, json, junit, github or sarif."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the formatted result to this file instead of stdout."),
+    resamples: int = typer.Option(0, "--resamples", help="Half-samples for confidence intervals in the JSON (0, the default, skips them: faster)."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Fail (exit 1) when a batch is too homogeneous, too near-duplicate, or worse than the baseline.
+
+    Exit codes: 0 every rule passed (warnings allowed), 1 a rule failed, 2 usage or input error.
+    """
+    from auditor.check.formats import FORMATS
+
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if update_baseline and baseline is None:
+        fail("--update-baseline needs --baseline PATH")
+    inputs = [path] + ([config] if config else [])
+    for target in [p for p in (output, baseline if update_baseline else None) if p is not None]:
+        if target.resolve() in {p.resolve() for p in inputs}:
+            fail(f"refusing to overwrite the input {target}")
+
+    def work() -> Any:
+        from auditor import __version__
+        from auditor.audit import AuditSettings
+        from auditor.check import append_step_summary, render, run_check
+        from auditor.fileio import atomic_write_text
+
+        AuditSettings(**opts.settings(resamples=resamples))  # every setting checked before any work
+        result, outcome, _ = run_check(path, config=config, baseline=None if update_baseline else baseline,
+                                       **opts.settings(resamples=resamples), **opts.columns())
+        text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
+        if update_baseline:
+            result.to_json(baseline, include_text=False)
+        if output is not None:
+            atomic_write_text(output, text)
+        elif not opts.quiet:
+            typer.echo(text, nl=False)
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if fmt == "github" and summary_path:
+            append_step_summary(outcome, summary_path)
+        return outcome
+
+    outcome = run_guarded(work)
+    if update_baseline and not opts.quiet:
+        typer.echo(f"baseline written: {baseline}", err=True)
+    raise typer.Exit(0 if outcome.passed else 1)

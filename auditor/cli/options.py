@@ -1,0 +1,133 @@
+"""Options shared by the commands, defined once (as sqlite-utils shares ``output_options``).
+
+An :class:`OptionGroup` is a set of Typer options; :func:`shared` adds groups to a command's
+signature and hands the command one :class:`Options` holding their values, so every command that
+reads a corpus takes the same input, model, cache and output options, with the same help.
+"""
+
+import functools
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    name: str
+    parameters: tuple[inspect.Parameter, ...]
+
+    def without(self, *names: str) -> "OptionGroup":
+        return OptionGroup(self.name, tuple(p for p in self.parameters if p.name not in names))
+
+
+def _group(group: str, /, **options: tuple[Any, Any]) -> OptionGroup:
+    return OptionGroup(group, tuple(
+        inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+        for key, (annotation, option) in options.items()))
+
+
+INPUT = _group(
+    "input",
+    text_col=(Optional[str], typer.Option(None, "--text-col", help="Column holding the text (default: 'text', or the only text column).")),
+    group_col=(Optional[str], typer.Option(None, "--group-col", help="Column to split the corpus by (brand, source, locale...).")),
+    time_col=(Optional[str], typer.Option(None, "--time-col", help="Column with a date or year for each text.")),
+    id_col=(Optional[str], typer.Option(None, "--id-col", help="Column with a unique id per row (default: 'id' if present, else the row number).")),
+    encoding=(str, typer.Option("utf-8", "--encoding", help="Text encoding of the input files.")),
+    skip_invalid=(bool, typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing.")),
+)
+MODEL = _group(
+    "model",
+    model=(Optional[str], typer.Option(None, "--model", help="Sentence-transformers model name or local path (default: all-MiniLM-L6-v2, bundled).")),
+    device=(str, typer.Option("auto", "--device", help="auto, cpu, cuda or mps.")),
+)
+CACHE = _group(
+    "cache",
+    cache_dir=(Optional[Path], typer.Option(None, "--cache-dir", help="Embedding cache folder (default: ~/.cache/auditor or $AUDITOR_CACHE_DIR).")),
+    no_cache=(bool, typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")),
+)
+AUDIT = _group(
+    "audit",
+    sample=(Optional[int], typer.Option(None, "--sample", help="Audit a seeded random sample of N texts.")),
+    seed=(int, typer.Option(0, "--seed", help="Seed for every random choice (same input + same seed = same numbers).")),
+    threshold=(float, typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates.")),
+    resamples=(int, typer.Option(200, "--resamples", help="Half-samples for the confidence intervals (0: no intervals).")),
+    ci_level=(float, typer.Option(0.95, "--ci-level", help="Confidence level of the intervals.")),
+    no_lexical=(bool, typer.Option(False, "--no-lexical", help="Skip the lexical metrics and stock phrases.")),
+    clusters=(str, typer.Option("hdbscan", "--clusters", help="hdbscan, kmeans, or none (no map and no clusters: faster).")),
+    freq=(Optional[str], typer.Option(None, "--freq", help="Period for the trend with --time-col: year, quarter, month or decade (default: from the date span).")),
+    reference=(Optional[Path], typer.Option(None, "--reference", help="A reference corpus (e.g. generic AI copy): how close each group sits to it, and who drifts toward it.")),
+    permutations=(int, typer.Option(999, "--permutations", help="Label permutations for the MMD and PERMANOVA p-values.")),
+    recompute=(bool, typer.Option(False, "--recompute", help="Recompute every metric even when this exact audit was run before (embeddings still come from the cache).")),
+)
+OUTPUT = _group(
+    "output",
+    out=(Path, typer.Option(Path("reports"), "--out", help="Folder for the HTML and JSON reports (and index.html).")),
+    name=(Optional[str], typer.Option(None, "--name", help="Base name of the report files (default: the input's name).")),
+    no_text=(bool, typer.Option(False, "--no-text", help="Leave every raw text out of the reports (ids and numbers only).")),
+)
+QUIET = _group("quiet", quiet=(bool, typer.Option(False, "--quiet", "-q", help="Print only what a script needs (the report paths, the verdict line).")))
+
+
+class Options:
+    """The values of the shared options a command was given, by group: ``opts.input["text_col"]``."""
+
+    def __init__(self, values: dict[str, dict[str, Any]]) -> None:
+        self._values = values
+
+    def __getattr__(self, group: str) -> dict[str, Any]:
+        try:
+            return self._values[group]
+        except KeyError:
+            raise AttributeError(group) from None
+
+    def get(self, group: str) -> dict[str, Any]:
+        return self._values.get(group, {})
+
+    @property
+    def quiet(self) -> bool:
+        return bool(self.get("quiet").get("quiet"))
+
+    def settings(self, **overrides: Any) -> dict[str, Any]:
+        """The library's audit settings (``AuditSettings`` fields) from the model, cache and
+        audit options."""
+        model, cache, audit = self.get("model"), self.get("cache"), self.get("audit")
+        out: dict[str, Any] = dict(model)
+        if cache:
+            out["cache"] = False if cache["no_cache"] else cache["cache_dir"]
+        for key in ("sample", "seed", "threshold", "resamples", "ci_level", "freq", "permutations"):
+            if key in audit:
+                out[key] = audit[key]
+        if "no_lexical" in audit:
+            out["lexical"] = not audit["no_lexical"]
+        if "recompute" in audit:
+            out["reuse_results"] = not audit["recompute"]
+        return {**out, **overrides}
+
+    def stages(self) -> dict[str, Any]:
+        """The stages chosen on the command line (the ``--clusters`` preset)."""
+        clusters = self.get("audit").get("clusters")
+        return {} if clusters is None else {"clusterer": clusters}
+
+    def columns(self) -> dict[str, Any]:
+        """How to read the corpus (``load_corpus`` keywords)."""
+        return dict(self.get("input"))
+
+
+def shared(*groups: OptionGroup) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``groups``' options to a command; the command takes them as one ``opts: Options``."""
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(func)
+        own = [p for p in sig.parameters.values() if p.name != "opts"]
+        extra = [p for g in groups for p in g.parameters]
+
+        @functools.wraps(func)
+        def command(**kwargs: Any) -> Any:
+            values = {g.name: {p.name: kwargs.pop(p.name) for p in g.parameters} for g in groups}
+            return func(**kwargs, opts=Options(values))
+
+        command.__signature__ = sig.replace(parameters=own + extra)  # type: ignore[attr-defined]
+        return command
+    return decorate

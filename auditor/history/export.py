@@ -1,0 +1,46 @@
+"""Exporting the history: every metric of every snapshot as CSV or JSON, one row per snapshot,
+scope, group and metric."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.fileio import atomic_write_text
+from auditor.history.store import HistoryStore, history_url
+
+EXPORT_FORMATS = ("csv", "json")
+FIELDS = ["snapshot_id", "name", "created_at", "model_name", "fingerprint", "scope", "group_name",
+          "metric", "value", "ci_low", "ci_high"]
+
+
+def export_format(output: str | Path, fmt: str | None = None) -> str:
+    """``fmt``, else the output file's suffix; one of :data:`EXPORT_FORMATS`."""
+    kind = fmt or Path(output).suffix.lstrip(".").lower()
+    if kind not in EXPORT_FORMATS:
+        raise AuditorError(f"unknown export format {kind!r}; use --format csv or json")
+    return kind
+
+
+def export_metrics(output: str | Path, *, history: str | Path | None = None, name: str | None = None,
+                   fmt: str | None = None) -> int:
+    """Write the metric table of the history (or of the series ``name``) to ``output``
+    atomically; returns the number of rows. Refuses to write over the history database."""
+    kind = export_format(output, fmt)
+    url = history_url(history)
+    if url.startswith("sqlite:///") and Path(url.split("///", 1)[1]).resolve() == Path(output).resolve():
+        raise AuditorError(f"refusing to overwrite the history database {output}")
+    with HistoryStore(history) as store:
+        rows = store.metric_table(name)
+    if kind == "json":
+        atomic_write_text(output, json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_text(output, buffer.getvalue())
+    return len(rows)

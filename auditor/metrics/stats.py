@@ -1,0 +1,42 @@
+"""Small statistical tools shared by the metric modules: OLS slopes and a proportion interval."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ols_slope(t: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares slope β of y = α + βt."""
+    t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    tc = t - t.mean()
+    return float(tc @ (y - y.mean()) / (tc @ tc))
+
+
+def ols_slope_interval(t: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Classical t-interval for the OLS slope, treating each period as one observation:
+    β ± t_{n−2} · √(Σeᵢ² / (n − 2) / Σ(tᵢ − t̄)²). Needs at least 3 periods."""
+    from scipy.stats import t as student_t
+
+    t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    n = len(t)
+    if n < 3:
+        return float("nan"), float("nan")
+    beta = ols_slope(t, y)
+    resid = y - (y.mean() + beta * (t - t.mean()))
+    se = np.sqrt(resid @ resid / (n - 2) / ((t - t.mean()) @ (t - t.mean())))
+    q = student_t.ppf(0.5 + level / 2, n - 2)
+    return float(beta - q * se), float(beta + q * se)
+
+
+def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion."""
+    from scipy.stats import norm
+
+    if n == 0:
+        return float("nan"), float("nan")
+    z = norm.ppf(0.5 + level / 2)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

@@ -1,0 +1,157 @@
+"""The swappable stages of an audit's map and clusters (BERTopic style): a reducer with
+``fit_transform``, a clusterer with ``fit_predict`` and a scikit-learn text vectorizer. The CLI's
+strings are presets that build them; any object with the same method can stand in.
+
+A stage's ``identity`` says what it computes, for the result cache: presets have one, a custom
+stage may declare one (``stage.identity = "..."``); without it the result is never reused.
+
+>>> describe(DefaultReducer())
+'UMAP (cosine)'
+>>> from sklearn.decomposition import PCA
+>>> describe(PCA(n_components=2))
+'PCA(n_components=2)'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from auditor.errors import SettingsError
+from auditor.metrics.clusters import keyword_vectorizer
+
+#: The default reducer's visible pre-step: above this many texts, UMAP sees a PCA to 50 dimensions.
+PCA_ABOVE = 3000
+PCA_DIMENSIONS = 50
+#: Below this many texts there is no neighbourhood graph to speak of: PCA places them.
+UMAP_MIN_TEXTS = 10
+
+
+class DefaultReducer:
+    """Seeded UMAP (cosine, 15 neighbours, min_dist 0.1) to 2-D; above ``pca_above`` texts it
+    runs on a ``pca_dimensions``-d PCA of the embeddings; below 10 texts, PCA to 2-D."""
+
+    def __init__(self, seed: int = 0, pca_above: int = PCA_ABOVE, pca_dimensions: int = PCA_DIMENSIONS) -> None:
+        self.seed, self.pca_above, self.pca_dimensions = seed, pca_above, pca_dimensions
+        self.description = "UMAP (cosine)"
+
+    @property
+    def identity(self) -> str:
+        return f"umap(cosine,15,0.1,seed={self.seed})+pca{self.pca_dimensions}>{self.pca_above}"
+
+    def fit_transform(self, X: np.ndarray) -> np.ndarray:
+        from sklearn.decomposition import PCA
+
+        n = X.shape[0]
+        if n < UMAP_MIN_TEXTS:
+            self.description = "PCA"
+            return PCA(2, random_state=self.seed).fit_transform(X) if n > 2 else np.zeros((n, 2))
+        import umap
+
+        self.description = "UMAP (cosine)"
+        if n > self.pca_above and X.shape[1] > self.pca_dimensions:
+            X = PCA(self.pca_dimensions, random_state=self.seed).fit_transform(X)
+            self.description = f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
+        return umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
+                         random_state=self.seed, n_jobs=1).fit_transform(X)
+
+
+class HDBSCANClusterer:
+    """scikit-learn's HDBSCAN with min cluster size max(5, N/50), set from the data it is given."""
+
+    identity = "hdbscan(min_cluster_size=max(5,N/50))"
+    description = "hdbscan"
+
+    def fit_predict(self, Z: np.ndarray) -> np.ndarray:
+        from sklearn.cluster import HDBSCAN
+
+        return HDBSCAN(min_cluster_size=max(5, Z.shape[0] // 50), copy=True).fit_predict(Z)
+
+
+class SilhouetteKMeans:
+    """k-means with k in 2..k_max chosen by the highest silhouette score."""
+
+    description = "kmeans"
+
+    def __init__(self, seed: int = 0, k_max: int = 12) -> None:
+        self.seed, self.k_max = seed, k_max
+        self.identity = f"kmeans(silhouette,k<={k_max},seed={seed})"
+
+    def fit_predict(self, Z: np.ndarray) -> np.ndarray:
+        return kmeans_by_silhouette(Z, self.seed, self.k_max)
+
+
+def kmeans_by_silhouette(Z: np.ndarray, seed: int = 0, k_max: int = 12) -> np.ndarray:
+    """k-means with k in 2..k_max chosen by the highest silhouette score."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n = Z.shape[0]
+    best, best_score = np.zeros(n, dtype=int), -np.inf
+    for k in range(2, min(k_max, n - 1) + 1):
+        labels = KMeans(k, n_init=4, random_state=seed).fit_predict(Z)
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = silhouette_score(Z, labels, sample_size=min(n, 3000), random_state=seed)
+        if score > best_score:
+            best, best_score = labels, score
+    return best
+
+
+
+def reducer_stage(reducer: Any, seed: int) -> Any:
+    """The reducer to use: ``None`` or "umap" → :class:`DefaultReducer`; an object as given."""
+    if reducer is None or reducer == "umap":
+        return DefaultReducer(seed)
+    if isinstance(reducer, str):
+        raise _unknown("reducer", reducer, ("umap",))
+    _needs(reducer, "fit_transform", "reducer")
+    return reducer
+
+
+def clusterer_stage(clusterer: Any, seed: int) -> Any:
+    """The clusterer to use: a preset ("hdbscan", "kmeans"; "none" or None → no map or clusters)
+    or an object with ``fit_predict``."""
+    if clusterer is None or clusterer == "none":
+        return None
+    if clusterer == "hdbscan":
+        return HDBSCANClusterer()
+    if clusterer == "kmeans":
+        return SilhouetteKMeans(seed)
+    if isinstance(clusterer, str):
+        raise _unknown("clusterer", clusterer, ("hdbscan", "kmeans", "none"))
+    _needs(clusterer, "fit_predict", "clusterer")
+    return clusterer
+
+
+def vectorizer_stage(vectorizer: Any) -> Any:
+    """The keyword vectorizer: None → the default c-TF-IDF vocabulary; else an object with
+    ``fit_transform`` and ``get_feature_names_out`` (scikit-learn's interface)."""
+    if vectorizer is None:
+        return keyword_vectorizer()
+    for method in ("fit_transform", "get_feature_names_out"):
+        _needs(vectorizer, method, "vectorizer")
+    return vectorizer
+
+
+def describe(stage: Any) -> str:
+    """How a stage presents itself in the result: its ``description``, else its repr."""
+    return str(getattr(stage, "description", None) or repr(stage))
+
+
+def identity(stage: Any) -> str | None:
+    """What a stage computes, for cache keys: its declared ``identity``, else None."""
+    if stage is None:
+        return "none"
+    declared = getattr(stage, "identity", None)
+    return str(declared) if declared else None
+
+
+def _needs(stage: Any, method: str, role: str) -> None:
+    if not callable(getattr(stage, method, None)):
+        raise SettingsError(role, f"must have a {method}() method, got {type(stage).__name__}")
+
+
+def _unknown(role: str, value: str, presets: tuple[str, ...]) -> Exception:
+    return SettingsError(role, f"must be one of {', '.join(presets)} or an object, got {value!r}")
