@@ -143,3 +143,51 @@ def test_help_is_fast_and_does_not_import_torch() -> None:
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0 and "audit" in proc.stdout
     assert elapsed < 3.0  # generous for a loaded CI machine; ~0.3 s here
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threshold", "1.5"], "error: --threshold must be in (0, 1], got 1.5"),
+    (["--ci-level", "1.2"], "error: --ci-level must be in [0.5, 1), got 1.2"),
+    (["--clusters", "dbscan"], "error: --clusters must be one of hdbscan, kmeans, none"),
+    (["--freq", "week"], "error: --freq must be one of year, quarter, month, decade"),
+    (["--device", "tpu"], "error: --device must be one of auto, cpu, cuda, mps"),
+    (["--resamples", "-3"], "error: --resamples must be ≥ 0"),
+])
+def test_a_bad_setting_is_named_by_its_flag_and_nothing_is_written(copy_csv: Path, tmp_path: Path, args, message) -> None:
+    out = tmp_path / "reports"
+    res = invoke("audit", str(copy_csv), "--out", str(out), *args)
+    assert res.exit_code == 2 and res.output.startswith(message) and res.output.count("\n") == 1, res.output
+    assert not out.exists()
+
+
+@pytest.mark.model
+def test_readme_cron_line_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    cron = next(line for line in readme.splitlines() if re.match(r"^[\d*]+ [\d*]+ .*auditor snapshot", line))
+    commands = [c.strip() for c in cron.split("&&") if "auditor " in c]
+    assert [shlex.split(c)[1] for c in commands] == ["snapshot", "trend"]
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame(COPY, columns=["brand", "date", "text"]).to_csv("copy.csv", index=False)
+    printed = []
+    for command in commands:
+        res = runner.invoke(app, shlex.split(command)[1:])
+        assert res.exit_code == 0, (command, res.output)
+        printed.append(res.output)
+    assert printed[0].strip().splitlines() == [printed[0].strip()] and printed[0].startswith("report: ")  # -q
+    assert (tmp_path / "reports" / "brand-copy-trend.html").exists() and (tmp_path / "auditor-history.db").exists()
+
+
+@pytest.mark.model
+def test_snapshot_takes_the_audit_options(copy_csv: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame(COPY + [("North", "2023-07-01", "")], columns=["brand", "date", "text"]).to_csv(bad, index=False)
+    res = invoke("snapshot", str(bad), "--name", "s", "--history", str(tmp_path / "h.db"), "--out", str(tmp_path / "r"),
+                 "--skip-invalid", "--threshold", "0.9", "--resamples", "0", "--clusters", "none",
+                 "--reference", str(copy_csv), "--id-col", "date", "--encoding", "utf-8", "-q")
+    assert res.exit_code == 0, res.output
+    data = json.loads(next((tmp_path / "r").glob("s-*.json")).read_text())
+    assert data["corpus"]["n_texts"] == 6 and data["settings"]["near_duplicate_threshold"] == 0.9
+    assert "reference" in data and data["texts"]["most_generic"][0]["id"].startswith("202")

@@ -115,3 +115,18 @@ def test_combine_refuses_corpora_with_and_without_times() -> None:
         combine([timed, plain], ["a", "b"])
     both = combine([plain, plain], ["a", "b"])
     assert both.frame["id"].is_unique and both.groups.tolist() == ["a"] * 6 + ["b"] * 6
+
+
+@pytest.mark.model
+def test_compare_skips_invalid_rows_when_asked(tmp_path: Path) -> None:
+    a, b = tmp_path / "human.csv", tmp_path / "generated.csv"
+    pd.DataFrame({"text": ["Waxed wool for wet hills.", "", "Tweed caps from a Borders mill.", "Rain on the fell."]}).to_csv(a, index=False)
+    pd.DataFrame({"text": ["Elevate your everyday.", "Unlock the power of style.", "Elevate your routine."]}).to_csv(b, index=False)
+    out = tmp_path / "r"
+    refused = runner.invoke(app, ["compare", str(a), str(b), "--out", str(out), "--resamples", "0", "--clusters", "none"])
+    assert refused.exit_code == 2 and refused.output.startswith("error: ")
+    res = runner.invoke(app, ["compare", str(a), str(b), "--out", str(out), "--resamples", "0", "--clusters", "none",
+                              "--skip-invalid", "--permutations", "99", "-q"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "compare-human-vs-generated.json").read_text())
+    assert data["corpus"]["n_texts"] == 6 and {g: e["n_texts"] for g, e in data["groups"].items()} == {"human": 3, "generated": 3}

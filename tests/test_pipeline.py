@@ -65,6 +65,32 @@ def test_json_shape_is_stable(hash_encoder) -> None:
     assert AuditResult.from_json(json.dumps(data)).value("vendi_score") == data["metrics"]["vendi_score"]["value"]
 
 
+def test_real_results_validate_against_the_shipped_schema(hash_encoder) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from auditor.audit.schema import result_schema
+
+    schema = result_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    texts = [f"{w} copy for the {w} range, batch {i % 4}" for i, w in enumerate(["wool", "tea", "bike"] * 8)]
+    frame = pd.DataFrame({"text": texts, "brand": ["a", "b", "c"] * 8,
+                          "date": [f"{2019 + i % 4}-06-01" for i in range(24)]})
+    full = auditor.audit(frame, model=hash_encoder, group_col="brand", time_col="date", resamples=20,
+                         permutations=99, reference=texts[:6], reducer=_pca(), clusterer="kmeans")
+    for data in (full.to_dict(), full.to_dict(include_text=False), run(hash_encoder, clusterer=None).to_dict()):
+        jsonschema.validate(json.loads(json.dumps(data)), schema)
+    assert {"comparison", "trend", "reference", "clusters", "map"} <= set(full.data)
+    broken = json.loads(json.dumps(full.data))
+    broken["verdict"]["level"] = "fine"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def _pca():
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=2, random_state=0)
+
+
 def test_same_input_and_seed_give_identical_numbers(hash_encoder) -> None:
     a, b = run(hash_encoder).data, run(hash_encoder).data
     assert a["metrics"] == b["metrics"] and a["texts"] == b["texts"]
@@ -113,6 +139,38 @@ def test_sample_audits_a_seeded_subset(hash_encoder) -> None:
 def test_threshold_must_be_a_cosine(hash_encoder) -> None:
     with pytest.raises(ValueError, match="threshold"):
         auditor.audit(TEXTS, model=hash_encoder, threshold=1.5)
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("threshold", 0, "threshold must be in"), ("resamples", -1, "resamples must be"),
+    ("ci_level", 1.0, "ci_level must be in"), ("freq", "week", "freq must be one of"),
+    ("device", "tpu", "device must be one of"), ("sample", 1, "sample must be at least 2"),
+    ("clusterer", "dbscan", "clusterer must be one of"), ("reducer", object(), "reducer must have a fit_transform"),
+])
+def test_bad_settings_are_refused_by_name_before_any_embedding(hash_encoder, option, value, message) -> None:
+    from auditor.errors import SettingsError
+
+    with pytest.raises(SettingsError, match=message) as caught:
+        auditor.audit(TEXTS, model=hash_encoder, **{option: value})
+    assert caught.value.param == option
+    assert hash_encoder.calls == []  # nothing was embedded
+
+
+def test_an_unknown_option_is_a_type_error_naming_it(hash_encoder) -> None:
+    with pytest.raises(TypeError, match="'treshold'"):
+        auditor.audit(TEXTS, model=hash_encoder, treshold=0.9)
+
+
+def test_freq_without_a_time_column_is_refused(hash_encoder) -> None:
+    with pytest.raises(ValueError, match="freq needs a time column"):
+        auditor.audit(TEXTS, model=hash_encoder, freq="year")
+
+
+def test_settings_object_and_keywords_combine(hash_encoder) -> None:
+    settings = auditor.AuditSettings(seed=3, resamples=0)
+    result = auditor.audit(TEXTS, settings, model=hash_encoder, threshold=0.9, clusterer=None)
+    assert result.data["settings"]["seed"] == 3 and result.data["settings"]["near_duplicate_threshold"] == 0.9
+    assert "ci_low" not in result.metrics["mean_pairwise_similarity"]
 
 
 def test_identical_texts_give_mps_one_and_vendi_one(hash_encoder) -> None:

@@ -38,7 +38,11 @@ def keyword_vectorizer() -> Any:
 
 def size_entropy(labels: np.ndarray) -> float:
     """Normalized entropy of the cluster sizes (noise excluded): H(p)/log(k), p the size shares
-    of the k clusters; 1 = equal sizes, 0 = one cluster holds everything (0 when k ≤ 1)."""
+    of the k clusters; 1 = equal sizes, 0 = one cluster holds everything (0 when k ≤ 1).
+
+    >>> size_entropy(np.array([0, 0, 1, 1])), round(size_entropy(np.array([0, 0, 0, 1])), 4)
+    (1.0, 0.8113)
+    """
     labels = np.asarray(labels)
     sizes = np.bincount(labels[labels >= 0]) if np.any(labels >= 0) else np.array([])
     sizes = sizes[sizes > 0]

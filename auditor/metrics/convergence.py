@@ -153,5 +153,9 @@ def closer_to_reference(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -
 
 def reference_pull(X: np.ndarray, own: np.ndarray, reference: np.ndarray) -> float:
     """Share of the rows of X closer (by cosine) to the reference centroid than to ``own``,
-    their group's earlier centroid: mean of [cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own)]."""
+    their group's earlier centroid: mean of [cos(xᵢ, ĉ_ref) > cos(xᵢ, ĉ_own)].
+
+    >>> reference_pull(np.array([[1.0, 0], [0.6, 0.8]]), own=np.array([0.0, 1]), reference=np.array([1.0, 0]))
+    0.5
+    """
     return float(np.mean(closer_to_reference(X, own, reference)))

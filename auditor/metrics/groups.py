@@ -26,7 +26,11 @@ def unit(M: np.ndarray) -> np.ndarray:
 
 
 def centroid_cosine(A: np.ndarray, B: np.ndarray) -> float:
-    """cos(c_A, c_B) between the mean vectors of two sets of embeddings."""
+    """cos(c_A, c_B) between the mean vectors of two sets of embeddings.
+
+    >>> centroid_cosine(np.array([[1.0, 0], [1, 0]]), np.array([[0.0, 1], [0, 1]]))
+    0.0
+    """
     a = np.asarray(A, dtype=np.float64).mean(axis=0)
     b = np.asarray(B, dtype=np.float64).mean(axis=0)
     return float(unit(a) @ unit(b))
@@ -66,7 +70,11 @@ def centroid_distance_interval(
 
 def auc_score(y: np.ndarray, scores: np.ndarray) -> float:
     """Area under the ROC curve: P(score of a random positive > that of a random negative),
-    ties counting ½ (the Mann–Whitney U statistic / (n₊n₋))."""
+    ties counting ½ (the Mann–Whitney U statistic / (n₊n₋)).
+
+    >>> auc_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    0.75
+    """
     y = np.asarray(y).astype(bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     if n_pos == 0 or n_neg == 0:
@@ -177,6 +185,10 @@ def mmd2_unbiased(A: np.ndarray, B: np.ndarray, bandwidth: float) -> float:
 
     with k(x, y) = exp(−‖x − y‖² / (2σ²)), σ = ``bandwidth``. About 0 (it can be slightly
     negative) when A and B come from the same distribution.
+
+    >>> A, B = np.array([[1.0, 0], [1, 0]]), np.array([[0.0, 1], [0, 1]])
+    >>> round(mmd2_unbiased(A, B, bandwidth=1.0), 4)  # 1 + 1 − 2·exp(−1)
+    1.2642
     """
     Z = np.concatenate([A, B]).astype(np.float64)
     K = np.exp(-_sq_dists(Z) / (2 * bandwidth ** 2))
@@ -246,6 +258,9 @@ def pseudo_f(X: np.ndarray, labels: np.ndarray) -> float:
     SS_W = Σ_g (1/n_g) Σ_{i<j ∈ g} d²ᵢⱼ,  SS_A = SS_T − SS_W,
 
     computed in O(N·d) through SS_T = Σ‖xᵢ − c‖² and SS_W = Σ_g Σ_{i∈g} ‖xᵢ − c_g‖².
+
+    >>> pseudo_f(np.array([[0.0, 0], [0, 1], [5, 0], [5, 1]]), np.array([0, 0, 1, 1]))
+    50.0
     """
     return _permanova_parts(np.asarray(X, dtype=np.float64), np.asarray(labels))[0]
 

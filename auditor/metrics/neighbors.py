@@ -97,6 +97,11 @@ def neighbor_scan(
     Exact over all rows when N ≤ ``exact_limit`` (the upper triangle only, block by block);
     otherwise ``query_sample`` rows drawn with ``seed`` (or the given ``queries``) are searched
     against all N rows. Self-matches are excluded; ties break toward the lower index.
+
+    >>> import numpy as np
+    >>> scan = neighbor_scan(np.array([[1.0, 0], [1, 0], [0, 1]]), 0.95)
+    >>> scan.similarity.tolist(), scan.pairs
+    ([1.0, 1.0, 0.0], [(0, 1, 1.0)])
     """
     n, _ = check_embeddings(X)
     xp = namespace(X)
@@ -157,7 +162,12 @@ def neighbor_scan(
 
 def near_duplicate_rate(nn_similarity: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> float:
     """Share of texts whose nearest neighbour has cosine ≥ ``threshold``:
-    (1/N)·Σᵢ 1[maxⱼ≠ᵢ cos(xᵢ, xⱼ) ≥ threshold]."""
+    (1/N)·Σᵢ 1[maxⱼ≠ᵢ cos(xᵢ, xⱼ) ≥ threshold].
+
+    >>> import numpy as np
+    >>> near_duplicate_rate(np.array([0.99, 0.5, 0.97]), 0.95)
+    0.6666666666666666
+    """
     s = np.asarray(nn_similarity, dtype=np.float64)
     if s.size == 0:
         raise ValueError("nn_similarity is empty")

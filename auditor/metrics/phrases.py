@@ -114,7 +114,12 @@ def repeated_phrases(
 
 
 def stock_phrase_share(texts: Sequence[str], phrases: Sequence[Phrase]) -> float:
-    """Share of texts that contain at least one of ``phrases``."""
+    """Share of texts that contain at least one of ``phrases``.
+
+    >>> texts = ["unlock the power of style", "unlock the power of tea", "unlock the power of bikes", "rain on the hill"]
+    >>> stock_phrase_share(texts, repeated_phrases(texts))
+    0.75
+    """
     if not texts:
         raise ValueError("texts is empty")
     covered = set()

@@ -27,9 +27,9 @@ class EmbeddingStats:
     spectra are cheaper on that side of the duality; it is not additive and ``a + b`` drops it.
 
     >>> import numpy as np
-    >>> s = embedding_stats(np.eye(3)[:2]) + embedding_stats(np.eye(3)[2:])
+    >>> s = embedding_stats(np.eye(4)[:2]) + embedding_stats(np.eye(4)[2:])
     >>> s.n, s.sq_norms
-    (3, 3.0)
+    (4, 4.0)
     """
 
     n: int
@@ -161,12 +161,22 @@ def effective_rank(X: Embeddings, centred: bool = True) -> float:
     """Participation ratio of the embedding covariance: (Σμ)² / Σμ², μ the eigenvalues of
     XᵀX/N − ccᵀ (``centred``, default) or of XᵀX/N. The number of directions the corpus really
     spreads over; centring removes the common offset that inflates raw cosine similarity.
-    Uncentred, it equals the Vendi score of order 2."""
+    Uncentred, it equals the Vendi score of order 2.
+
+    >>> import numpy as np
+    >>> effective_rank(np.array([[1.0, 0], [0, 1], [-1, 0], [0, -1]]))
+    2.0
+    """
     return participation_ratio(similarity_spectrum(X, centred=centred))
 
 
 def centroid_direction(X: Embeddings) -> np.ndarray:
-    """ĉ = c/‖c‖, the unit direction of the corpus mean (zero vector if the mean is zero)."""
+    """ĉ = c/‖c‖, the unit direction of the corpus mean (zero vector if the mean is zero).
+
+    >>> import numpy as np
+    >>> centroid_direction(np.array([[1.0, 0.0], [0.6, 0.8]])).round(4).tolist()
+    [0.8944, 0.4472]
+    """
     c = _stats(X).centroid
     norm = np.linalg.norm(c)
     return c / norm if norm > 0 else c
@@ -174,7 +184,12 @@ def centroid_direction(X: Embeddings) -> np.ndarray:
 
 def typicality(X: Any, direction: np.ndarray | None = None) -> np.ndarray:
     """Per-text typicality tᵢ = cos(xᵢ, ĉ) = xᵢ·ĉ for unit rows; ĉ defaults to the corpus's own
-    centroid direction. The highest are the most generic texts; the lowest the most distinctive."""
+    centroid direction. The highest are the most generic texts; the lowest the most distinctive.
+
+    >>> import numpy as np
+    >>> typicality(np.array([[1.0, 0.0], [0.6, 0.8]])).round(4).tolist()
+    [0.8944, 0.8944]
+    """
     check_embeddings(X)
     if direction is None:
         direction = centroid_direction(X)

@@ -6,7 +6,11 @@ import numpy as np
 
 
 def ols_slope(t: np.ndarray, y: np.ndarray) -> float:
-    """Least-squares slope β of y = α + βt."""
+    """Least-squares slope β of y = α + βt.
+
+    >>> round(ols_slope(np.array([2020.0, 2021, 2022]), np.array([0.1, 0.2, 0.3])), 6)
+    0.1
+    """
     t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
     tc = t - t.mean()
     return float(tc @ (y - y.mean()) / (tc @ tc))
@@ -29,7 +33,11 @@ def ols_slope_interval(t: np.ndarray, y: np.ndarray, level: float = 0.95) -> tup
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion."""
+    """Wilson score interval for a proportion.
+
+    >>> [round(v, 4) for v in wilson_interval(5, 10)]
+    [0.2366, 0.7634]
+    """
     from scipy.stats import norm
 
     if n == 0:

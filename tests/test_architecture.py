@@ -1,0 +1,143 @@
+"""The shape of the code: sections, no import cycles, small modules, a thin CLI with shared
+options, one JSON schema."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+PACKAGE = Path(__file__).resolve().parents[1] / "auditor"
+runner = CliRunner()
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every auditor module → the auditor modules it imports (at top level or inside functions)."""
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target.startswith("auditor") and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def test_no_import_cycle_anywhere_in_auditor() -> None:
+    graph = import_graph()
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt] if nxt in stack else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    # a package's __init__ importing its own submodules is not a cycle unless they import it back
+    assert cycles == [], cycles
+
+
+def test_the_import_graph_sees_function_level_imports() -> None:
+    graph = import_graph()
+    assert "auditor.audit.run" in graph["auditor.history.runs"]  # imported inside take_snapshot
+
+
+def test_no_module_over_400_lines() -> None:
+    sizes = {p.relative_to(PACKAGE).as_posix(): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert {p: n for p, n in sizes.items() if n > 400} == {}
+
+
+def test_audit_is_a_short_orchestrator_with_no_section_parameters() -> None:
+    from auditor.audit.run import audit
+
+    lines = inspect.getsource(audit).splitlines()
+    assert len(lines) <= 60, len(lines)
+    params = set(inspect.signature(audit).parameters)
+    assert params == {"data", "settings", "embedder", "reducer", "clusterer", "vectorizer", "reference", "options"}
+
+
+def test_every_section_has_a_build_and_a_schema_for_the_keys_it_fills() -> None:
+    from auditor.audit.sections import SECTIONS
+
+    keys = []
+    for section in SECTIONS:
+        assert callable(section.build) and list(inspect.signature(section.build).parameters) == ["ctx"]
+        keys += list(section.SCHEMA)
+    assert len(keys) == len(set(keys))  # each key has one owner
+
+
+def test_no_private_imports_across_packages() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        here = module_name(path).split(".")[:2]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("auditor"):
+                there = node.module.split(".")[:2]
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                if private and there != here:
+                    offenders.append((module_name(path), node.module, private))
+    assert offenders == []
+
+
+READING_COMMANDS = ("audit", "compare", "snapshot", "check")
+SHARED = {"--text-col", "--time-col", "--id-col", "--encoding", "--skip-invalid", "--model", "--device",
+          "--cache-dir", "--no-cache", "-q"}
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_every_command_that_reads_a_corpus_takes_the_shared_options(command: str) -> None:
+    group = typer.main.get_command(app)
+    options = {o for p in group.get_command(None, command).params for o in p.opts}
+    assert SHARED <= options, SHARED - options
+
+
+def test_shared_options_have_one_help_text_everywhere() -> None:
+    group = typer.main.get_command(app)
+    helps: dict[str, set[str]] = {}
+    for command in READING_COMMANDS:
+        for p in group.get_command(None, command).params:
+            for o in set(p.opts) & SHARED:
+                helps.setdefault(o, set()).add(p.help)
+    assert all(len(h) == 1 for h in helps.values()), helps
+
+
+def test_schema_command_prints_the_result_schema() -> None:
+    from auditor.audit.schema import result_schema
+
+    out = runner.invoke(app, ["schema"])
+    assert out.exit_code == 0 and json.loads(out.output) == result_schema()
+
+
+def test_one_palette_for_map_and_charts() -> None:
+    from auditor.report.charts import PALETTE as chart_palette
+    from auditor.vocabulary import PALETTE
+
+    assert chart_palette is PALETTE
+    js = (PACKAGE / "report" / "templates" / "report.js").read_text()
+    assert "#" not in js.split("PALETTE =", 1)[1].split(";", 1)[0]  # the map reads it from the data

@@ -1,0 +1,115 @@
+"""Stages as objects: custom reducer, clusterer, vectorizer and encoder, the visible PCA pre-step,
+and the caches a declared identity keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import CountVectorizer
+
+import auditor
+from auditor.stages import DefaultReducer, clusterer_stage, describe, identity
+from tests.conftest import HashEncoder
+
+TOPICS = {"wool": "wool coat hill rain tweed", "tea": "tea leaf brew pot cup", "bike": "bike frame gear wheel road"}
+TEXTS = [f"{words} {i}" for i in range(20) for words in TOPICS.values()]
+
+
+def test_custom_reducer_and_clusterer_run_and_the_map_says_which_made_it() -> None:
+    result = auditor.audit(TEXTS, embedder=HashEncoder(), reducer=PCA(n_components=2),
+                           clusterer=KMeans(3, n_init=4, random_state=0), resamples=0)
+    assert result.data["map"]["method"] == "PCA(n_components=2)"
+    assert result.data["clusters"]["method"].startswith("KMeans(")
+    assert result.data["clusters"]["n_clusters"] == 3
+    sizes = sorted(c["size"] for c in result.data["clusters"]["clusters"])
+    assert sizes == [20, 20, 20]  # the three planted topics
+
+
+def test_a_custom_vectorizer_names_the_clusters() -> None:
+    upper = CountVectorizer(token_pattern=r"\b[a-z]{4}\b")  # four-letter words only
+    result = auditor.audit(TEXTS, embedder=HashEncoder(), reducer=PCA(n_components=2),
+                           clusterer=KMeans(3, n_init=4, random_state=0), vectorizer=upper, resamples=0)
+    words = {w for c in result.data["clusters"]["clusters"] for w in c["keywords"]}
+    assert words and all(len(w) == 4 for w in words)
+
+
+def test_presets_build_objects_and_none_turns_the_map_off() -> None:
+    assert clusterer_stage("none", 0) is None and clusterer_stage(None, 0) is None
+    assert describe(clusterer_stage("hdbscan", 0)) == "hdbscan" and describe(clusterer_stage("kmeans", 0)) == "kmeans"
+    result = auditor.audit(TEXTS[:12], embedder=HashEncoder(), clusterer="none", resamples=0)
+    assert "map" not in result.data and "clusters" not in result.data
+
+
+def test_default_reducer_runs_umap_on_a_visible_pca_step_above_its_threshold(monkeypatch) -> None:
+    import umap
+
+    seen = []
+
+    class FakeUMAP:
+        def __init__(self, **kwargs):
+            self.kwargs = kwargs
+
+        def fit_transform(self, X):
+            seen.append((X.shape, self.kwargs["metric"], self.kwargs["random_state"]))
+            return X[:, :2]
+
+    monkeypatch.setattr(umap, "UMAP", FakeUMAP)
+    X = np.random.default_rng(0).standard_normal((80, 64)).astype(np.float32)
+    small, big = DefaultReducer(seed=4, pca_above=100), DefaultReducer(seed=4, pca_above=60)
+    small.fit_transform(X)
+    big.fit_transform(X)
+    assert seen == [((80, 64), "cosine", 4), ((80, 50), "cosine", 4)]
+    assert describe(small) == "UMAP (cosine)" and describe(big) == "UMAP (cosine) on a 50-d PCA"
+    assert small.identity != big.identity
+
+
+class NamedEncoder(HashEncoder):
+    name = "hash-bag-of-words"
+    revision = "v1"
+
+
+def test_an_encoder_that_declares_name_and_revision_keeps_both_caches(tmp_path) -> None:
+    encoder = NamedEncoder()
+    first = auditor.audit(TEXTS, embedder=encoder, cache=tmp_path, resamples=0, clusterer=None)
+    again = auditor.audit(TEXTS, embedder=encoder, cache=tmp_path, resamples=0, clusterer=None)
+    assert sum(encoder.calls) == len(set(TEXTS))  # the second run embedded nothing
+    assert again.data["embedding"] == {"n_embedded": 0, "n_cached": len(TEXTS), "result_reused": True}
+    assert first.data["model"]["name"] == "hash-bag-of-words" and first.data["model"]["revision"] == "v1"
+    assert again.metrics == first.metrics
+
+
+def test_an_anonymous_encoder_or_stage_is_never_reused(tmp_path) -> None:
+    encoder = HashEncoder()
+    for _ in range(2):
+        result = auditor.audit(TEXTS, embedder=encoder, cache=tmp_path, resamples=0, clusterer=None)
+    assert sum(encoder.calls) == 2 * len(TEXTS) and "result_reused" not in result.data["embedding"]
+    named = NamedEncoder()
+    for _ in range(2):  # a named encoder, but a stage without an identity: the result is recomputed
+        result = auditor.audit(TEXTS, embedder=named, cache=tmp_path, resamples=0, reducer=PCA(n_components=2),
+                               clusterer="kmeans")
+    assert "result_reused" not in result.data["embedding"] and identity(PCA(n_components=2)) is None
+
+
+def test_a_stage_that_declares_an_identity_is_reused(tmp_path) -> None:
+    pca = PCA(n_components=2)
+    pca.identity = "pca2"
+    for _ in range(2):
+        result = auditor.audit(TEXTS, embedder=NamedEncoder(), cache=tmp_path, resamples=0, reducer=pca,
+                               clusterer="kmeans")
+    assert result.data["embedding"].get("result_reused") is True
+
+
+def test_model_and_embedder_are_the_same_stage() -> None:
+    a = auditor.audit(TEXTS[:9], embedder=HashEncoder(), clusterer=None, resamples=0)
+    b = auditor.audit(TEXTS[:9], model=HashEncoder(), clusterer=None, resamples=0)
+    assert a.metrics == b.metrics
+
+
+@pytest.mark.parametrize("bad", [object(), "dbscan"])
+def test_a_clusterer_without_fit_predict_is_refused(bad) -> None:
+    from auditor.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="clusterer"):
+        clusterer_stage(bad, 0)
