@@ -46,7 +46,7 @@ def main() -> None:
         return time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
-        core = run(cache, out, resamples=0, lexical=False, clusters=None)
+        core = run(cache, out, resamples=0, lexical=False, clusterer=None)
         extras = run(cache, out, reuse_results=False)
     print(f"texts: {args.n}")
     print(f"bare SentenceTransformer.encode:                 {bare:8.2f} s")

@@ -265,3 +265,17 @@ def test_recheck_embeds_only_the_changed_texts(tmp_path: Path) -> None:
         (batch / f"text_{i:02d}.md").write_text(f"A rewritten text number {i} about lighthouses.\n")
     second = json.loads(invoke(str(batch), "--format", "json", "--cache-dir", str(cache)).output)
     assert second["embedding"] == {"n_embedded": 2, "n_cached": 18}
+
+
+@pytest.mark.model
+def test_check_column_flags_override_the_config_and_quiet_prints_nothing(tmp_path: Path) -> None:
+    import pandas as pd
+
+    table = tmp_path / "batch.csv"
+    pd.DataFrame({"body": VARIED, "note": ["x"] * len(VARIED)}).to_csv(table, index=False)
+    config = tmp_path / "auditor.toml"
+    config.write_text('[check]\ntext-col = "note"\n')
+    wrong = runner.invoke(app, ["check", str(table), "--config", str(config)])
+    assert wrong.exit_code == 1  # twenty copies of "x": the config's column is all near-duplicates
+    res = runner.invoke(app, ["check", str(table), "--config", str(config), "--text-col", "body", "-q"])
+    assert res.exit_code == 0 and res.output == ""

@@ -12,6 +12,7 @@ import pytest
 from auditor.metrics.lexical import (
     compression_ratio,
     distinct_n,
+    distinct_ns,
     homogenization_rouge_l,
     lcs_length,
     ngram_diversity,
@@ -152,14 +153,19 @@ def test_lexical_suite_records_intervals_and_settings() -> None:
 
 
 def test_half_sample_replicates_use_the_same_definitions() -> None:
-    """The vectorized replicate code agrees with the reference-checked functions."""
-    from auditor.metrics.lexical_suite import _WithinDocNgrams
+    """A subset's replicate is the public function on that subset: n-grams across text
+    boundaries for distinct-n (as in the joined corpus), within texts for self-repetition."""
+    from auditor.metrics.lexical import WordNgrams
 
-    texts = ["a b c d e f", "a b c d x", "z y x w v", "b c d e f g h", "q r s t"]
-    within = _WithinDocNgrams(texts, 4)
-    chosen = np.ones(len(texts), dtype=bool)
-    assert within.self_repetition(chosen) == pytest.approx(self_repetition(texts))
-    subset = np.array([True, False, True, True, False])
-    assert within.self_repetition(subset) == pytest.approx(self_repetition([texts[i] for i in (0, 2, 3)]))
-    # within-text n-grams only (the joined corpus adds boundary n-grams)
-    assert within.distinct(chosen)[0] == pytest.approx(distinct_n(texts, 1))
+    texts = ["a b c d e f", "a b c d x", "z y x w v", "b c d e f g h", "q r s t", "e f g"]
+    words = WordNgrams(texts, 4)
+    assert words.self_repetition() == pytest.approx(self_repetition(texts))
+    assert words.distinct() == distinct_ns(texts, 4)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        subset = rng.random(len(texts)) < 0.6
+        if subset.sum() < 2:
+            continue
+        chosen = [texts[i] for i in np.flatnonzero(subset)]
+        assert words.self_repetition(subset) == pytest.approx(self_repetition(chosen))
+        assert words.distinct(subset) == pytest.approx(distinct_ns(chosen, 4))

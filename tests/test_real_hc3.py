@@ -40,7 +40,7 @@ def paired_sample(domain: str, n: int, seed: int = 0) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, auditor.AuditResult]:
-    return {d: auditor.audit(paired_sample(d, n), group_col="group", resamples=100)
+    return {d: auditor.audit(paired_sample(d, n), group_col="group", resamples=100, clusterer=None)
             for d, n in PER_SIDE.items()}
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import gzip
 import lzma
-import math
 import re
-from collections import Counter
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -48,10 +46,6 @@ def compression_ratio(texts: Sequence[str], algorithm: str = "gzip") -> float:
     return len(data) / len(packed)
 
 
-def _ngrams(tokens: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
-    return zip(*(tokens[i:] for i in range(n)))
-
-
 def token_ids(tokens: Sequence[str]) -> np.ndarray:
     """Dense integer ids of ``tokens`` (equal ids ⇔ equal tokens)."""
     vocab: dict[str, int] = {}
@@ -74,48 +68,89 @@ def ngram_ids(ids: np.ndarray, max_n: int) -> list[np.ndarray]:
     return out
 
 
-def _distinct_all(texts: Sequence[str], max_n: int) -> list[float]:
-    grams = ngram_ids(token_ids(" ".join(_check_texts(texts)).split()), max_n)
-    return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in grams]
+class WordNgrams:
+    """The whitespace words of each text as integer ids, with the word n-grams (n = 1..``max_n``)
+    of the texts joined in order. Distinct-n and self-repetition of the corpus, or of any subset
+    of its texts (``chosen``, a boolean mask), follow by array operations: the public functions
+    below are this class on every text, and the lexical suite keeps one per corpus for the
+    half-samples of its intervals (one definition, computed once).
+    """
+
+    def __init__(self, texts: Sequence[str], max_n: int = 4) -> None:
+        if max_n < 1:
+            raise ValueError(f"n must be >= 1, got {max_n}")
+        words = [t.split() for t in _check_texts(texts)]
+        self.n_texts, self.max_n = len(words), max_n
+        self.token_doc = np.repeat(np.arange(len(words)), [len(w) for w in words])
+        self.grams = ngram_ids(token_ids([tok for w in words for tok in w]), max_n)
+        # the distinct (text, max_n-gram) pairs lying inside one text, for self-repetition
+        g, start = self.grams[-1], self.token_doc[: len(self.grams[-1])]
+        inside = start == self.token_doc[max_n - 1:]
+        pairs = np.unique(np.stack([start[inside], g[inside]]), axis=1)
+        self.pair_docs, self.pair_grams = pairs[0], pairs[1]
+
+    def _chosen(self, chosen: np.ndarray | None) -> np.ndarray:
+        return np.ones(self.n_texts, dtype=bool) if chosen is None else np.asarray(chosen, dtype=bool)
+
+    def distinct(self, chosen: np.ndarray | None = None) -> list[float]:
+        """[distinct-1, …, distinct-max_n] of the chosen texts joined in order (n-grams run
+        across text boundaries, as in the joined corpus)."""
+        keep = self._chosen(chosen)[self.token_doc]
+        grams = self.grams if keep.all() else ngram_ids(self.grams[0][keep], self.max_n)
+        return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in grams]
+
+    def self_repetition_per_text(self, chosen: np.ndarray | None = None) -> np.ndarray:
+        """Per chosen text: log(1 + Σ over its distinct max_n-grams of (chosen texts containing it − 1))."""
+        chosen = self._chosen(chosen)
+        mask = chosen[self.pair_docs]
+        grams, docs = self.pair_grams[mask], self.pair_docs[mask]
+        df = np.bincount(grams)
+        reuse = np.bincount(docs, weights=df[grams] - 1, minlength=self.n_texts)
+        return np.log(1 + reuse[chosen])
+
+    def self_repetition(self, chosen: np.ndarray | None = None) -> float:
+        """The mean of :meth:`self_repetition_per_text` over the chosen texts."""
+        return float(np.mean(self.self_repetition_per_text(chosen)))
 
 
 def distinct_n(texts: Sequence[str], n: int) -> float:
     """distinct-n = unique n-grams / total n-grams over the whitespace-tokenized corpus
     (joined by spaces, as the reference does). 0 when the corpus has fewer than n tokens.
+    Li et al. (2016); Shaib et al. (2024).
 
     >>> distinct_n(["a b a b"], 2)  # bigrams ab, ba, ab: 2 unique of 3
     0.6666666666666666
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    return _distinct_all(texts, n)[n - 1]
+    return WordNgrams(texts, n).distinct()[n - 1]
 
 
 def distinct_ns(texts: Sequence[str], max_n: int = 4) -> list[float]:
-    """[distinct-1, …, distinct-max_n] in one pass."""
-    return _distinct_all(texts, max_n)
+    """[distinct-1, …, distinct-max_n] in one pass.
+
+    >>> distinct_ns(["a b a b"], 2)
+    [0.5, 0.6666666666666666]
+    """
+    return WordNgrams(texts, max_n).distinct()
 
 
 def ngram_diversity(texts: Sequence[str], max_n: int = 4) -> float:
     """N-gram diversity = Σₙ₌₁..max_n distinct-n (so between 0 and max_n; higher = more diverse).
+    Shaib et al. (2024).
 
     >>> ngram_diversity(["a b a b"], 2)  # 2/4 + 2/3
     1.1666666666666665
     """
-    return float(sum(_distinct_all(texts, max_n)))
-
-
-def doc_ngram_sets(texts: Sequence[str], n: int) -> list[set[tuple[str, ...]]]:
-    """Each text's set of distinct whitespace n-grams."""
-    return [set(_ngrams(t.split(), n)) for t in texts]
+    return float(sum(distinct_ns(texts, max_n)))
 
 
 def self_repetition_per_text(texts: Sequence[str], n: int = 4) -> np.ndarray:
     """Per text i: log(1 + Σ over i's distinct n-grams g of (df(g) − 1)), df(g) the number of
-    texts containing g. 0 for a text sharing no n-gram with any other."""
-    sets = doc_ngram_sets(_check_texts(texts), n)
-    df = Counter(g for s in sets for g in s)
-    return np.array([math.log(1 + sum(df[g] for g in s) - len(s)) for s in sets])
+    texts containing g. 0 for a text sharing no n-gram with any other.
+
+    >>> self_repetition_per_text(["a b c d e", "a b c d f", "x y z w v"]).round(4).tolist()
+    [0.6931, 0.6931, 0.0]
+    """
+    return WordNgrams(texts, n).self_repetition_per_text()
 
 
 def self_repetition(texts: Sequence[str], n: int = 4) -> float:
@@ -125,7 +160,7 @@ def self_repetition(texts: Sequence[str], n: int = 4) -> float:
     >>> round(self_repetition(["a b c d e", "a b c d f", "x y z w v"]), 4)  # (2·log 2 + 0) / 3
     0.4621
     """
-    return float(np.mean(self_repetition_per_text(texts, n)))
+    return WordNgrams(texts, n).self_repetition()
 
 
 def rouge_tokens(text: str) -> list[str]:

@@ -8,14 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from auditor.metrics.lexical import (
-    compression_ratio,
-    distinct_ns,
-    ngram_ids,
-    rouge_l_pairs,
-    self_repetition,
-    token_ids,
-)
+from auditor.metrics.lexical import WordNgrams, compression_ratio, rouge_l_pairs
 from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
@@ -32,42 +25,6 @@ TOP_PHRASE_MIN_WORDS = 4
 class LexicalSummary:
     values: dict[str, dict[str, Any]]
     phrases: list[Phrase]
-
-
-class _WithinDocNgrams:
-    """Ids of every n-gram lying inside one text, with the text it lies in: distinct-n of any
-    subset of texts is then one vectorized count (for the half-sample replicates)."""
-
-    def __init__(self, texts: Sequence[str], max_n: int) -> None:
-        words = [t.split() for t in texts]
-        lengths = np.array([len(w) for w in words])
-        ids = token_ids([tok for w in words for tok in w])
-        doc_of = np.repeat(np.arange(len(texts)), lengths)
-        self.grams, self.docs = [], []
-        for n, g in enumerate(ngram_ids(ids, max_n), start=1):
-            inside = doc_of[: len(g)] == doc_of[n - 1:] if len(g) else np.zeros(0, dtype=bool)
-            self.grams.append(g[inside])
-            self.docs.append(doc_of[: len(g)][inside])
-
-        # distinct (text, 4-gram) pairs, for self-repetition of any subset of texts
-        pairs = np.unique(np.stack([self.docs[-1], self.grams[-1]]), axis=1) if max_n >= 4 else None
-        self.pair_docs, self.pair_grams = (pairs[0], pairs[1]) if pairs is not None else (None, None)
-        self.n_texts = len(texts)
-
-    def self_repetition(self, chosen: np.ndarray) -> float:
-        """Self-repetition (n = 4) of the texts where ``chosen`` is True."""
-        mask = chosen[self.pair_docs]
-        grams, docs = self.pair_grams[mask], self.pair_docs[mask]
-        df = np.bincount(grams)
-        reuse = np.bincount(docs, weights=df[grams] - 1, minlength=self.n_texts)
-        return float(np.mean(np.log1p(reuse[chosen])))
-
-    def distinct(self, chosen: np.ndarray) -> list[float]:
-        out = []
-        for g, d in zip(self.grams, self.docs):
-            sel = g[chosen[d]]
-            out.append(len(np.unique(sel)) / len(sel) if len(sel) else 0.0)
-        return out
 
 
 def lexical_suite(
@@ -88,13 +45,14 @@ def lexical_suite(
     top = max(long_phrases, key=lambda p: p.doc_freq, default=None)
     rouge_info = {"n_pairs": int(len(rouge)), "exact": bool(len(rouge) == n * (n - 1) // 2),
                   "pair_seed": seed}
-    distinct = dict(enumerate(distinct_ns(texts, 4), start=1))
+    words = WordNgrams(texts, 4)
+    distinct = dict(enumerate(words.distinct(), start=1))
     values: dict[str, dict[str, Any]] = {
         "compression_ratio_gzip": {"value": compression_ratio(texts, "gzip")},
         "compression_ratio_xz": {"value": compression_ratio(texts, "xz")},
         "ngram_diversity": {"value": float(sum(distinct.values())), "max_n": 4},
         **{f"distinct_{k}": {"value": v, "n": k} for k, v in distinct.items()},
-        "self_repetition": {"value": self_repetition(texts, 4), "n": 4},
+        "self_repetition": {"value": words.self_repetition(), "n": 4},
         "homogenization_rouge_l": {"value": float(rouge.mean()), **rouge_info},
         "stock_phrase_share": {"value": stock_phrase_share(texts, phrases),
                                "n_phrases": len(phrases)},
@@ -104,7 +62,6 @@ def lexical_suite(
     if intervals is not None and n >= 4:
         settings = IntervalSettings(min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES),
                                     intervals.seed, intervals.level)
-        within = _WithinDocNgrams(texts, 4)
         covered = np.zeros(n, dtype=bool)
         for phrase in phrases:
             covered[list(phrase.docs)] = True
@@ -118,7 +75,7 @@ def lexical_suite(
             in_half[:] = False
             in_half[half] = True
             both = in_half[pi] & in_half[pj]
-            d = dict(enumerate(within.distinct(in_half), start=1))
+            d = dict(enumerate(words.distinct(in_half), start=1))
             row = {
                 "compression_ratio_gzip": compression_ratio(sub, "gzip"),
                 "compression_ratio_xz": (compression_ratio(sub, "xz")
@@ -126,7 +83,7 @@ def lexical_suite(
                                          else None),
                 "ngram_diversity": sum(d.values()),
                 **{f"distinct_{k}": v for k, v in d.items()},
-                "self_repetition": within.self_repetition(in_half),
+                "self_repetition": words.self_repetition(in_half),
                 "homogenization_rouge_l": float(rouge[both].mean()) if both.any() else np.nan,
                 "stock_phrase_share": float(covered[half].mean()),
                 "top_phrase_share": float(in_top[half].mean()),
