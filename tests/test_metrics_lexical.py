@@ -169,3 +169,18 @@ def test_half_sample_replicates_use_the_same_definitions() -> None:
         chosen = [texts[i] for i in np.flatnonzero(subset)]
         assert words.self_repetition(subset) == pytest.approx(self_repetition(chosen))
         assert words.distinct(subset) == pytest.approx(distinct_ns(chosen, 4))
+
+
+def test_subset_distinct_n_is_exact_with_a_vocabulary_too_large_for_composite_keys() -> None:
+    from auditor.metrics.lexical import WordNgrams
+
+    rng = np.random.default_rng(1)
+    vocab = [f"w{i}" for i in range(200_000)]  # (≥ 46,341 distinct words)⁴ > 2⁶²: the renumbering branch
+    texts = [" ".join(vocab[j] for j in rng.integers(0, 200_000, 40)) for _ in range(2000)]
+    texts[5] = texts[6] = "w1 w2 w3 w4 w5"
+    words = WordNgrams(texts, 4)
+    assert int(words.grams[0].max()) + 1 >= 46_000
+    subset = rng.random(len(texts)) < 0.5
+    subset[[5, 6]] = True
+    chosen = [texts[i] for i in np.flatnonzero(subset)]
+    assert words.distinct(subset) == pytest.approx(distinct_ns(chosen, 4))

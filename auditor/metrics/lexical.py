@@ -96,8 +96,18 @@ class WordNgrams:
         """[distinct-1, …, distinct-max_n] of the chosen texts joined in order (n-grams run
         across text boundaries, as in the joined corpus)."""
         keep = self._chosen(chosen)[self.token_doc]
-        grams = self.grams if keep.all() else ngram_ids(self.grams[0][keep], self.max_n)
-        return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in grams]
+        if keep.all():
+            return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in self.grams]
+        ids = self.grams[0][keep]
+        width = int(self.grams[0].max()) + 1 if len(ids) else 1
+        if width ** self.max_n >= 2 ** 62:  # composite keys would overflow: renumber n-grams
+            return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in ngram_ids(ids, self.max_n)]
+        out, key = [], ids
+        for n in range(1, self.max_n + 1):  # key of the n-gram at p: its token ids in base `width`
+            if n > 1:
+                key = key[:-1] * width + ids[n - 1:] if len(ids) >= n else np.empty(0, dtype=np.int64)
+            out.append(len(np.unique(key)) / len(key) if len(key) else 0.0)
+        return out
 
     def self_repetition_per_text(self, chosen: np.ndarray | None = None) -> np.ndarray:
         """Per chosen text: log(1 + Σ over its distinct max_n-grams of (chosen texts containing it − 1))."""
