@@ -102,9 +102,13 @@ def test_a_stage_that_declares_an_identity_is_reused(tmp_path) -> None:
 
 
 def test_model_and_embedder_are_the_same_stage() -> None:
+    from auditor.errors import SettingsError
+
     a = auditor.audit(TEXTS[:9], embedder=HashEncoder(), clusterer=None, resamples=0)
     b = auditor.audit(TEXTS[:9], model=HashEncoder(), clusterer=None, resamples=0)
     assert a.metrics == b.metrics
+    with pytest.raises(SettingsError, match="model must be a model name or path"):
+        auditor.audit(TEXTS[:9], embedder=HashEncoder(), model=HashEncoder())  # two encoders: which?
 
 
 @pytest.mark.parametrize("bad", [object(), "dbscan"])

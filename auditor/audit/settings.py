@@ -67,6 +67,8 @@ class AuditSettings:
 
     def __post_init__(self) -> None:
         checks = [
+            ("model", self.model is None or isinstance(self.model, (str, os.PathLike)),
+             f"must be a model name or path (pass an encoder object as embedder), got {type(self.model).__name__}"),
             ("device", self.device in DEVICES or self.device.startswith("cuda:"),
              f"must be one of {', '.join(DEVICES)}, got {self.device!r}"),
             ("batch_size", _is_int(self.batch_size) and self.batch_size >= 1, f"must be ≥ 1, got {self.batch_size}"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import secrets
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from auditor.check.evaluate import CheckOutcome, Finding, Verdict
+from auditor.escape import github_data, github_property, markdown_cell, one_line, xml_text
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 GITHUB_MAX_PER_RULE = 10
@@ -20,17 +22,26 @@ def check_dict(outcome: CheckOutcome) -> dict[str, Any]:
             "rules": [v.as_dict() for v in outcome.verdicts]}
 
 
+def _where(f: Finding) -> str:
+    """Where a finding points, for a line of text: ``file:line``, the file, or ``id ID``; a path
+    that starts with ':' is written ./path, so that no line can begin like a workflow command."""
+    if not f.file:
+        return f"id {one_line(f.id)}"
+    path = one_line(f.file)
+    path = "./" + path if path.startswith(":") else path
+    return f"{path}:{f.line}" if f.line else path
+
+
 def render_text(outcome: CheckOutcome, max_findings: int = 5) -> str:
     lines = []
     for v in outcome.verdicts:
-        lines.append(f"{_MARK[v.status]} {v.rule.name}: {v.message}")
+        lines.append(f"{_MARK[v.status]} {one_line(v.rule.name)}: {one_line(v.message)}")
         for f in v.findings[:max_findings]:
-            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or f"id {f.id}")
-            lines.append(f"    {where}: {f.message}")
+            lines.append(f"    {_where(f)}: {one_line(f.message)}")
         if len(v.findings) > max_findings:
             lines.append(f"    ... and {len(v.findings) - max_findings} more")
     for note in outcome.notes:
-        lines.append(f"note: {note}")
+        lines.append(f"note: {one_line(note)}")
     failed = sum(v.failed for v in outcome.verdicts)
     warned = sum(v.status == "warn" for v in outcome.verdicts)
     lines.append(f"{'passed' if outcome.passed else 'failed'}: {len(outcome.verdicts)} rules, "
@@ -48,29 +59,21 @@ def render_junit(outcome: CheckOutcome) -> str:
                        failures=str(sum(v.failed for v in outcome.verdicts)), errors="0",
                        skipped=str(sum(v.status == "skip" for v in outcome.verdicts)))
     for v in outcome.verdicts:
-        case = ET.SubElement(suite, "testcase", classname="auditor.check", name=v.rule.name)
-        details = "\n".join(f"{f.file or f.id}{':' + str(f.line) if f.line else ''}: {f.message}"
-                            for f in v.findings)
+        message = xml_text(v.message)
+        case = ET.SubElement(suite, "testcase", classname="auditor.check", name=xml_text(v.rule.name))
+        details = xml_text("\n".join(f"{_where(f)}: {one_line(f.message)}" for f in v.findings))
         if v.failed:
-            failure = ET.SubElement(case, "failure", message=v.message, type=v.rule.metric)
+            failure = ET.SubElement(case, "failure", message=message, type=v.rule.metric)
             failure.text = details
         elif v.status == "skip":
-            ET.SubElement(case, "skipped", message=v.message)
+            ET.SubElement(case, "skipped", message=message)
         else:
             out = ET.SubElement(case, "system-out")
-            out.text = (f"WARNING: {v.message}\n{details}" if v.status == "warn" else v.message)
+            out.text = (f"WARNING: {message}\n{details}" if v.status == "warn" else message)
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(outcome: CheckOutcome) -> str:
@@ -82,21 +85,23 @@ def render_github(outcome: CheckOutcome) -> str:
         if v.status not in ("fail", "warn"):
             continue
         level = "error" if v.failed else "warning"
-        title = _gh_prop(f"auditor {v.rule.name}")
-        lines.append(f"::{level} title={title}::{_gh_data(v.message)}")
+        title = github_property(f"auditor {v.rule.name}")
+        lines.append(f"::{level} title={title}::{github_data(v.message)}")
         for i, f in enumerate(v.findings):
             if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL:
                 omitted += 1
                 continue
             props = [f"title={title}"]
             if f.file:
-                props.insert(0, f"file={_gh_prop(f.file)}")
+                props.insert(0, f"file={github_property(f.file)}")
                 if f.line:
                     props.insert(1, f"line={f.line}")
-            lines.append(f"::{level} {','.join(props)}::{_gh_data(f'{f.id}: {f.message}')}")
+            lines.append(f"::{level} {','.join(props)}::{github_data(f'{f.id}: {f.message}')}")
     if omitted:
         lines.append(f"::notice title=auditor::{omitted} more findings not annotated; see the job log or --format json")
-    lines.append(render_text(outcome).rstrip("\n"))
+    # the plain summary quotes ids and file names: the runner reads no command inside it
+    token = secrets.token_hex(16)
+    lines += [f"::stop-commands::{token}", render_text(outcome).rstrip("\n"), f"::{token}::"]
     return "\n".join(lines) + "\n"
 
 
@@ -107,8 +112,8 @@ def step_summary(outcome: CheckOutcome) -> str:
             "| rule | status | value | detail |", "|---|---|---|---|"]
     for v in outcome.verdicts:
         value = "" if v.value is None else f"{v.value:.4g}"
-        detail = v.message.replace("|", "\\|")
-        rows.append(f"| {v.rule.name} | {icon[v.status]} {v.status} | {value} | {detail} |")
+        rows.append(f"| {markdown_cell(v.rule.name)} | {icon[v.status]} {v.status} | {value} | "
+                    f"{markdown_cell(v.message)} |")
     return "\n".join(rows) + "\n\n"
 
 

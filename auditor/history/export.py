@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.escape import csv_cell
 from auditor.fileio import atomic_write_text
 from auditor.history.store import HistoryStore, history_url
 
@@ -28,7 +29,8 @@ def export_format(output: str | Path, fmt: str | None = None) -> str:
 def export_metrics(output: str | Path, *, history: str | Path | None = None, name: str | None = None,
                    fmt: str | None = None) -> int:
     """Write the metric table of the history (or of the series ``name``) to ``output``
-    atomically; returns the number of rows. Refuses to write over the history database."""
+    atomically; returns the number of rows. Refuses to write over the history database. CSV
+    cells that a spreadsheet would run as a formula are quoted (see :func:`auditor.escape.csv_cell`)."""
     kind = export_format(output, fmt)
     url = history_url(history)
     if url.startswith("sqlite:///") and Path(url.split("///", 1)[1]).resolve() == Path(output).resolve():
@@ -41,6 +43,6 @@ def export_metrics(output: str | Path, *, history: str | Path | None = None, nam
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         atomic_write_text(output, buffer.getvalue())
     return len(rows)

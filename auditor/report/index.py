@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from auditor.escape import relative_link
 from auditor.fileio import atomic_write_text
 from auditor.report.charts import sparkline
 from auditor.report.html import environment, stylesheet
@@ -30,7 +31,7 @@ def report_entries(folder: Path) -> list[dict[str, Any]]:
         html = path.with_suffix(".html")
         if data.get("kind") == "trend":
             entries.append({"kind": "trend", "key": data["name"], "created_at": data["created_at"],
-                            "html": html.name if html.exists() else None, "title": f"trend: {data['name']}",
+                            "html": _link(html), "title": f"trend: {data['name']}",
                             "n_runs": len(data.get("runs", []))})
             continue
         if "metrics" not in data:
@@ -38,10 +39,16 @@ def report_entries(folder: Path) -> list[dict[str, Any]]:
         snap = data.get("snapshot") or {}
         mps = data["metrics"].get("mean_pairwise_similarity", {}).get("value")
         entries.append({"kind": "audit", "key": snap.get("name") or data.get("corpus", {}).get("source") or path.stem,
-                        "created_at": data["created_at"], "html": html.name if html.exists() else None,
+                        "created_at": data["created_at"], "html": _link(html),
                         "title": path.stem, "n_texts": data.get("corpus", {}).get("n_texts"),
                         "verdict": data.get("verdict", {}).get("level"), "mps": mps})
     return sorted(entries, key=lambda e: (e["created_at"], e["title"]), reverse=True)
+
+
+def _link(html: Path) -> str | None:
+    """A relative link to a report beside the index, or None (no such file, or a name that is
+    not a plain file name, e.g. ``javascript:…``)."""
+    return relative_link(html.name) if html.exists() else None
 
 
 def render_index(folder: Path) -> str:
