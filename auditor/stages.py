@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from auditor.errors import SettingsError
-from auditor.metrics.clusters import keyword_vectorizer
+from auditor.metrics.clusters import KEYWORDS_IDENTITY
 
 #: The default reducer's visible pre-step: above this many texts, UMAP sees a PCA to 50 dimensions.
 PCA_ABOVE = 3000
@@ -126,12 +126,13 @@ def clusterer_stage(clusterer: Any, seed: int) -> Any:
 
 
 def vectorizer_stage(vectorizer: Any) -> Any:
-    """The keyword vectorizer: None → the default c-TF-IDF vocabulary; else an object with
-    ``fit_transform`` and ``get_feature_names_out`` (scikit-learn's interface)."""
-    if vectorizer is None:
-        return keyword_vectorizer()
+    """The keyword vectorizer: an object with ``fit_transform`` and ``get_feature_names_out``
+    (scikit-learn's interface), or None for the default c-TF-IDF vocabulary (built when the
+    keywords are computed, so that an audit without clusters never imports scikit-learn's text
+    module)."""
     for method in ("fit_transform", "get_feature_names_out"):
-        _needs(vectorizer, method, "vectorizer")
+        if vectorizer is not None:
+            _needs(vectorizer, method, "vectorizer")
     return vectorizer
 
 
@@ -140,10 +141,11 @@ def describe(stage: Any) -> str:
     return str(getattr(stage, "description", None) or repr(stage))
 
 
-def identity(stage: Any) -> str | None:
-    """What a stage computes, for cache keys: its declared ``identity``, else None."""
+def identity(stage: Any, default: str = "none") -> str | None:
+    """What a stage computes, for cache keys: its declared ``identity``, ``default`` for None
+    (no stage, or the default one), else None (unknown: nothing computed with it is reused)."""
     if stage is None:
-        return "none"
+        return default
     declared = getattr(stage, "identity", None)
     return str(declared) if declared else None
 

@@ -117,3 +117,15 @@ def test_a_clusterer_without_fit_predict_is_refused(bad) -> None:
 
     with pytest.raises(SettingsError, match="clusterer"):
         clusterer_stage(bad, 0)
+
+
+def test_an_audit_without_clusters_never_imports_the_keyword_vectorizer() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, auditor; from tests.conftest import HashEncoder; "
+            "auditor.audit(['a b c', 'd e f', 'a b d'], embedder=HashEncoder(), clusterer=None, resamples=0); "
+            "print('sklearn.feature_extraction.text' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    assert out.stdout.strip() == "False"

@@ -59,7 +59,8 @@ class Groups:
 
 @dataclass(frozen=True)
 class Stages:
-    """The map's reducer, the clusterer (None: no map or clusters) and the keyword vectorizer."""
+    """The map's reducer, the clusterer (None: no map or clusters) and the keyword vectorizer
+    (None: the default vocabulary)."""
 
     reducer: Any
     clusterer: Any

@@ -16,6 +16,7 @@ from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
 from auditor.embed.model import cuda_may_exist, select_device
 from auditor.errors import SettingsError
+from auditor.metrics.clusters import KEYWORDS_IDENTITY
 from auditor.metrics.semantic import typicality
 from auditor.result import AuditResult
 from auditor.stages import clusterer_stage, identity, reducer_stage, vectorizer_stage
@@ -101,7 +102,8 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
              ref: Reference | None) -> tuple[ResultCache | None, str]:
     """The result cache and this audit's key in it, when everything that decides the numbers has
     an identity (the model, every stage); else (None, "")."""
-    stage_ids = [identity(stages.reducer), identity(stages.clusterer), identity(stages.vectorizer)]
+    stage_ids = [identity(stages.reducer), identity(stages.clusterer),
+                 identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
         return None, ""
     columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time") if c in corpus.frame}

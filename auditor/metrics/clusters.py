@@ -27,12 +27,15 @@ class ClusterSummary:
     method: str
 
 
+KEYWORDS_IDENTITY = "count(stop_words=english,3+letters)"
+
+
 def keyword_vectorizer() -> Any:
     """The default c-TF-IDF vocabulary: words of 3+ letters, English stop words removed."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
-    vectorizer.identity = "count(stop_words=english,3+letters)"
+    vectorizer.identity = KEYWORDS_IDENTITY
     return vectorizer
 
 
