@@ -28,10 +28,16 @@ from auditor.fileio import atomic_write_text
 SCHEMA_VERSION = "1.0"
 
 
+#: Every field that holds words from the texts: the texts themselves, the stock phrases (runs of
+#: up to a dozen words can reproduce a whole text) and the cluster keywords.
+TEXT_FIELDS = frozenset({"text", "text_a", "text_b", "phrase", "keywords"})
+
+
 def _strip_text(value: Any) -> Any:
-    """A copy of ``value`` without any raw text fields (for sharing outside the team)."""
+    """A copy of ``value`` without any field holding words from the texts (for sharing outside
+    the team): ids, counts and numbers only."""
     if isinstance(value, dict):
-        return {k: _strip_text(v) for k, v in value.items() if k not in {"text", "text_a", "text_b"}}
+        return {k: _strip_text(v) for k, v in value.items() if k not in TEXT_FIELDS}
     if isinstance(value, list):
         return [_strip_text(v) for v in value]
     return value

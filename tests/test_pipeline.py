@@ -104,6 +104,19 @@ def test_no_text_leaves_every_raw_text_out(hash_encoder) -> None:
         assert text not in stripped and text not in html
 
 
+def test_no_text_leaves_out_stock_phrases_and_cluster_keywords(hash_encoder) -> None:
+    texts = ([f"unlock the power of zebrawood {i}" for i in range(6)]
+             + [f"quokka marmalade breakfast number {i}" for i in range(6)])
+    result = auditor.audit(texts, model=hash_encoder, reducer=_pca(), clusterer="kmeans", resamples=0)
+    assert result.data["texts"]["repeated_phrases"][0]["phrase"].startswith("unlock the power of")
+    assert any("zebrawood" in c["keywords"] or "quokka" in c["keywords"] for c in result.data["clusters"]["clusters"])
+    for out in (result.to_json(include_text=False), result.to_html(include_text=False)):
+        for words in ("unlock the power", "zebrawood", "quokka", "marmalade"):
+            assert words not in out
+    html = result.to_html(include_text=False)
+    assert "phrase 1 (" in html and "stock phrase (" in html  # counted, not quoted
+
+
 def test_html_escapes_user_text(hash_encoder) -> None:
     evil = ['<script>alert(1)</script> one', '<img src=x onerror=alert(2)> two', 'plain three']
     html = auditor.audit(evil, model=hash_encoder).to_html()

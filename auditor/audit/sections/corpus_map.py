@@ -26,7 +26,7 @@ SCHEMA = {
                  "properties": {"method": {"type": "string"}, "n_clusters": {"type": "integer"},
                                 "size_entropy": _NUM, "largest_share": _NUM, "noise_share": _NUM,
                                 "clusters": {"type": "array", "items": {
-                                    "type": "object", "required": ["id", "size", "share", "keywords"],
+                                    "type": "object", "required": ["id", "size", "share"],
                                     "properties": {"id": {"type": "integer"}, "size": {"type": "integer"},
                                                    "share": _NUM,
                                                    "keywords": {"type": "array", "items": {"type": "string"}}}}}}},

@@ -30,7 +30,7 @@ SCHEMA = {"texts": {
         "near_duplicate_pair_count": {"type": "integer"},
         "near_duplicate_pairs_complete": {"type": "boolean"},
         "repeated_phrases": {"type": "array", "items": {
-            "type": "object", "required": ["phrase", "n_words", "doc_freq", "doc_share", "examples"],
+            "type": "object", "required": ["n_words", "doc_freq", "doc_share", "examples"],
             "properties": {"phrase": {"type": "string"}, "n_words": {"type": "integer"},
                            "doc_freq": {"type": "integer"}, "doc_share": {"type": "number"}}}},
     }}}

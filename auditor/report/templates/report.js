@@ -91,7 +91,8 @@
       items = [["oldest", "rgb(40,90,220)"], ["newest", "rgb(230,90,40)"]];
     } else {
       items = (data.clusters || []).map(function (c) {
-        return ["cluster " + c.id + ": " + c.keywords.slice(0, 3).join(", "), PALETTE[c.id % PALETTE.length]];
+        var words = (c.keywords || []).slice(0, 3).join(", ");
+        return ["cluster " + c.id + (words ? ": " + words : ""), PALETTE[c.id % PALETTE.length]];
       });
       items.push(["no cluster (noise)", NOISE]);
     }
