@@ -32,11 +32,6 @@ def check(
         fail(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
     if update_baseline and baseline is None:
         fail("--update-baseline needs --baseline PATH")
-    inputs = [path] + ([config] if config else [])
-    for target in [p for p in (output, baseline if update_baseline else None) if p is not None]:
-        if target.resolve() in {p.resolve() for p in inputs}:
-            fail(f"refusing to overwrite the input {target}")
-
     def work() -> Any:
         from auditor import __version__
         from auditor.audit import AuditSettings
@@ -44,6 +39,7 @@ def check(
         from auditor.fileio import atomic_write_text
 
         AuditSettings(**opts.settings(resamples=resamples))  # every setting checked before any work
+        guard_outputs(path, config, baseline, update_baseline, output)
         result, outcome, _ = run_check(path, config=config, baseline=None if update_baseline else baseline,
                                        **opts.settings(resamples=resamples), **opts.columns())
         text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
@@ -62,3 +58,20 @@ def check(
     if update_baseline and not opts.quiet:
         typer.echo(f"baseline written: {baseline}", err=True)
     raise typer.Exit(0 if outcome.passed else 1)
+
+
+def guard_outputs(path: Path, config: Optional[Path], baseline: Optional[Path], update_baseline: bool,
+                  output: Optional[Path]) -> None:
+    """Check, before any work, that --output and an updated --baseline write over nothing the
+    user supplied: the batch, the rules files, the baseline being read."""
+    from auditor.guard import OutputGuard
+
+    guard = OutputGuard().protect(path, "the input").protect(config, "the config")
+    for rules in ("auditor.toml", "pyproject.toml"):
+        guard.protect(rules, "the config")
+    if not update_baseline:
+        guard.protect(baseline, "the baseline")
+    if output is not None:
+        guard.file(output, "--output")
+    if update_baseline:
+        guard.file(baseline, "--baseline")

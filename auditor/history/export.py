@@ -11,6 +11,7 @@ from pathlib import Path
 from auditor.errors import AuditorError
 from auditor.escape import csv_cell
 from auditor.fileio import atomic_write_text
+from auditor.guard import OutputGuard
 from auditor.history.store import HistoryStore, history_url
 
 EXPORT_FORMATS = ("csv", "json")
@@ -33,8 +34,10 @@ def export_metrics(output: str | Path, *, history: str | Path | None = None, nam
     cells that a spreadsheet would run as a formula are quoted (see :func:`auditor.escape.csv_cell`)."""
     kind = export_format(output, fmt)
     url = history_url(history)
-    if url.startswith("sqlite:///") and Path(url.split("///", 1)[1]).resolve() == Path(output).resolve():
-        raise AuditorError(f"refusing to overwrite the history database {output}")
+    guard = OutputGuard()
+    if url.startswith("sqlite:///"):
+        guard.protect(url.split("///", 1)[1], "the history database")
+    guard.file(output, "--output")
     with HistoryStore(history) as store:
         rows = store.metric_table(name)
     if kind == "json":

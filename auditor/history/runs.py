@@ -10,6 +10,7 @@ from typing import Any
 from auditor.fileio import atomic_write_text
 from auditor.history.store import HistoryError, HistoryStore
 from auditor.history.trend import trend_data
+from auditor.guard import OutputGuard
 from auditor.report.index import write_index
 from auditor.report.sets import report_name, report_paths, write_report_set
 
@@ -22,12 +23,14 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
     from auditor.audit.run import audit
 
     report_name("", name)  # the series name becomes part of file names
+    guard = OutputGuard().protect(data if isinstance(data, (str, Path)) else None, "the input")
+    guard.report_set(out, name)  # the folder and its index, before the (slow) audit
     store = HistoryStore(history)  # fail on a bad database before the (slow) audit
     try:
         result = audit(data, **audit_options)
         result.data["snapshot"] = {"name": name}
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        paths = report_paths(out, f"{name}-{stamp}")
+        paths = report_paths(out, f"{name}-{stamp}", guard=guard)
         write_report_set(result, paths, include_text=include_text)
         snapshot_id = store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)
     finally:
@@ -39,6 +42,8 @@ def write_trend(name: str, *, history: str | Path | None = None, out: str | Path
     """Write ``out/<name>-trend.{html,json}`` from every snapshot named ``name``."""
     from auditor.report.trend_html import render_trend
 
+    report_name("", name)
+    paths = report_paths(out, f"{name}-trend")
     with HistoryStore(history) as store:
         runs = store.series(name)
         if not runs:
@@ -46,9 +51,7 @@ def write_trend(name: str, *, history: str | Path | None = None, out: str | Path
             raise HistoryError(f"no snapshots named {name!r} in {store.display} (names: {known})")
     trend = trend_data(name, runs)
     trend.update(kind="trend", created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    out = Path(out)
-    html, js = out / f"{name}-trend.html", out / f"{name}-trend.json"
-    atomic_write_text(js, json.dumps(trend, indent=2, ensure_ascii=False, default=str))
-    atomic_write_text(html, render_trend(trend))
+    atomic_write_text(paths["json"], json.dumps(trend, indent=2, ensure_ascii=False, default=str))
+    atomic_write_text(paths["html"], render_trend(trend))
     write_index(out)
-    return {"html": html, "json": js, "trend": trend}
+    return {"html": paths["html"], "json": paths["json"], "trend": trend}

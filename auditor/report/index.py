@@ -10,10 +10,10 @@ from markupsafe import Markup
 
 from auditor.escape import relative_link
 from auditor.fileio import atomic_write_text
+from auditor.guard import INDEX_NAME
 from auditor.report.charts import sparkline
 from auditor.report.html import environment, stylesheet
 
-INDEX_NAME = "index.html"
 
 
 def report_entries(folder: Path) -> list[dict[str, Any]]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from auditor.errors import AuditorError, SettingsError
+from auditor.errors import SettingsError
 from auditor.fileio import atomic_write_text
+from auditor.guard import OutputGuard
 from auditor.report.index import write_index
 
 
@@ -22,15 +23,14 @@ def report_name(path: str | Path, name: str | None = None) -> str:
     return resolved.stem if resolved.is_file() else resolved.name or "corpus"
 
 
-def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = ()) -> dict[str, Path]:
-    """The JSON and HTML paths of a report set; refuses any that would overwrite an input."""
-    out = Path(out)
-    paths = {"html": out / f"{name}.html", "json": out / f"{name}.json"}
-    taken = {Path(p).resolve() for p in inputs}
-    for target in paths.values():
-        if target.resolve() in taken:
-            raise AuditorError(f"refusing to overwrite the input {target}; pass --out or --name")
-    return paths
+def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = (),
+                 guard: OutputGuard | None = None) -> dict[str, Path]:
+    """The JSON and HTML paths of a report set (and the folder's index), checked by the output
+    guard before any work: never over an input, a file auditor did not write, or the index."""
+    guard = guard or OutputGuard()
+    for path in inputs:
+        guard.protect(path, "the input")
+    return guard.report_set(out, name)
 
 
 def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool = True) -> dict[str, Path]:
