@@ -21,3 +21,8 @@ class SettingsError(AuditorError, ValueError):
     def __init__(self, param: str, problem: str) -> None:
         super().__init__(f"{param} {problem}")
         self.param, self.problem = param, problem
+
+
+class AuditorWarning(UserWarning):
+    """Something the user should know that did not stop the work; the CLI prints it as one
+    ``warning: …`` line."""

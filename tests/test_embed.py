@@ -106,3 +106,44 @@ def test_unchanged_audit_reuses_the_stored_result(tmp_path: Path) -> None:
     fresh = auditor.audit(frame, group_col="brand", cache=tmp_path, resamples=10, clusterer=None,
                           reuse_results=False)
     assert "result_reused" not in fresh.data["embedding"] and fresh.metrics == first.metrics
+
+
+def _damage(path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "garbage":
+        path.write_bytes(b"not a database at all " * 200)
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) // 3])
+    elif how == "pages":  # the header survives, the pages after it do not
+        path.write_bytes(data[:100] + bytes(range(256)) * ((len(data) - 100) // 256 + 1))
+    elif how == "header":
+        path.write_bytes(b"SQLite format 2\x00" + data[16:])
+    elif how == "empty":
+        path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "pages", "header", "empty"])
+def test_a_damaged_cache_is_set_aside_with_a_message_and_rebuilt(tmp_path, how) -> None:
+    import warnings
+
+    from auditor.embed.cache import CacheWarning
+
+    cache = EmbeddingCache(tmp_path)
+    keys = [text_key(f"text {i}") for i in range(300)]
+    cache.put("m", keys, np.ones((300, 8), dtype=np.float32))
+    cache.close()
+    _damage(cache.path, how)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = EmbeddingCache(tmp_path)
+        found = again.get("m", keys)
+        again.put("m", keys[:5], np.zeros((5, 8), dtype=np.float32))
+        assert len(again.get("m", keys[:5])) == 5  # it works again
+        again.close()
+    messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+    if how == "empty":
+        assert found == {} and messages == []  # an empty file is a valid, empty database
+    else:
+        assert found == {}  # nothing half-read from a damaged file
+        assert len(messages) == 1 and str(cache.path) in messages[0] and "--no-cache" in messages[0]
+        assert list(tmp_path.glob("embeddings.sqlite3.damaged-*"))

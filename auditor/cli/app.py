@@ -4,9 +4,56 @@ Exit codes: 0 success, 2 bad input or usage, 3 an unexpected internal error.
 """
 
 import os
+import sys
+import warnings
 from typing import Any, Callable, NoReturn
 
 import typer
+from typer.core import TyperGroup
+
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (an unknown option, a missing argument, a bad value) as one ``error: …``
+    line and exit 2, like every other input error, instead of a framed usage box. (Typer
+    vendors its own click, so its usage errors are recognised by their interface.)"""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from auditor.escape import one_line
+
+        warnings.showwarning = _show_warning
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            typer.echo("error: aborted", err=True)
+            code = 1
+        except Exception as exc:  # noqa: BLE001 - only click's usage errors are handled here
+            if not (callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)):
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `auditor` alone: the help, as asked
+                exc.show()
+                code = 0
+            else:
+                typer.echo(f"error: {one_line(exc.format_message())}", err=True)
+                code = exc.exit_code
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+    """The library's own warnings as one ``warning: …`` line on stderr; others as Python shows them."""
+    from auditor.errors import AuditorWarning
+    from auditor.escape import one_line
+
+    if issubclass(category, AuditorWarning):
+        typer.echo(f"warning: {one_line(message)}", err=True)
+    else:
+        _default_showwarning(message, category, *args, **kwargs)
+
 
 app = typer.Typer(
     name="auditor",
@@ -14,8 +61,23 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
-history_app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
+history__default_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+    """The library's own warnings as one ``warning: …`` line on stderr; others as Python shows them."""
+    from auditor.errors import AuditorWarning
+    from auditor.escape import one_line
+
+    if issubclass(category, AuditorWarning):
+        typer.echo(f"warning: {one_line(message)}", err=True)
+    else:
+        _default_showwarning(message, category, *args, **kwargs)
+
+
+app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
 app.add_typer(history_app, name="history")
 
 EXIT_USAGE = 2

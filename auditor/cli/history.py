@@ -58,11 +58,12 @@ def trend(
 
 
 def _in_store(history: Optional[str], read: Any) -> Any:
-    """``read(store)`` on the history database, inside the exit-code guard."""
+    """``read(store)`` on an existing history database (never created here), inside the
+    exit-code guard."""
     def work() -> Any:
         from auditor.history import HistoryStore
 
-        with HistoryStore(history) as store:
+        with HistoryStore(history, must_exist=True) as store:
             return read(store)
 
     return run_guarded(work)

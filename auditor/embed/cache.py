@@ -10,12 +10,20 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
+import warnings
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from auditor.errors import AuditorWarning
+
 _LOOKUP_CHUNK = 500
+
+
+class CacheWarning(AuditorWarning):
+    """The embedding cache was damaged and has been replaced."""
 
 
 def default_cache_dir() -> Path:
@@ -42,18 +50,50 @@ class EmbeddingCache:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60)
+            try:
+                self._conn = self._open()
+            except sqlite3.DatabaseError as exc:  # damaged: set it aside and start afresh
+                self._conn = self._quarantine(exc)
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60)
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
                 "dim INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
             )
-            self._conn = conn
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _quarantine(self, exc: Exception) -> sqlite3.Connection:
+        """Move a damaged cache file (and its WAL files) aside, say so, and open a new one."""
+        if self._conn is not None:
+            self._conn.close()
+        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                os.replace(part, f"{aside}{suffix}")
+        warnings.warn(CacheWarning(f"the embedding cache {self.path} was damaged ({exc}); moved it to {aside} "
+                                   f"and started a new one (--no-cache skips the cache)"), stacklevel=3)
+        self._conn = self._open()
         return self._conn
 
     def get(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        """The cached vectors among ``keys`` (missing keys are simply absent)."""
+        """The cached vectors among ``keys`` (missing keys are simply absent); a cache found
+        damaged while reading is set aside and counts as empty."""
+        try:
+            return self._get(model, keys)
+        except sqlite3.DatabaseError as exc:
+            self._quarantine(exc)
+            return {}
+
+    def _get(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         conn = self._connect()
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
@@ -69,7 +109,15 @@ class EmbeddingCache:
         return found
 
     def put(self, model: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
-        """Store ``vectors[i]`` under ``keys[i]`` in one transaction."""
+        """Store ``vectors[i]`` under ``keys[i]`` in one transaction (in a fresh cache when this
+        one turns out damaged)."""
+        try:
+            self._put(model, keys, vectors)
+        except sqlite3.DatabaseError as exc:
+            self._quarantine(exc)
+            self._put(model, keys, vectors)
+
+    def _put(self, model: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
         conn = self._connect()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with conn:

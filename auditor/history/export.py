@@ -38,7 +38,7 @@ def export_metrics(output: str | Path, *, history: str | Path | None = None, nam
     if url.startswith("sqlite:///"):
         guard.protect(url.split("///", 1)[1], "the history database")
     guard.file(output, "--output")
-    with HistoryStore(history) as store:
+    with HistoryStore(history, must_exist=True) as store:
         rows = store.metric_table(name)
     if kind == "json":
         atomic_write_text(output, json.dumps(rows, indent=2, ensure_ascii=False))

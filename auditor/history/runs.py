@@ -44,7 +44,7 @@ def write_trend(name: str, *, history: str | Path | None = None, out: str | Path
 
     report_name("", name)
     paths = report_paths(out, f"{name}-trend")
-    with HistoryStore(history) as store:
+    with HistoryStore(history, must_exist=True) as store:
         runs = store.series(name)
         if not runs:
             known = ", ".join(store.names()) or "none"

@@ -7,6 +7,7 @@ a write that still meets a locked database is retried with backoff.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import time
@@ -81,16 +82,52 @@ class Snapshot:
                 "fingerprint": self.fingerprint, "report_path": self.report_path}
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = {"snapshots", "schema_info", "metrics"}
+
+
+def check_sqlite_file(path: Path, must_exist: bool) -> None:
+    """Refuse, without writing to it, a history path that cannot be ours: a missing file when
+    ``must_exist`` (read-only commands create nothing), a missing folder, a file that is not
+    SQLite, or another application's SQLite database."""
+    if not path.exists():
+        if must_exist:
+            raise HistoryError(f"history database {path} does not exist")
+        if not path.parent.is_dir():
+            raise HistoryError(f"history folder does not exist: {path.parent}")
+        return
+    if path.is_dir():
+        raise HistoryError(f"history database {path} is a folder")
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if not header:
+        return  # an empty file: SQLite makes a new database in it
+    if header != SQLITE_HEADER:
+        raise HistoryError(f"{path} is not an SQLite database (not an auditor history)")
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(f"cannot read history database {path}: {exc}") from None
+    if tables and "snapshots" not in tables:
+        raise HistoryError(f"{path} is another application's SQLite database (tables: "
+                           f"{', '.join(sorted(tables)[:5])}); pass --history with another path")
+
+
 class HistoryStore:
     """Snapshots of audit results in a database; opening it creates or upgrades the schema."""
 
-    def __init__(self, target: str | Path | None = None) -> None:
+    def __init__(self, target: str | Path | None = None, *, must_exist: bool = False) -> None:
+        """Open (or, unless ``must_exist``, create) the history at ``target``. An SQLite file
+        that is not a history database is refused before anything is written to it."""
         self.url = history_url(target)
         try:
             if self.url.startswith("sqlite"):
                 path = self.url.split("///", 1)[-1]
-                if path and path != ":memory:" and not Path(path).parent.is_dir():
-                    raise HistoryError(f"history folder does not exist: {Path(path).parent}")
+                if path and path != ":memory:":
+                    check_sqlite_file(Path(path), must_exist)
                 self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(self.engine, "connect", _sqlite_pragmas)
                 event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
@@ -99,6 +136,9 @@ class HistoryStore:
             self._retry(self._ensure_schema)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise HistoryError(f"cannot use history database {target!r}: {str(exc).splitlines()[0]}") from None
+        except ImportError as exc:
+            raise HistoryError(f"history database {target!r} needs a driver that is not installed "
+                               f"({exc.name}); for PostgreSQL: pip install 'auditor[postgres]'") from None
         except OperationalError as exc:
             raise HistoryError(f"cannot open history database {self.display}: {exc.orig}") from None
 
