@@ -63,21 +63,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=OneLineErrors,
 )
-history__default_showwarning = warnings.showwarning
-
-
-def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
-    """The library's own warnings as one ``warning: …`` line on stderr; others as Python shows them."""
-    from auditor.errors import AuditorWarning
-    from auditor.escape import one_line
-
-    if issubclass(category, AuditorWarning):
-        typer.echo(f"warning: {one_line(message)}", err=True)
-    else:
-        _default_showwarning(message, category, *args, **kwargs)
-
-
-app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
+history_app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
 app.add_typer(history_app, name="history")
 
 EXIT_USAGE = 2
