@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 from auditor.audit.run import audit
 from auditor.corpus import Corpus, combine, load_corpus
-from auditor.errors import SettingsError
+from auditor.errors import AuditorError, SettingsError
 from auditor.result import AuditResult
 
 
@@ -16,15 +16,17 @@ def corpus_labels(paths: Sequence[str | Path], labels: Sequence[str] | None = No
                   by: str | None = None) -> list[str]:
     """The name of each corpus: ``labels``, else each file's name without suffix."""
     if by is None and len(paths) < 2:
-        raise SettingsError("paths", "needs two or more corpora, or one corpus and a column to split it by (by)")
+        raise AuditorError("a comparison needs two or more corpora, or one corpus split by a column (--by)")
     if by is not None and len(paths) != 1:
         raise SettingsError("by", "splits one corpus; pass exactly one path with it")
-    if labels is not None and (by is not None or len(labels) != len(paths)):
-        raise SettingsError("labels", f"needs one name per corpus ({len(paths)}), without by")
+    if labels is not None and by is not None:
+        raise SettingsError("labels", "names the corpora of several files; with --by the column's values name them")
+    if labels is not None and len(labels) != len(paths):
+        raise SettingsError("labels", f"needs one name per corpus ({len(paths)}), got {len(labels)}")
     names = list(labels) if labels else [Path(p).resolve().stem if Path(p).is_file() else Path(p).resolve().name
                                          for p in paths]
     if by is None and len(set(names)) != len(names):
-        raise SettingsError("labels", "two corpora have the same file name; name them with labels")
+        raise AuditorError("two corpora have the same file name; name them with --labels a,b")
     return names
 
 

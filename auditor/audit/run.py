@@ -43,8 +43,9 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     if settings.freq is not None and corpus.times is None:
         raise SettingsError("freq", "needs a time column")
     ref_corpus = as_corpus(reference) if reference is not None else None
-    if settings.sample is not None:
-        corpus = corpus.sample(settings.sample, settings.seed)
+    if settings.sample is not None:  # a sample as large as the corpus is the corpus
+        settings = settings.replace(sample=None) if settings.sample >= len(corpus) else settings
+        corpus = corpus.sample(settings.sample, settings.seed) if settings.sample else corpus
     embedder = as_embedder(embedder, settings)
     vectors = embedder.encode(corpus.texts)
     ref = Reference(ref_corpus, embedder.encode(ref_corpus.texts)) if ref_corpus is not None else None

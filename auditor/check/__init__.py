@@ -38,8 +38,8 @@ def run_check(path, *, config=None, baseline=None, **options):  # type: ignore[n
             raise AuditorError(f"{baseline}: no such baseline file (create it with --update-baseline)") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise AuditorError(f"{baseline}: not a valid baseline JSON ({exc})") from None
-        if not isinstance(base, dict) or "metrics" not in base:
-            raise AuditorError(f"{baseline}: not an auditor result (no 'metrics')")
+        if not isinstance(base, dict) or not isinstance(base.get("metrics"), dict):
+            raise AuditorError(f"{baseline}: not an auditor result (no 'metrics' table)")
     corpus = load_corpus(path, **columns)
     result = audit(corpus, settings, clusterer=None)
     sources = {}

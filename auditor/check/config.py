@@ -116,6 +116,8 @@ def parse_rules(table: dict[str, Any], where: str) -> list[Rule]:
             raise ConfigError(f"{here} needs max, min or max_regression")
         if rule.max_regression is not None and rule.max_regression < 0:
             raise ConfigError(f"{here}: max_regression must be >= 0")
+        if rule.min is not None and rule.max is not None and rule.min > rule.max:
+            raise ConfigError(f"{here}: min {rule.min:g} is above max {rule.max:g}, so it could never pass")
         rules.append(rule)
     return rules
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -113,9 +114,18 @@ def _check_column(frame: pd.DataFrame, name: str | None, flag: str) -> None:
         )
 
 
+#: Characters that show nothing: whitespace and the zero-width ones (a text of only these is empty).
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing (only whitespace or zero-width characters)."""
+    return not _INVISIBLE.sub("", text)
+
+
 def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
+        isinstance(value, str) and is_blank(value)
     )
 
 
@@ -159,7 +169,7 @@ def from_frame(
         raise CorpusError(f"{where}: column {id_col!r} has duplicate ids ({_list_rows(dupes)})")
 
     frame = frame.reset_index(drop=True)
-    bad = frame[text_col].map(lambda v: not isinstance(v, str) or not v.strip())
+    bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v))
     problems = [(bad, f"empty or non-text values in column {text_col!r}")]
     if group_col:
         problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))

@@ -15,6 +15,8 @@ import numpy as np
 from auditor.metrics._xp import check_embeddings, check_unit_rows, namespace, to_numpy
 
 DEFAULT_BLOCK_ROWS = 65536
+#: A total variance below this (unit rows) is float32 round-off: the texts do not spread at all.
+NO_SPREAD = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,13 +163,17 @@ def effective_rank(X: Embeddings, centred: bool = True) -> float:
     """Participation ratio of the embedding covariance: (Σμ)² / Σμ², μ the eigenvalues of
     XᵀX/N − ccᵀ (``centred``, default) or of XᵀX/N. The number of directions the corpus really
     spreads over; centring removes the common offset that inflates raw cosine similarity.
-    Uncentred, it equals the Vendi score of order 2.
+    Uncentred, it equals the Vendi score of order 2. 0 when the texts do not spread at all
+    (a total variance Σμ at the level of float32 round-off, :data:`NO_SPREAD`).
 
     >>> import numpy as np
     >>> effective_rank(np.array([[1.0, 0], [0, 1], [-1, 0], [0, -1]]))
     2.0
+    >>> effective_rank(np.tile([[0.6, 0.8]], (20, 1)).astype(np.float32))  # identical texts
+    0.0
     """
-    return participation_ratio(similarity_spectrum(X, centred=centred))
+    mu = similarity_spectrum(X, centred=centred)
+    return 0.0 if mu.sum() < NO_SPREAD else participation_ratio(mu)
 
 
 def centroid_direction(X: Embeddings) -> np.ndarray:

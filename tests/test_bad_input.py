@@ -1,0 +1,236 @@
+"""Bad input across every command, as a careless or hostile user types it: each case exits 2
+with one ``error:`` line, no traceback, and no file in the working folder created or changed."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+runner = CliRunner()
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    rows = [("a1", "North", "2021-01-05", "Waxed wool for wet hills."), ("a2", "North", "2022-02-11", "Tweed caps."),
+            ("a3", "South", "2021-04-23", "Yellow pans for breakfasts."), ("a4", "South", "2022-05-30", "Enamel pans.")]
+    pd.DataFrame(rows, columns=["id", "brand", "date", "text"]).to_csv("copy.csv", index=False)
+    pd.DataFrame(rows, columns=["id", "brand", "date", "text"]).to_csv("other.csv", index=False)
+    pd.DataFrame(columns=["text"]).to_csv("empty.csv", index=False)
+    pd.DataFrame({"text": ["just one"]}).to_csv("one.csv", index=False)
+    pd.DataFrame({"text": ["a text", "", "another"]}).to_csv("blankrow.csv", index=False)
+    Path("zerowidth.csv").write_text("text\nfirst text\n\u200b\u200b\nthird text\n", encoding="utf-8")
+    Path("numbers.jsonl").write_text('{"text": 1}\n{"text": 2}\n{"text": "three"}\n')
+    Path("latin1.csv").write_bytes("text\ncaf\xe9 au lait\nthe second\n".encode("latin-1"))
+    pd.DataFrame({"id": ["x", "x", "y"], "text": ["a b", "c d", "e f"]}).to_csv("dupids.csv", index=False)
+    pd.DataFrame({"text": ["a b", "c d", "e f"], "date": ["2021-01-01", "someday", "2022-01-01"]}).to_csv("baddate.csv", index=False)
+    pd.DataFrame({"text": ["a b", "c d", "e f"], "brand": ["x", None, "y"]}).to_csv("nogroup.csv", index=False)
+    Path("blank.txt").write_text("\n   \n\n")
+    Path("bad.jsonl").write_text('{"text": "fine"}\n{not json}\n')
+    Path("notarray.json").write_text('{"text": "an object, not an array"}')
+    Path("blob.xyz").write_bytes(b"\xff\xfe\x00binary\x80\x81 data\n\x9c more\n")
+    Path("emptyfolder").mkdir()
+    Path("binfolder").mkdir()
+    Path("binfolder/blob.bin").write_bytes(b"\x00\x01")
+    Path("batch").mkdir()
+    for i in range(3):
+        Path(f"batch/t{i}.md").write_text(f"text number {i} about something\n")
+    Path("badtoml.toml").write_text("[check\nrules = 3\n")
+    Path("unknownmetric.toml").write_text('[check.rules.r]\nmetric = "nope"\nmax = 1\n')
+    Path("minmax.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmin = 0.5\nmax = 0.2\n')
+    Path("severity.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmax = 0.5\nseverity = "fatal"\n')
+    Path("unknownkey.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmaximum = 0.5\n')
+    Path("nolimit.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\n')
+    Path("ruletype.toml").write_text('[check]\nrules = 3\n')
+    Path("threshold.toml").write_text('[check]\nthreshold = 2\n[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmax = 1\n')
+    Path("regression.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmax_regression = -1\n')
+    Path("maxstring.toml").write_text('[check.rules.r]\nmetric = "mean_pairwise_similarity"\nmax = "high"\n')
+    Path("option.toml").write_text('[check]\ncolour = "red"\n')
+    Path("notjson.json").write_text("{ not json")
+    Path("listmetrics.json").write_text('{"metrics": [1, 2]}')
+    Path("array.json").write_text("[1, 2, 3]")
+    Path("nometrics.json").write_text('{"tool": {"name": "auditor"}}')
+    Path("notsqlite.db").write_text("this is not a database")
+    with sqlite3.connect("other-app.db") as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER)")
+    from auditor.history import HistoryStore
+
+    HistoryStore("h.db").close()
+    return tmp_path
+
+
+def c(*args: str, msg: str) -> tuple[list[str], str]:
+    return list(args), msg
+
+
+READING = ("audit", "snapshot")  # commands that take one corpus path and the audit options
+SETTINGS = [
+    c("--threshold", "0", msg="--threshold must be in (0, 1]"),
+    c("--threshold", "1.5", msg="--threshold must be in (0, 1]"),
+    c("--threshold", "high", msg="Invalid value for '--threshold'"),
+    c("--resamples", "-1", msg="--resamples must be ≥ 0"),
+    c("--resamples", "many", msg="Invalid value for '--resamples'"),
+    c("--ci-level", "0.2", msg="--ci-level must be in [0.5, 1)"),
+    c("--ci-level", "1", msg="--ci-level must be in [0.5, 1)"),
+    c("--clusters", "dbscan", msg="--clusters must be one of hdbscan, kmeans, none"),
+    c("--freq", "week", msg="--freq must be one of year, quarter, month, decade"),
+    c("--device", "tpu", msg="--device must be one of auto, cpu, cuda, mps"),
+    c("--sample", "1", msg="--sample must be at least 2 texts"),
+    c("--sample", "0", msg="--sample must be at least 2 texts"),
+    c("--seed", "-4", msg="--seed must be a non-negative integer"),
+    c("--permutations", "0", msg="--permutations must be ≥ 1"),
+    c("--bogus", msg="No such option: --bogus"),
+    c("--text-col", "body", msg="body"),
+    c("--group-col", "nope", msg="nope"),
+    c("--time-col", "when", msg="when"),
+    c("--id-col", "key", msg="key"),
+    c("--encoding", "no-such-codec", msg="no-such-codec"),
+    c("--freq", "year", msg="--freq needs a time column"),
+    c("--reference", "missing.csv", msg="missing.csv"),
+    c("--reference", "empty.csv", msg="empty.csv"),
+    c("--model", "nobody/nothing-here", msg="nobody/nothing-here"),
+    c("--cache-dir", "copy.csv", msg="--cache-dir copy.csv is a file, not a folder"),
+    c("--out", "copy.csv", msg="is a file, not a folder"),
+]
+CORPORA = [
+    c("missing.csv", msg="missing.csv"),
+    c("empty.csv", msg="empty.csv"),
+    c("one.csv", msg="one.csv"),
+    c("blankrow.csv", msg="empty"),
+    c("zerowidth.csv", msg="empty"),
+    c("numbers.jsonl", msg="numbers.jsonl"),
+    c("latin1.csv", msg="latin1.csv"),
+    c("blank.txt", msg="blank.txt"),
+    c("bad.jsonl", msg="bad.jsonl"),
+    c("notarray.json", msg="notarray.json"),
+    c("blob.xyz", msg="blob.xyz"),
+    c("emptyfolder", msg="emptyfolder"),
+    c("binfolder", msg="binfolder"),
+    c("dupids.csv", "--id-col", "id", msg="dupids.csv"),
+    c("baddate.csv", "--time-col", "date", msg="unparseable dates in column 'date'"),
+    c("nogroup.csv", "--group-col", "brand", msg="brand"),
+]
+
+
+def audit_cases() -> list:
+    out = []
+    for command in READING:
+        base = ["snapshot", "--name", "s", "--history", "h.db"] if command == "snapshot" else ["audit"]
+        for args, msg in SETTINGS:
+            out.append((base[:1] + ["copy.csv"] + base[1:] + args, msg))
+        for args, msg in CORPORA:
+            out.append((base[:1] + args + base[1:], msg))
+    return out
+
+
+OTHERS = [
+    # audit: names and outputs
+    c("audit", msg="Missing argument"),
+    c("audit", "copy.csv", "--name", "a/b", msg="--name 'a/b' may hold only"),
+    c("audit", "copy.csv", "--name", "index", msg="taken by the folder's index.html"),
+    c("audit", "copy.csv", "--out", "copy.csv/deeper", msg="cannot write"),
+    # compare
+    c("compare", "copy.csv", msg="a comparison needs two or more corpora"),
+    c("compare", "copy.csv", "--by", "brand", "--labels", "a,b", msg="--labels names the corpora of several files"),
+    c("compare", "copy.csv", "other.csv", "--by", "brand", msg="splits one corpus"),
+    c("compare", "copy.csv", "other.csv", "--labels", "a", msg="needs one name per corpus"),
+    c("compare", "copy.csv", "copy.csv", msg="same file name"),
+    c("compare", "copy.csv", "missing.csv", msg="missing.csv"),
+    c("compare", "copy.csv", "--by", "nope", msg="nope"),
+    c("compare", "copy.csv", "other.csv", "--group-col", "brand", msg="No such option: --group-col"),
+    c("compare", "copy.csv", "other.csv", "--threshold", "3", msg="--threshold must be in (0, 1]"),
+    c("compare", "copy.csv", "empty.csv", msg="empty.csv"),
+    c("compare", "copy.csv", "other.csv", "--name", "../x", msg="may hold only"),
+    # snapshot
+    c("snapshot", "copy.csv", msg="Missing option '--name'"),
+    c("snapshot", "copy.csv", "--name", "a b", msg="may hold only"),
+    c("snapshot", "copy.csv", "--name", "s", "--history", "notsqlite.db", msg="not an SQLite database"),
+    c("snapshot", "copy.csv", "--name", "s", "--history", "other-app.db", msg="another application's SQLite database"),
+    c("snapshot", "copy.csv", "--name", "s", "--history", "nofolder/h.db", msg="does not exist"),
+    c("snapshot", "copy.csv", "--name", "s", "--history", "nosuch://x", msg="cannot use history database"),
+    # trend
+    c("trend", msg="Missing option '--name'"),
+    c("trend", "--name", "s", "--history", "h.db", msg="no snapshots named 's'"),
+    c("trend", "--name", "s", "--history", "typo.db", msg="does not exist"),
+    c("trend", "--name", "s", "--history", "notsqlite.db", msg="not an SQLite database"),
+    c("trend", "--name", "bad name", "--history", "h.db", msg="may hold only"),
+    # history
+    c("history", "list", "--history", "typo.db", msg="does not exist"),
+    c("history", "list", "--history", "other-app.db", msg="another application's SQLite database"),
+    c("history", "show", "3", "--history", "h.db", msg="no snapshot 3"),
+    c("history", "show", "three", "--history", "h.db", msg="Invalid value"),
+    c("history", "show", "--history", "h.db", msg="Missing argument"),
+    c("history", "delete", "3", "--history", "h.db", "-y", msg="no snapshot 3"),
+    c("history", "delete", "1", "--history", "typo.db", "-y", msg="does not exist"),
+    c("history", "export", "--history", "h.db", msg="Missing option '--output'"),
+    c("history", "export", "--history", "h.db", "-o", "m.xlsx", msg="unknown export format"),
+    c("history", "export", "--history", "h.db", "-o", "m.csv", "--format", "xml", msg="unknown export format"),
+    c("history", "export", "--history", "h.db", "-o", "h.db", "--format", "csv", msg="refusing to overwrite the history database"),
+    c("history", "export", "--history", "typo.db", "-o", "m.csv", msg="does not exist"),
+    c("history", "export", "--history", "h.db", "-o", "copy.csv", msg="auditor did not write it"),
+    c("history", "nosuch", msg="No such command 'nosuch'"),
+    # check
+    c("check", msg="Missing argument"),
+    c("check", "missing", msg="missing"),
+    c("check", "batch", "--format", "xml", msg="unknown --format 'xml'"),
+    c("check", "batch", "--update-baseline", msg="--update-baseline needs --baseline"),
+    c("check", "batch", "--baseline", "missing.json", msg="no such baseline file"),
+    c("check", "batch", "--baseline", "notjson.json", msg="not a valid baseline JSON"),
+    c("check", "batch", "--baseline", "listmetrics.json", msg="not an auditor result"),
+    c("check", "batch", "--baseline", "array.json", msg="not an auditor result"),
+    c("check", "batch", "--baseline", "nometrics.json", msg="not an auditor result"),
+    c("check", "batch", "--config", "missing.toml", msg="no such file"),
+    c("check", "batch", "--config", "badtoml.toml", msg="not valid TOML"),
+    c("check", "batch", "--config", "unknownmetric.toml", msg="unknown metric 'nope'"),
+    c("check", "batch", "--config", "minmax.toml", msg="could never pass"),
+    c("check", "batch", "--config", "severity.toml", msg="severity must be"),
+    c("check", "batch", "--config", "unknownkey.toml", msg="unknown key 'maximum'"),
+    c("check", "batch", "--config", "nolimit.toml", msg="needs max, min or max_regression"),
+    c("check", "batch", "--config", "ruletype.toml", msg="must be a table"),
+    c("check", "batch", "--config", "threshold.toml", msg="threshold must be in (0, 1]"),
+    c("check", "batch", "--config", "regression.toml", msg="max_regression must be >= 0"),
+    c("check", "batch", "--config", "maxstring.toml", msg="max must be a number"),
+    c("check", "batch", "--config", "option.toml", msg="unknown option 'colour'"),
+    c("check", "batch", "--output", "batch/t0.md", msg="inside the input"),
+    c("check", "batch", "--output", "copy.csv", msg="auditor did not write it"),
+    c("check", "batch", "--device", "tpu", msg="--device must be one of"),
+    c("check", "batch", "--resamples", "-2", msg="--resamples must be ≥ 0"),
+    c("check", "batch", "--cache-dir", "copy.csv", msg="is a file, not a folder"),
+    c("check", "emptyfolder", msg="emptyfolder"),
+    c("check", "copy.csv", "--text-col", "body", msg="body"),
+    c("check", "batch", "--update-baseline", "--baseline", "copy.csv", msg="auditor did not write it"),
+    # the rest
+    c("schema", "extra", msg="Got unexpected extra argument"),
+    c("nosuch", msg="No such command 'nosuch'"),
+]
+CASES = audit_cases() + OTHERS
+
+
+@pytest.mark.parametrize("args, message", CASES, ids=[" ".join(a)[:80] for a, _ in CASES])
+def test_bad_input_is_one_error_line_exit_2_and_touches_nothing(workdir: Path, args: list[str], message: str) -> None:
+    before = tree(workdir)
+    res = runner.invoke(app, args)
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert res.exit_code == 2, (res.exit_code, res.output)
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in res.output, res.output
+    assert message in lines[0], lines[0]
+    assert tree(workdir) == before
+
+
+def test_the_suite_covers_every_command_with_at_least_120_cases() -> None:
+    assert len(CASES) >= 120
+    commands = {a[0] if a[0] != "history" else f"history {a[1]}" for a, _ in CASES}
+    assert {"audit", "compare", "snapshot", "trend", "check", "schema", "history list", "history show",
+            "history export", "history delete"} <= commands
