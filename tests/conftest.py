@@ -64,6 +64,12 @@ def unit_rows(n: int, d: int, seed: int = 0, dtype: type = np.float64) -> np.nda
     return X.astype(dtype)
 
 
+def file_checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path: equal before and after = untouched."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def need_corpus(*parts: str) -> Path:
     path = CORPORA.joinpath(*parts)
     if not path.exists():

@@ -3,7 +3,6 @@ with one ``error:`` line, no traceback, and no file in the working folder create
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -12,13 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.conftest import file_checksums as tree
 
 runner = CliRunner()
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ written over; every refusal is exit 2 with one line, before any work, and change
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -11,14 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.conftest import file_checksums as tree
 from auditor.guard import OutputGuard, written_by_auditor
 
 runner = CliRunner()
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
