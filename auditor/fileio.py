@@ -3,8 +3,10 @@ leaves a half-written file behind, and the old file stays until the new one is c
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -19,10 +21,27 @@ def _umask() -> int:
     return mask
 
 
+#: A temp file of a write this old was left by a killed process: the next write removes it.
+STALE_TEMP_SECONDS = 600
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete the temp files that killed writes of ``path`` left behind (older than
+    :data:`STALE_TEMP_SECONDS`, so that a concurrent write is never disturbed)."""
+    now = time.time()
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
+                temp.unlink()
+        except OSError:
+            pass
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report should read like any file

