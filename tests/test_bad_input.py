@@ -155,6 +155,7 @@ OTHERS = [
     c("snapshot", "copy.csv", "--name", "s", "--history", "other-app.db", msg="another application's SQLite database"),
     c("snapshot", "copy.csv", "--name", "s", "--history", "nofolder/h.db", msg="does not exist"),
     c("snapshot", "copy.csv", "--name", "s", "--history", "nosuch://x", msg="cannot use history database"),
+    c("snapshot", "copy.csv", "--name", "s", "--history", "postgresql+pg8000://u@localhost/db", msg="needs a driver that is not installed"),
     # trend
     c("trend", msg="Missing option '--name'"),
     c("trend", "--name", "s", "--history", "h.db", msg="no snapshots named 's'"),

@@ -279,3 +279,11 @@ def test_check_column_flags_override_the_config_and_quiet_prints_nothing(tmp_pat
     assert wrong.exit_code == 1  # twenty copies of "x": the config's column is all near-duplicates
     res = runner.invoke(app, ["check", str(table), "--config", str(config), "--text-col", "body", "-q"])
     assert res.exit_code == 0 and res.output == ""
+
+
+@pytest.mark.parametrize("entry", [0.3, "0.3", {"value": "high"}, {"value": None}, [0.3]])
+def test_a_baseline_metric_that_is_not_a_number_is_noted_not_a_crash(entry) -> None:
+    rule = Rule("drift", "mean_pairwise_similarity", max_regression=0.01)
+    outcome = evaluate(data(mean_pairwise_similarity=0.3), [rule],
+                       {"metrics": {"mean_pairwise_similarity": entry}, "model": {"revision": "r1"}})
+    assert outcome.passed and any("the baseline has no mean_pairwise_similarity" in n for n in outcome.notes)

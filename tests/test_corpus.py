@@ -150,6 +150,14 @@ def test_plain_years_are_dates(tmp_path: Path) -> None:
     assert load_corpus(path, time_col="year").times.dt.year.tolist() == [1999, 2004]
 
 
+def test_dates_in_several_time_zones_are_compared_in_utc(tmp_path: Path) -> None:
+    path = tmp_path / "tz.csv"
+    pd.DataFrame({"text": ["a", "b", "c"], "date": ["2021-01-01T00:00:00+01:00", "2021-06-01T00:00:00-05:00",
+                                                 "2021-07-01"]}).to_csv(path, index=False)
+    times = load_corpus(path, time_col="date").times
+    assert [str(t) for t in times] == ["2020-12-31 23:00:00", "2021-06-01 05:00:00", "2021-07-01 00:00:00"]
+
+
 def test_invalid_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text('{"text": "ok"}\n{"text": broken}\n', encoding="utf-8")

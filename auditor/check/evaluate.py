@@ -62,11 +62,12 @@ class CheckOutcome:
 def metric_value(data: dict[str, Any], metric: str) -> float:
     """A metric's value in an audit JSON, including the derived ones rules may name."""
     if metric == "vendi_score_per_100_texts":
-        return 100.0 * data["metrics"]["vendi_score_per_text"]["value"]
+        return 100.0 * metric_value(data, "vendi_score_per_text")
     entry = data["metrics"].get(metric)
-    if entry is None:
-        raise KeyError(metric)
-    return float(entry["value"])
+    value = entry.get("value") if isinstance(entry, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KeyError(metric)  # absent, or not a number (a hand-edited or foreign baseline)
+    return float(value)
 
 
 def _label(metric: str) -> str:

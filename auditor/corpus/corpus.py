@@ -130,11 +130,14 @@ def _is_missing(value: object) -> bool:
 
 
 def _parse_times(values: pd.Series) -> pd.Series:
-    """Parse a time column: ISO dates/datetimes, or plain years (e.g. 2021)."""
+    """Parse a time column: ISO dates/datetimes (with or without time zones), or plain years."""
     as_text = values.map(lambda v: str(v).strip())
     if as_text.str.fullmatch(r"\d{4}").all():
         return pd.to_datetime(as_text, format="%Y")
-    return pd.to_datetime(as_text, format="mixed", errors="coerce", utc=False)
+    try:
+        return pd.to_datetime(as_text, format="mixed", errors="coerce", utc=False)
+    except ValueError:  # several time zones: compare them in UTC (dates without a zone count as UTC)
+        return pd.to_datetime(as_text, format="mixed", errors="coerce", utc=True).dt.tz_convert(None)
 
 
 def from_frame(
