@@ -195,6 +195,18 @@ def test_identical_texts_give_mps_one_and_vendi_one(hash_encoder) -> None:
     assert np.all(result.typicality > 0.999)
 
 
+def test_twenty_identical_texts_spread_over_no_direction(hash_encoder) -> None:
+    result = auditor.audit(["the very same words"] * 20, model=hash_encoder, resamples=0, clusterer=None)
+    assert result.value("effective_rank") == 0.0 and result.value("vendi_score") == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_sample_as_large_as_the_corpus_is_no_sample(hash_encoder) -> None:
+    texts = [f"text {i} about topic {i % 5}" for i in range(24)]
+    result = auditor.audit(texts, model=hash_encoder, sample=1000, resamples=0, clusterer=None)
+    assert result.data["settings"]["sample"] is None and result.data["corpus"]["n_texts"] == 24
+    assert "seeded sample" not in result.to_html()
+
+
 def test_a_string_is_a_path_and_a_missing_one_is_a_clear_error(hash_encoder, tmp_path) -> None:
     from auditor.errors import CorpusError
 
