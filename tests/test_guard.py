@@ -100,3 +100,21 @@ def test_a_report_set_can_be_written_again_over_itself(tmp_path: Path) -> None:
     for _ in range(2):
         paths = write_report_set(result, report_paths(tmp_path, "copy"))
     assert all(written_by_auditor(p) for p in (paths["html"], paths["json"], tmp_path / "index.html"))
+
+
+def test_a_report_named_after_its_file_never_replaces_another_corpus_of_that_name(workdir: Path) -> None:
+    import json
+
+    from auditor.report.sets import report_paths
+
+    for folder in ("a", "b"):
+        Path(folder).mkdir()
+        (Path(folder) / "copy.csv").write_bytes((workdir / "copy.csv").read_bytes())
+    Path("reports").mkdir()
+    Path("reports/copy.json").write_text(json.dumps({"tool": {"name": "auditor"}, "corpus": {"source": "a/copy.csv"}}))
+    before = tree(workdir)
+    res = runner.invoke(app, ["audit", "b/copy.csv"])
+    assert res.exit_code == 2 and "is the report of another corpus (a/copy.csv)" in res.output and "--name" in res.output
+    assert tree(workdir) == before
+    assert report_paths("reports", "copy", source="a/copy.csv")["json"] == Path("reports/copy.json")  # its own: fine
+    assert report_paths("reports", "copy")["json"] == Path("reports/copy.json")  # an explicit --name: fine

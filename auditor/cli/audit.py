@@ -10,9 +10,11 @@ from auditor.cli.app import app, run_guarded
 from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
 
 
-def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], **extra: Any) -> tuple[Any, dict[str, Path]]:
+def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], source: Optional[Path] = None,
+                **extra: Any) -> tuple[Any, dict[str, Path]]:
     """Validate the settings and the report paths, audit ``corpus`` (a path, or the paths of a
-    comparison with ``extra``), write the report set; returns the result and its paths."""
+    comparison with ``extra``), write the report set; returns the result and its paths. ``source``:
+    the input the report is named after (no report of another corpus is replaced)."""
     from auditor.audit import AuditSettings
     from auditor.audit.compare import compare
     from auditor.audit.run import audit as run_audit
@@ -20,7 +22,7 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], **ext
 
     settings = AuditSettings(**opts.settings())
     reference = opts.audit["reference"]
-    paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []))
+    paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []), source=source)
     run = compare if isinstance(corpus, list) else run_audit
     result = run(corpus, settings=settings, reference=reference, **opts.stages(), **opts.columns(), **extra)
     write_report_set(result, paths, include_text=not opts.output["no_text"])
@@ -48,7 +50,8 @@ def audit(
     def work() -> Any:
         from auditor.report.sets import report_name
 
-        return write_audit(path, report_name(path, opts.output["name"]), opts, [path])
+        named = opts.output["name"]
+        return write_audit(path, report_name(path, named), opts, [path], source=None if named else path)
 
     finish(*run_guarded(work), opts.quiet)
 

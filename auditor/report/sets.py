@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from auditor.errors import SettingsError
+from auditor.errors import AuditorError, SettingsError
 from auditor.fileio import atomic_write_text
 from auditor.guard import OutputGuard
 from auditor.report.index import write_index
@@ -24,13 +25,29 @@ def report_name(path: str | Path, name: str | None = None) -> str:
 
 
 def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = (),
-                 guard: OutputGuard | None = None) -> dict[str, Path]:
+                 guard: OutputGuard | None = None, source: str | Path | None = None) -> dict[str, Path]:
     """The JSON and HTML paths of a report set (and the folder's index), checked by the output
-    guard before any work: never over an input, a file auditor did not write, or the index."""
+    guard before any work: never over an input, a file auditor did not write, or the index. With
+    ``source`` (a name taken from the input's file name), never over the report of another
+    corpus that has the same file name."""
     guard = guard or OutputGuard()
     for path in inputs:
         guard.protect(path, "the input")
-    return guard.report_set(out, name)
+    paths = guard.report_set(out, name)
+    other = _report_source(paths["json"])
+    if source is not None and other is not None and Path(other).resolve() != Path(source).resolve():
+        raise AuditorError(f"{paths['json']} is the report of another corpus ({other}) with the same "
+                           f"file name; pass --name to keep both")
+    return paths
+
+
+def _report_source(path: Path) -> str | None:
+    """The corpus a report JSON was written for, when it names one."""
+    try:
+        source = json.loads(path.read_text(encoding="utf-8")).get("corpus", {}).get("source")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return source if isinstance(source, str) else None
 
 
 def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool = True,
