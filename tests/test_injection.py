@@ -109,3 +109,18 @@ def test_index_links_only_to_plain_relative_file_names(tmp_path: Path) -> None:
     html = write_index(tmp_path).read_text()
     assert 'href="javascript' not in html and "javascript:alert(document.domain)" in html  # listed, not linked
     assert 'href="brand%20copy.html"' in html
+
+
+def test_the_cli_summary_prints_group_names_as_inert_single_lines() -> None:
+    import pandas as pd
+
+    import auditor
+    from auditor.report.text import summary_text
+    from tests.conftest import HashEncoder
+
+    frame = pd.DataFrame({"text": ["a b c", "b c d", "x y z", "y z w"],
+                          "g": ["\x1b[31mred\n::error::x", "\x1b[31mred\n::error::x", "ok", "ok"]})
+    data = auditor.audit(frame, embedder=HashEncoder(), group_col="g", resamples=0, clusterer=None).data
+    lines = summary_text(data).splitlines()
+    assert not any("\x1b" in line or line.lstrip().startswith("::") for line in lines)
+    assert any(line.lstrip().startswith("\\x1b[31mred\\n::error") for line in lines)

@@ -83,9 +83,12 @@ def history_list(
     if not rows:
         typer.echo("no snapshots")
         return
+    from auditor.escape import one_line
+
     typer.echo(f"{'id':>5}  {'name':<24} {'created':<25} {'texts':>7}  model")
     for r in rows:
-        typer.echo(f"{r['id']:>5}  {r['name'][:24]:<24} {r['created_at']:<25} {r['n_texts'] or 0:>7}  {r['model']}")
+        typer.echo(f"{r['id']:>5}  {one_line(r['name'])[:24]:<24} {r['created_at']:<25} {r['n_texts'] or 0:>7}  "
+                   f"{one_line(r['model'])}")
 
 
 @history_app.command("show")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.escape import one_line
 from auditor.report.html import format_number
 from auditor.vocabulary import SUMMARY_GROUP_COLUMNS
 
@@ -28,5 +29,5 @@ def summary_text(data: dict[str, Any]) -> str:
             m = entry["metrics"]
             cells = "".join(f" {format_number(m[metric]['value']) if m else '-':>11}"
                             for metric, _ in SUMMARY_GROUP_COLUMNS)
-            lines.append(f"  {group[:24]:<24} {entry['n_texts']:>7}{cells}")
+            lines.append(f"  {one_line(group)[:24]:<24} {entry['n_texts']:>7}{cells}")
     return "\n".join(lines)
