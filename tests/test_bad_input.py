@@ -91,6 +91,7 @@ SETTINGS = [
     c("--group-col", "nope", msg="nope"),
     c("--time-col", "when", msg="when"),
     c("--id-col", "key", msg="key"),
+    c("--group-col", "text", msg="--group-col 'text' is the text column"),
     c("--encoding", "no-such-codec", msg="no-such-codec"),
     c("--freq", "year", msg="--freq needs a time column"),
     c("--reference", "missing.csv", msg="missing.csv"),
@@ -188,6 +189,8 @@ OTHERS = [
     c("check", "batch", "--baseline", "array.json", msg="not an auditor result"),
     c("check", "batch", "--baseline", "nometrics.json", msg="not an auditor result"),
     c("check", "batch", "--config", "missing.toml", msg="no such file"),
+    c("check", "batch", "--config", "emptyfolder", msg="cannot read the rules file (Is a directory)"),
+    c("check", "batch", "--baseline", "emptyfolder", msg="cannot read the baseline (Is a directory)"),
     c("check", "batch", "--config", "badtoml.toml", msg="not valid TOML"),
     c("check", "batch", "--config", "unknownmetric.toml", msg="unknown metric 'nope'"),
     c("check", "batch", "--config", "minmax.toml", msg="could never pass"),
@@ -212,6 +215,13 @@ OTHERS = [
     c("nosuch", msg="No such command 'nosuch'"),
 ]
 CASES = audit_cases() + OTHERS
+
+
+def test_a_step_summary_that_cannot_be_written_is_a_usage_error(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(workdir / "emptyfolder"))
+    before = tree(workdir)
+    res = runner.invoke(app, ["check", "batch", "--format", "github"])
+    assert res.exit_code == 2 and res.output.startswith("error: $GITHUB_STEP_SUMMARY") and tree(workdir) == before
 
 
 @pytest.mark.parametrize("args, message", CASES, ids=[" ".join(a)[:80] for a, _ in CASES])

@@ -36,6 +36,8 @@ def run_check(path, *, config=None, baseline=None, **options):  # type: ignore[n
             base = json.loads(Path(baseline).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise AuditorError(f"{baseline}: no such baseline file (create it with --update-baseline)") from None
+        except OSError as exc:
+            raise AuditorError(f"{baseline}: cannot read the baseline ({exc.strerror or exc})") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise AuditorError(f"{baseline}: not a valid baseline JSON ({exc})") from None
         if not isinstance(base, dict) or not isinstance(base.get("metrics"), dict):

@@ -36,10 +36,14 @@ def check(
         from auditor import __version__
         from auditor.audit import AuditSettings
         from auditor.check import append_step_summary, render, run_check
+        from auditor.errors import AuditorError
         from auditor.fileio import atomic_write_text
 
         AuditSettings(**opts.settings(resamples=resamples))  # every setting checked before any work
         guard_outputs(path, config, baseline, update_baseline, output)
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
+        if summary_path and (Path(summary_path).is_dir() or not Path(summary_path).parent.is_dir()):
+            raise AuditorError(f"$GITHUB_STEP_SUMMARY {summary_path} is not a file that can be appended to")
         result, outcome, _ = run_check(path, config=config, baseline=None if update_baseline else baseline,
                                        **opts.settings(resamples=resamples), **opts.columns())
         text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
@@ -49,8 +53,7 @@ def check(
             atomic_write_text(output, text)
         elif not opts.quiet:
             typer.echo(text, nl=False)
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if fmt == "github" and summary_path:
+        if summary_path:
             append_step_summary(outcome, summary_path)
         return outcome
 

@@ -162,6 +162,9 @@ def from_frame(
                        (time_col, "--time-col"), (id_col, "--id-col")):
         _check_column(frame, name, flag)
     text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col) if c])
+    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col")):
+        if name is not None and name == text_col:
+            raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
 
     if id_col is None and "id" in frame.columns and text_col != "id" and frame["id"].map(str).is_unique:
         id_col = "id"
