@@ -53,6 +53,13 @@ class AuditResult:
     typicality: np.ndarray | None = field(default=None, repr=False)
     corpus: Any = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        corpus, verdict = self.data.get("corpus", {}), self.data.get("verdict", {})
+        extra = [k for k in ("comparison", "trend", "reference", "clusters") if k in self.data]
+        return (f"<AuditResult {corpus.get('source') or 'corpus'!s}: {corpus.get('n_texts')} texts, "
+                f"{len(self.data.get('groups') or {})} groups, verdict {verdict.get('level')!r}, "
+                f"{len(self.data.get('metrics', {}))} metrics{', ' + ', '.join(extra) if extra else ''}>")
+
     @property
     def metrics(self) -> dict[str, dict[str, Any]]:
         return self.data["metrics"]

@@ -112,15 +112,23 @@ RUN_TREND_METRICS = ("mean_pairwise_similarity", "vendi_score_per_text", "near_d
 SUMMARY_GROUP_COLUMNS = (("mean_pairwise_similarity", "similarity"), ("vendi_score_per_text", "vendi/text"))
 
 #: One palette for the map, the charts and the sparklines: the k-th group, cluster or series
-#: gets PALETTE[k % len(PALETTE)].
+#: gets :func:`colour`(k).
 PALETTE = ("#2f5fd0", "#d0612f", "#2f9e6a", "#b03a9a", "#c9a227", "#1b9bb3", "#8a5a2b",
            "#6b6bd6", "#d23c57", "#5e8f2f", "#7d7d7d", "#e07bb0")
 NOISE_COLOUR = "#b9bec8"
 
 
 def colour(k: int) -> str:
-    """The palette colour of the k-th category."""
-    return PALETTE[k % len(PALETTE)]
+    """The colour of the k-th category: the palette's, then distinct hues by the golden angle
+    (so that a 13th cluster does not repeat the first one's colour)."""
+    if k < len(PALETTE):
+        return PALETTE[k]
+    return f"hsl({(k * 137.508) % 360:.1f}, 55%, 42%)"
+
+
+def palette(n: int) -> list[str]:
+    """The colours of the first ``n`` categories (at least the whole palette)."""
+    return [colour(k) for k in range(max(n, len(PALETTE)))]
 
 
 def group_colours(names: "list[str] | tuple[str, ...]") -> dict[str, str]:

@@ -141,3 +141,18 @@ def test_one_palette_for_map_and_charts() -> None:
     assert chart_palette is PALETTE
     js = (PACKAGE / "report" / "templates" / "report.js").read_text()
     assert "#" not in js.split("PALETTE =", 1)[1].split(";", 1)[0]  # the map reads it from the data
+
+
+def test_version_flag_prints_the_version() -> None:
+    import auditor
+
+    out = runner.invoke(app, ["--version"])
+    assert out.exit_code == 0 and out.output.strip() == f"auditor {auditor.__version__}"
+
+
+def test_colours_do_not_repeat_after_the_palette_runs_out() -> None:
+    from auditor.vocabulary import PALETTE, colour, group_colours, palette
+
+    assert len(set(palette(40))) == 40 and palette(3) == list(PALETTE)
+    assert colour(len(PALETTE)) not in PALETTE
+    assert len(set(group_colours([f"g{i}" for i in range(20)]).values())) == 20

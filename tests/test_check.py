@@ -214,6 +214,7 @@ def test_baseline_round_trip(tmp_path: Path) -> None:
                       '[check.rules.dupes]\nmetric = "near_duplicate_rate"\nmax_regression = 0.0\n')
     res = invoke(str(batch), "--config", str(config), "--baseline", str(baseline), "--update-baseline")
     assert res.exit_code == 0, res.output
+    assert "this run becomes the baseline" in res.output and "no baseline given" not in res.output
     stored = json.loads(baseline.read_text())
     assert "metrics" in stored and "Knead the dough" not in baseline.read_text()
     res = invoke(str(batch), "--config", str(config), "--baseline", str(baseline))

@@ -114,7 +114,7 @@ def test_no_text_leaves_out_stock_phrases_and_cluster_keywords(hash_encoder) -> 
         for words in ("unlock the power", "zebrawood", "quokka", "marmalade"):
             assert words not in out
     html = result.to_html(include_text=False)
-    assert "phrase 1 (" in html and "stock phrase (" in html  # counted, not quoted
+    assert "phrase 1 (" in html and "stock phrase of four or more words is in" in html  # counted, not quoted
 
 
 def test_html_escapes_user_text(hash_encoder) -> None:
@@ -215,3 +215,18 @@ def test_a_string_is_a_path_and_a_missing_one_is_a_clear_error(hash_encoder, tmp
     path = tmp_path / "lines.txt"
     path.write_text("first text here\nsecond text there\n")
     assert auditor.audit(str(path), model=hash_encoder, clusterer=None).data["corpus"]["n_texts"] == 2
+
+
+def test_result_repr_is_one_short_line(hash_encoder) -> None:
+    text = repr(run(hash_encoder))
+    assert text.startswith("<AuditResult ") and "6 texts, 2 groups" in text and len(text) < 200 and "\n" not in text
+
+
+def test_the_report_names_the_same_top_stock_phrase_as_the_metric(hash_encoder) -> None:
+    texts = ([f"designed for the {w} crowd" for w in ("city", "hill", "sea")]
+             + [f"elevate your routine today with {w}" for w in ("tea", "wool", "pans", "bikes")]
+             + ["a plain text", "another plain one"])
+    result = auditor.audit(texts, model=hash_encoder, resamples=0, clusterer="kmeans", reducer=_pca())
+    top = result.metrics["top_phrase_share"]
+    assert top["phrase"] == "elevate your routine today with"
+    assert f"“{top['phrase']}”, is in" in result.to_html()

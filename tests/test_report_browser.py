@@ -185,3 +185,25 @@ def test_hostile_group_names_show_as_text_in_charts_and_tables(tmp_path: Path) -
         labels = page.locator("svg.chart text").all_text_contents()
         assert any(t.startswith("<script>") for t in labels)
         assert page.locator("svg.chart svg, svg.chart script, svg [onload]").count() == 0
+
+
+def test_every_page_gets_the_stylesheet_font(tmp_path: Path) -> None:
+    from auditor.history import HistoryStore
+    from auditor.history.runs import write_trend
+    from tests.conftest import HashEncoder
+    from tests.test_history import fake_result
+
+    result = auditor.audit([f"text {i} about {w}" for i, w in enumerate(["wool", "tea", "pans"] * 4)],
+                           model=HashEncoder(), cache=False, resamples=0, clusterer=None)
+    result.to_html(tmp_path / "report.html")
+    result.to_json(tmp_path / "report.json")
+    with HistoryStore(tmp_path / "h.db") as store:
+        for i in range(2):
+            store.add("s", fake_result(0.2 + i / 10, created=f"2026-0{i + 1}-01T00:00:00+00:00"))
+    write_trend("s", history=tmp_path / "h.db", out=tmp_path)  # s-trend.html and index.html
+    with browser_page() as page:
+        for name in ("report.html", "s-trend.html", "index.html"):
+            html = (tmp_path / name).read_text()
+            assert '"Segoe UI"' in html and "&#34;Segoe UI&#34;" not in html, name
+            page.goto((tmp_path / name).as_uri())
+            assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name

@@ -10,13 +10,14 @@ __all__ = [
 ]
 
 
-def run_check(path, *, config=None, baseline=None, **options):  # type: ignore[no-untyped-def]
+def run_check(path, *, config=None, baseline=None, updating_baseline=False, **options):  # type: ignore[no-untyped-def]
     """Audit ``path`` (without map or clusters) and evaluate the configured rules: returns
     (result, outcome, config).
 
     ``config`` is a path or a :class:`CheckConfig`; ``baseline`` an audit JSON path or dict;
     ``options`` are :func:`auditor.audit` options (columns given here override the config's;
-    ``resamples`` defaults to 0 and ``threshold`` to the config's).
+    ``resamples`` defaults to 0 and ``threshold`` to the config's). ``updating_baseline``: this
+    run's result becomes the baseline (the notes say so instead of "no baseline given").
     """
     import json
     from pathlib import Path
@@ -47,5 +48,7 @@ def run_check(path, *, config=None, baseline=None, **options):  # type: ignore[n
     sources = {}
     if "source" in corpus.frame:
         sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))
-    outcome = evaluate(result.data, cfg.rules, base, sources)
+    no_baseline = ("this run becomes the baseline (--update-baseline), regression not checked"
+                   if updating_baseline else "no baseline given (--baseline), regression not checked")
+    outcome = evaluate(result.data, cfg.rules, base, sources, no_baseline)
     return result, outcome, cfg

@@ -120,9 +120,11 @@ def evaluate(
     rules: list[Rule],
     baseline: dict[str, Any] | None = None,
     sources: dict[str, Any] | None = None,
+    no_baseline: str = "no baseline given (--baseline), regression not checked",
 ) -> CheckOutcome:
     """Apply ``rules`` to the audit JSON ``data``. ``baseline`` is an earlier audit JSON for the
-    ``max_regression`` rules; ``sources`` maps row ids to ``file:line`` locations."""
+    ``max_regression`` rules; ``sources`` maps row ids to ``file:line`` locations; ``no_baseline``
+    is the note for a regression rule without a baseline."""
     sources = sources or {}
     verdicts: list[Verdict] = []
     notes: list[str] = []
@@ -141,7 +143,7 @@ def evaluate(
         if rule.max_regression is not None:
             if baseline is None:
                 skipped = rule.max is None and rule.min is None
-                notes.append(f"rule {rule.name!r}: no baseline given (--baseline), regression not checked")
+                notes.append(f"rule {rule.name!r}: {no_baseline}")
             else:
                 try:
                     base_value = metric_value(baseline, rule.metric)

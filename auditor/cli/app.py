@@ -70,8 +70,19 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from auditor import __version__
+
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                 callback=_print_version, is_eager=True),
+) -> None:
     """auditor: content homogenization audits."""
 
 

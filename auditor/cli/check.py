@@ -45,6 +45,7 @@ def check(
         if summary_path and (Path(summary_path).is_dir() or not Path(summary_path).parent.is_dir()):
             raise AuditorError(f"$GITHUB_STEP_SUMMARY {summary_path} is not a file that can be appended to")
         result, outcome, _ = run_check(path, config=config, baseline=None if update_baseline else baseline,
+                                       updating_baseline=update_baseline,
                                        **opts.settings(resamples=resamples), **opts.columns())
         text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
         if update_baseline:

@@ -13,6 +13,7 @@ from typing import Sequence
 from markupsafe import Markup, escape
 
 from auditor.vocabulary import PALETTE
+from auditor.vocabulary import colour as palette_colour
 
 
 
@@ -79,7 +80,7 @@ def line_chart(x_labels: Sequence[str], series: Sequence[Series], *, title: str,
             parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
                          f'class="tick">{escape(label)}</text>')
     for k, s in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
+        colour = palette_colour(k)
         if s.lows and s.highs:
             pts = [(i, s.lows[i], s.highs[i]) for i in range(n) if s.lows[i] is not None and s.highs[i] is not None]
             if len(pts) >= 2:

@@ -16,10 +16,10 @@ from auditor.report.charts import Series, heatmap, line_chart
 from auditor.vocabulary import (
     GROUP_TABLE_METRICS,
     NOISE_COLOUR,
-    PALETTE,
     PERIOD_CHART_METRICS,
     PERIOD_TABLE_METRICS,
     group_colours,
+    palette,
 )
 
 PAGES = {"group_table": GROUP_TABLE_METRICS, "period_table": PERIOD_TABLE_METRICS}
@@ -58,9 +58,10 @@ def environment() -> Environment:
     return env
 
 
-def stylesheet() -> str:
-    """The reports' shared CSS, inlined into every page."""
-    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+def stylesheet() -> Markup:
+    """The reports' shared CSS, inlined into every page (trusted markup: it is ours, and
+    autoescaping it would turn its quotes into entities and drop the font rule)."""
+    return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
 def script_hash(script: str) -> str:
@@ -128,7 +129,8 @@ def render_html(data: dict[str, Any], include_text: bool = True) -> str:
     map_json = None
     if data.get("map"):
         payload = {"points": data["map"]["points"], "clusters": data.get("clusters", {}).get("clusters", []),
-                   "palette": PALETTE, "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
+                   "palette": palette(len(data.get("clusters", {}).get("clusters", [])) + 1),
+                   "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
     return env.get_template("report.html.j2").render(
         r=data, charts=charts(data), pages=PAGES, css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,

@@ -36,7 +36,7 @@
       return GROUP_COLOURS[p.group] || PALETTE[state.groups.indexOf(p.group) % PALETTE.length];
     }
     if (p.cluster < 0) { return NOISE; }
-    return PALETTE[p.cluster % PALETTE.length];
+    return PALETTE[p.cluster] || PALETTE[p.cluster % PALETTE.length];
   }
 
   function matches(p) {
@@ -92,7 +92,7 @@
     } else {
       items = (data.clusters || []).map(function (c) {
         var words = (c.keywords || []).slice(0, 3).join(", ");
-        return ["cluster " + c.id + (words ? ": " + words : ""), PALETTE[c.id % PALETTE.length]];
+        return ["cluster " + c.id + (words ? ": " + words : ""), PALETTE[c.id] || PALETTE[c.id % PALETTE.length]];
       });
       items.push(["no cluster (noise)", NOISE]);
     }
