@@ -230,3 +230,14 @@ def test_the_report_names_the_same_top_stock_phrase_as_the_metric(hash_encoder) 
     top = result.metrics["top_phrase_share"]
     assert top["phrase"] == "elevate your routine today with"
     assert f"“{top['phrase']}”, is in" in result.to_html()
+
+
+def test_the_distinctive_list_never_shows_two_near_duplicates(hash_encoder) -> None:
+    odd = ["zebra quokka marmot walrus"] * 3
+    texts = odd + [f"common words about the range number {i % 4}" for i in range(12)]
+    result = auditor.audit(texts, model=hash_encoder, resamples=0, clusterer=None, top=3)
+    ids = [e["id"] for e in result.data["texts"]["most_distinctive"]]
+    X = result.embeddings[[int(i) - 1 for i in ids]]
+    sims = X @ X.T
+    assert len(ids) == 3 and (sims[np.triu_indices(3, k=1)] < 0.95).all()
+    assert sum(i in ("1", "2", "3") for i in ids) == 1  # one of the three copies, not all of them

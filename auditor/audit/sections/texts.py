@@ -38,7 +38,8 @@ SCHEMA = {"texts": {
 
 def build(ctx: AuditContext) -> dict[str, Any]:
     whole = ctx.whole
-    return {"texts": {**rankings(ctx.corpus, whole.semantic.typicality, whole.semantic.scan, ctx.settings.top),
+    return {"texts": {**rankings(ctx.corpus, whole.semantic.typicality, whole.semantic.scan, ctx.settings.top,
+                                 ctx.embeddings.host, ctx.settings.threshold),
                       "repeated_phrases": phrases(ctx.corpus, whole.lexical.phrases) if whole.lexical else []}}
 
 
@@ -53,12 +54,15 @@ def _entry(corpus: Corpus, i: int, **extra: Any) -> dict[str, Any]:
     return entry
 
 
-def rankings(corpus: Corpus, typ: np.ndarray, scan: Any, top: int) -> dict[str, Any]:
-    """The ``top`` most and least typical texts, and the near-duplicate pairs found by ``scan``."""
+def rankings(corpus: Corpus, typ: np.ndarray, scan: Any, top: int, X: np.ndarray,
+             threshold: float) -> dict[str, Any]:
+    """The ``top`` most typical texts (the review queue), the ``top`` least typical ones worth
+    keeping (never two near-duplicates of each other: cosine below ``threshold``), and the
+    near-duplicate pairs found by ``scan``."""
     order = np.lexsort((np.arange(len(typ)), -typ))
     generic = [_entry(corpus, int(i), typicality=round(float(typ[i]), 6)) for i in order[:top]]
-    rev = np.lexsort((np.arange(len(typ)), typ))
-    distinct = [_entry(corpus, int(i), typicality=round(float(typ[i]), 6)) for i in rev[:top]]
+    distinct = [_entry(corpus, i, typicality=round(float(typ[i]), 6))
+                for i in distinct_rows(np.lexsort((np.arange(len(typ)), typ)), X, threshold, top)]
     ids, texts = corpus.frame["id"].to_numpy(), corpus.frame["text"].to_numpy()
     pairs = [
         {"a": ids[i], "b": ids[j], "similarity": round(s, 6), "text_a": texts[i], "text_b": texts[j]}
@@ -71,6 +75,18 @@ def rankings(corpus: Corpus, typ: np.ndarray, scan: Any, top: int) -> dict[str, 
         "near_duplicate_pair_count": scan.pair_count,
         "near_duplicate_pairs_complete": scan.exact,
     }
+
+
+def distinct_rows(order: np.ndarray, X: np.ndarray, threshold: float, top: int) -> list[int]:
+    """The first ``top`` rows of ``order`` none of which is a near-duplicate (cosine ≥
+    ``threshold``) of a row taken before it."""
+    chosen: list[int] = []
+    for i in order.tolist():
+        if len(chosen) == top:
+            break
+        if not chosen or float(np.max(X[chosen] @ X[i])) < threshold:
+            chosen.append(int(i))
+    return chosen
 
 
 def phrases(corpus: Corpus, found: list[Any]) -> list[dict[str, Any]]:
