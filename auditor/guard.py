@@ -48,6 +48,8 @@ def written_by_auditor(path: Path) -> bool:
         return True
     if '<testsuite name="auditor check"' in head:
         return True
+    if head.startswith('{"message": ') and '"source": {"name": "auditor"}' in head.splitlines()[0]:
+        return True  # rdjsonl
     if head.lstrip().startswith(("{", "[")):
         return _auditor_json(path)
     try:

@@ -288,3 +288,17 @@ def test_a_baseline_metric_that_is_not_a_number_is_noted_not_a_crash(entry) -> N
     outcome = evaluate(data(mean_pairwise_similarity=0.3), [rule],
                        {"metrics": {"mean_pairwise_similarity": entry}, "model": {"revision": "r1"}})
     assert outcome.passed and any("the baseline has no mean_pairwise_similarity" in n for n in outcome.notes)
+
+
+def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_offending_text(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "batch", duplicates=4)
+    out = tmp_path / "check.rdjsonl"
+    res = invoke(str(batch), "--format", "rdjsonl", "--output", str(out))
+    assert res.exit_code == 1, res.output
+    diagnostics = [json.loads(line) for line in out.read_text().splitlines()]
+    dupes = [d for d in diagnostics if d["code"]["value"] == "near-duplicates"]
+    assert dupes and all(d["severity"] == "ERROR" and d["location"]["path"].endswith(".md")
+                         and d["location"]["range"]["start"]["line"] == 1 for d in dupes)
+    assert all(set(d) <= {"message", "severity", "source", "code", "location"} for d in diagnostics)
+    again = invoke(str(batch), "--format", "rdjsonl", "--output", str(out))  # its own output: may rewrite
+    assert again.exit_code == 1

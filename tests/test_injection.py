@@ -22,7 +22,7 @@ HOSTILE = [
     "=HYPERLINK(\"http://evil.example\",\"click\")",
     "line\u2028separator",
 ]
-FORMATS = ("text", "json", "junit", "github", "sarif")
+FORMATS = ("text", "json", "junit", "github", "sarif", "rdjsonl")
 
 
 def hostile_outcome():
@@ -47,6 +47,8 @@ def test_every_check_format_keeps_hostile_ids_inert(fmt: str) -> None:
         assert "\\x07" in ET.tostring(root, encoding="unicode")
     elif fmt in ("json", "sarif"):
         json.loads(out)
+    elif fmt == "rdjsonl":
+        assert all(json.loads(line)["source"]["name"] == "auditor" for line in out.splitlines())
     lines = out.splitlines()
     if fmt == "github":
         commands = our_commands(lines)

@@ -1,4 +1,5 @@
-"""Renderers for check outcomes: text, JSON, JUnit XML, GitHub workflow commands, SARIF 2.1.0."""
+"""Renderers for check outcomes: text, JSON, JUnit XML, GitHub workflow commands, SARIF 2.1.0,
+reviewdog rdjsonl."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from auditor.check.evaluate import CheckOutcome, Finding, Verdict
 from auditor.escape import github_data, github_property, markdown_cell, one_line, xml_text
 
-FORMATS = ("text", "json", "junit", "github", "sarif")
+FORMATS = ("text", "json", "junit", "github", "sarif", "rdjsonl")
 GITHUB_MAX_PER_RULE = 10
 GITHUB_MAX_TOTAL = 50
 _MARK = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
@@ -161,6 +162,27 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 
 
+def render_rdjsonl(outcome: CheckOutcome, source: str | None) -> str:
+    """reviewdog's rdjsonl: one JSON diagnostic per line, per offending text (or per failing rule,
+    located at the corpus)."""
+    lines = []
+    for v in outcome.verdicts:
+        if v.status not in ("fail", "warn"):
+            continue
+        for f in list(v.findings) or [None]:
+            path = f.file if f is not None and f.file else source
+            diagnostic: dict[str, Any] = {
+                "message": v.message if f is None else f"{v.message} (text {f.id}: {f.message})",
+                "severity": "ERROR" if v.failed else "WARNING",
+                "source": {"name": "auditor"}, "code": {"value": v.rule.name}}
+            if path:
+                diagnostic["location"] = {"path": Path(path).as_posix()}
+                if f is not None and f.line:
+                    diagnostic["location"]["range"] = {"start": {"line": f.line}}
+            lines.append(json.dumps(diagnostic))  # ASCII: no U+2028 can split a line
+    return "".join(line + "\n" for line in lines)
+
+
 def render(fmt: str, outcome: CheckOutcome, audit: dict[str, Any], version: str) -> str:
     if fmt == "text":
         return render_text(outcome)
@@ -172,4 +194,6 @@ def render(fmt: str, outcome: CheckOutcome, audit: dict[str, Any], version: str)
         return render_github(outcome)
     if fmt == "sarif":
         return render_sarif(outcome, audit.get("corpus", {}).get("source"), version)
+    if fmt == "rdjsonl":
+        return render_rdjsonl(outcome, audit.get("corpus", {}).get("source"))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -17,7 +17,7 @@ def check(
     config: Optional[Path] = typer.Option(None, "--config", help="Rules file (default: ./auditor.toml, else the tool.auditor.check table of ./pyproject.toml, else the built-in rules)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="An earlier result JSON for the max_regression rules."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Write this run's result to --baseline (atomically) instead of comparing with it."),
-    fmt: str = typer.Option("text", "--format", help="text, json, junit, github or sarif."),
+    fmt: str = typer.Option("text", "--format", help="text, json, junit, github, sarif or rdjsonl (reviewdog)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the formatted result to this file instead of stdout."),
     resamples: int = typer.Option(0, "--resamples", help="Half-samples for confidence intervals in the JSON (0, the default, skips them: faster)."),
     opts: Optional[Options] = None,
