@@ -91,6 +91,8 @@ class OutputGuard:
 
     def folder(self, folder: str | Path, flag: str = "--out") -> Path:
         """A folder to write reports into: an existing folder, or one that can be made."""
+        if str(folder) == "-":
+            raise AuditorError(f"{flag} - is not supported: reports are files (for the JSON on stdout: --format json)")
         path = Path(folder).expanduser()
         if path.exists() and not path.is_dir():
             raise AuditorError(f"{flag} {folder} is a file, not a folder")

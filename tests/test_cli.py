@@ -191,3 +191,27 @@ def test_snapshot_takes_the_audit_options(copy_csv: Path, tmp_path: Path) -> Non
     data = json.loads(next((tmp_path / "r").glob("s-*.json")).read_text())
     assert data["corpus"]["n_texts"] == 6 and data["settings"]["near_duplicate_threshold"] == 0.9
     assert "reference" in data and data["texts"]["most_generic"][0]["id"].startswith("202")
+
+
+@pytest.mark.model
+def test_stdin_and_json_on_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    res = runner.invoke(app, ["audit", "-", "--out", str(out), "--format", "json", "--clusters", "none",
+                              "--resamples", "0", "-q"],
+                        input="Waxed wool for wet hills.\nTweed caps from a Borders mill.\nYellow pans.\n")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)  # the JSON alone on stdout
+    assert data["corpus"]["source"] == "<stdin>" and data["corpus"]["n_texts"] == 3
+    assert (out / "stdin.json").exists() and (out / "stdin.html").exists()
+    jsonl = runner.invoke(app, ["audit", "-", "--out", str(out), "--name", "j", "--clusters", "none",
+                                "--resamples", "0", "-q"],
+                          input='{"text": "Waxed wool coats."}\n{"text": "Enamel pans."}\n')
+    assert jsonl.exit_code == 0, jsonl.output
+    assert json.loads((out / "j.json").read_text())["texts"]["most_generic"][0]["source"].startswith("<stdin>:")
+
+
+def test_out_dash_is_refused_and_completion_is_offered(tmp_path: Path) -> None:
+    res = invoke("audit", "copy.csv", "--out", "-")
+    assert res.exit_code == 2 and res.output.startswith("error: --out - is not supported")
+    script = invoke("--show-completion", "bash")
+    assert script.exit_code == 0 and "_auditor_completion" in script.output

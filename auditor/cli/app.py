@@ -59,7 +59,7 @@ app = typer.Typer(
     name="auditor",
     help="Measure content homogenization: how far a body of text has converged toward a generic mean.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     cls=OneLineErrors,
 )

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import typer
 
-from auditor.cli.app import app, run_guarded
+from auditor.cli.app import app, fail, run_guarded
 from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
 
 
@@ -29,10 +29,16 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], sourc
     return result, paths
 
 
-def finish(result: Any, paths: dict[str, Path], quiet: bool) -> None:
-    """Print the summary (unless quiet) and the report paths."""
+def finish(result: Any, paths: dict[str, Path], quiet: bool, fmt: str = "text", include_text: bool = True) -> None:
+    """Print the summary (unless quiet) and the report paths; with ``fmt`` "json", the result
+    JSON alone on stdout and the paths on stderr (unless quiet)."""
     from auditor.report.text import summary_text
 
+    if fmt == "json":
+        typer.echo(result.to_json(include_text=include_text), nl=False)
+        if not quiet:
+            typer.echo(f"report: {paths['html']}\njson:   {paths['json']}", err=True)
+        return
     if not quiet:
         typer.echo(summary_text(result.data))
         typer.echo("")
@@ -43,17 +49,22 @@ def finish(result: Any, paths: dict[str, Path], quiet: bool) -> None:
 @app.command()
 @shared(INPUT, MODEL, CACHE, AUDIT, OUTPUT, QUIET)
 def audit(
-    path: Path = typer.Argument(..., help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line) or a folder of .txt/.md files."),
+    path: Path = typer.Argument(..., help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line), a folder of .txt/.md files, or - for standard input (JSONL or one text per line)."),
+    fmt: str = typer.Option("text", "--format", help="What to print: text (a summary) or json (the result JSON, alone on stdout)."),
     opts: Optional[Options] = None,
 ) -> None:
     """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
+    if fmt not in ("text", "json"):
+        fail(f"unknown --format {fmt!r}; use text or json")
+
     def work() -> Any:
         from auditor.report.sets import report_name
 
         named = opts.output["name"]
-        return write_audit(path, report_name(path, named), opts, [path], source=None if named else path)
+        source = None if named or str(path) == "-" else path
+        return write_audit(path, report_name(path, named), opts, [path], source=source)
 
-    finish(*run_guarded(work), opts.quiet)
+    finish(*run_guarded(work), opts.quiet, fmt, include_text=not opts.output["no_text"])
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from auditor.corpus.loaders import read_table
+from auditor.corpus.loaders import STDIN, read_table
 from auditor.errors import CorpusError
 
 #: Column names the loader looks for, in order, when no text column is named.
@@ -232,7 +232,7 @@ def load_corpus(
     frame = read_table(path, encoding)
     return from_frame(
         frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col,
-        source=str(path), skip_invalid=skip_invalid,
+        source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
     )
 
 

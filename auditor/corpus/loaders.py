@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -21,10 +22,16 @@ TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json", ".parque
 DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown"}
 
 
+#: How standard input (``-`` on the command line) is named in messages and sources.
+STDIN = Path("<stdin>")
+_stdin: dict[str, bytes] = {}
+
+
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:
-    """Read a whole file as text, strictly; the UTF-8 byte-order mark is dropped."""
+    """Read a whole file (or standard input, :data:`STDIN`) as text, strictly; the UTF-8
+    byte-order mark is dropped."""
     try:
-        data = path.read_bytes()
+        data = _stdin["data"] if path == STDIN else path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -152,7 +159,15 @@ READERS: dict[str, Callable[[Path, str], pd.DataFrame]] = {
 
 
 def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read ``path`` (a file in any supported format, or a directory of .txt/.md files)."""
+    """Read ``path`` (a file in any supported format, or a directory of .txt/.md files; ``-`` is
+    standard input: JSONL when it starts with ``{``, else one text per line)."""
+    if str(path) == "-":
+        _stdin["data"] = sys.stdin.buffer.read()
+        try:
+            reader = _read_jsonl if _stdin["data"].lstrip().startswith(b"{") else _read_lines
+            return reader(STDIN, encoding)
+        finally:
+            _stdin.clear()
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or directory")

@@ -20,6 +20,8 @@ def report_name(path: str | Path, name: str | None = None) -> str:
         if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
             raise SettingsError("name", f"{name!r} may hold only letters, digits, '-', '_' and '.'")
         return name
+    if str(path) == "-":
+        return "stdin"
     resolved = Path(path).resolve()
     return resolved.stem if resolved.is_file() else resolved.name or "corpus"
 
