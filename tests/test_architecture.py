@@ -79,7 +79,8 @@ def test_audit_is_a_short_orchestrator_with_no_section_parameters() -> None:
     lines = inspect.getsource(audit).splitlines()
     assert len(lines) <= 60, len(lines)
     params = set(inspect.signature(audit).parameters)
-    assert params == {"data", "settings", "embedder", "reducer", "clusterer", "vectorizer", "reference", "options"}
+    assert params == {"data", "settings", "embedder", "reducer", "clusterer", "vectorizer", "reference", "reporter",
+                      "options"}
 
 
 def test_every_section_has_a_build_and_a_schema_for_the_keys_it_fills() -> None:

@@ -215,3 +215,20 @@ def test_out_dash_is_refused_and_completion_is_offered(tmp_path: Path) -> None:
     assert res.exit_code == 2 and res.output.startswith("error: --out - is not supported")
     script = invoke("--show-completion", "bash")
     assert script.exit_code == 0 and "_auditor_completion" in script.output
+
+
+@pytest.mark.model
+def test_every_stage_is_announced_and_timed_like_the_json_says(copy_csv: Path, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "r"
+    res = runner.invoke(app, ["audit", str(copy_csv), "--group-col", "brand", "--time-col", "date", "--out", str(out),
+                              "--resamples", "10", "--permutations", "99", "--clusters", "none"])
+    assert res.exit_code == 0, res.output
+    timings = json.loads((out / "copy.json").read_text())["timings"]
+    assert {"load", "embed", "metrics and intervals", "groups", "comparison", "periods"} <= set(timings)
+    done = dict(re.findall(r"^auditor: (.+) done in ([\d.]+) s$", res.stderr, re.M))
+    assert set(done) == set(timings) | {"report"}
+    assert all(abs(float(done[k]) - v) < 0.06 for k, v in timings.items())
+    quiet = runner.invoke(app, ["audit", str(copy_csv), "--out", str(out), "--clusters", "none", "-q"])
+    assert "auditor:" not in quiet.output

@@ -129,3 +129,19 @@ def test_an_audit_without_clusters_never_imports_the_keyword_vectorizer() -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
     assert out.stdout.strip() == "False"
+
+
+def test_stage_lines_show_only_once_the_input_is_valid() -> None:
+    import io
+
+    from auditor.progress import LineProgress
+
+    stream = io.StringIO()
+    with pytest.raises(Exception):
+        auditor.audit([], embedder=HashEncoder(), reporter=LineProgress(stream))  # empty corpus: bad input
+    assert stream.getvalue() == ""
+    reporter = LineProgress(stream)
+    result = auditor.audit(TEXTS[:9], embedder=HashEncoder(), clusterer=None, resamples=0, reporter=reporter)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("auditor: load done in") and "auditor: embed …" in lines
+    assert set(result.data["timings"]) == {line.split(": ", 1)[1].split(" done in")[0] for line in lines if "done in" in line}

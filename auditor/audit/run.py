@@ -9,7 +9,7 @@ import pandas as pd
 
 from auditor.audit.context import AuditContext, Embeddings, Reference, Stages
 from auditor.audit.result_cache import ResultCache, result_key
-from auditor.audit.sections import SECTIONS
+from auditor.audit.sections import SECTIONS, applies
 from auditor.audit.sections.provenance import now
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
@@ -18,12 +18,14 @@ from auditor.embed.model import cuda_may_exist, select_device
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY
 from auditor.metrics.semantic import typicality
+from auditor.progress import StageTimer
 from auditor.result import AuditResult
 from auditor.stages import clusterer_stage, identity, reducer_stage, vectorizer_stage
 
 
 def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None, reducer: Any = None,
-          clusterer: Any = "hdbscan", vectorizer: Any = None, reference: Any = None, **options: Any) -> AuditResult:
+          clusterer: Any = "hdbscan", vectorizer: Any = None, reference: Any = None,
+          reporter: StageTimer | None = None, **options: Any) -> AuditResult:
     """Audit a corpus for homogenization.
 
     ``data``: a path, a DataFrame, a :class:`Corpus` or a list of strings; ``reference``: the same
@@ -32,35 +34,44 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     field, over ``settings``. Stages (see :mod:`auditor.stages`): ``embedder`` (an
     :class:`Embedder` or any object with ``encode``; ``model=`` also takes one), ``reducer``,
     ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
-    ``vectorizer``. Same input and same seed give identical numbers.
+    ``vectorizer``. ``reporter`` times (and may show) each stage; the times are the result's
+    ``timings``. Same input and same seed give identical numbers.
     """
     if embedder is None and options.get("model") is not None and not isinstance(options["model"], (str, Path)):
         embedder = options.pop("model")
     settings, columns = split_options(settings, options)
     stages = Stages(reducer_stage(reducer, settings.seed), clusterer_stage(clusterer, settings.seed),
                     vectorizer_stage(vectorizer))
-    corpus = as_corpus(data, **columns)
-    if settings.freq is not None and corpus.times is None:
-        raise SettingsError("freq", "needs a time column")
-    ref_corpus = as_corpus(reference) if reference is not None else None
-    if settings.sample is not None:  # a sample as large as the corpus is the corpus
-        settings = settings.replace(sample=None) if settings.sample >= len(corpus) else settings
-        corpus = corpus.sample(settings.sample, settings.seed) if settings.sample else corpus
-    embedder = as_embedder(embedder, settings)
-    vectors = embedder.encode(corpus.texts)
-    ref = Reference(ref_corpus, embedder.encode(ref_corpus.texts)) if ref_corpus is not None else None
+    timer = reporter or StageTimer()
+    with timer.stage("load"):
+        corpus = as_corpus(data, **columns)
+        if settings.freq is not None and corpus.times is None:
+            raise SettingsError("freq", "needs a time column")
+        ref_corpus = as_corpus(reference) if reference is not None else None
+        if settings.sample is not None:  # a sample as large as the corpus is the corpus
+            settings = settings.replace(sample=None) if settings.sample >= len(corpus) else settings
+            corpus = corpus.sample(settings.sample, settings.seed) if settings.sample else corpus
+    with timer.stage("embed"):
+        embedder = as_embedder(embedder, settings)
+        if settings.device != "auto":
+            select_device(settings.device)  # a device that is not there is bad input too
+        timer.show()  # the input is valid: from here on, stages are shown
+        vectors = embedder.encode(corpus.texts)
+        ref = Reference(ref_corpus, embedder.encode(ref_corpus.texts)) if ref_corpus is not None else None
     embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached}
     store, key = reusable(corpus, settings, embedder, stages, ref)
     stored = store.get(key) if store is not None else None
     if stored is not None:
-        stored.update(created_at=now(), embedding={**embedding, "result_reused": True})
+        stored.update(created_at=now(), embedding={**embedding, "result_reused": True}, timings=dict(timer.timings))
         return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus)
     device = metrics_device(settings.device, embedder)
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, ref)
     result: dict[str, Any] = {}
-    for section in SECTIONS:
-        result.update(section.build(ctx))
+    for section in (s for s in SECTIONS if applies(s, ctx)):
+        with timer.stage(section.STAGE):
+            result.update(section.build(ctx))
+    result["timings"] = dict(timer.timings)
     if store is not None:
         store.put(key, result)
     return AuditResult(result, embeddings=vectors, typicality=ctx.whole.semantic.typicality, corpus=corpus)

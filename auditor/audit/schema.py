@@ -27,7 +27,7 @@ METRIC = {
 
 def result_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of :meth:`AuditResult.to_dict` output."""
-    properties: dict[str, Any] = {}
+    properties: dict[str, Any] = {"timings": {"type": "object", "additionalProperties": {"type": "number"}}}
     for section in SECTIONS:
         properties.update(section.SCHEMA)
     return {

@@ -20,12 +20,20 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], sourc
     from auditor.audit.run import audit as run_audit
     from auditor.report.sets import report_paths, write_report_set
 
-    settings = AuditSettings(**opts.settings())
+    from auditor.progress import progress_for
+
+    settings = AuditSettings(**opts.settings(progress=False))  # the stage display replaces the embedding bar
     reference = opts.audit["reference"]
     paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []), source=source)
     run = compare if isinstance(corpus, list) else run_audit
-    result = run(corpus, settings=settings, reference=reference, **opts.stages(), **opts.columns(), **extra)
-    write_report_set(result, paths, include_text=not opts.output["no_text"])
+    reporter = progress_for(opts.quiet)
+    try:
+        result = run(corpus, settings=settings, reference=reference, reporter=reporter, **opts.stages(),
+                     **opts.columns(), **extra)
+        with reporter.stage("report"):
+            write_report_set(result, paths, include_text=not opts.output["no_text"])
+    finally:
+        reporter.close()
     return result, paths
 
 

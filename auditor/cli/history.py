@@ -25,10 +25,16 @@ def snapshot(
         from auditor.audit import AuditSettings
         from auditor.history.runs import take_snapshot
 
-        settings = AuditSettings(**opts.settings())
-        return take_snapshot(path, name=name, history=history, out=opts.output["out"],
-                             include_text=not opts.output["no_text"], settings=settings,
-                             reference=opts.audit["reference"], **opts.stages(), **opts.columns())
+        from auditor.progress import progress_for
+
+        settings = AuditSettings(**opts.settings(progress=False))  # the stage display replaces the embedding bar
+        reporter = progress_for(opts.quiet)
+        try:
+            return take_snapshot(path, name=name, history=history, out=opts.output["out"],
+                                 include_text=not opts.output["no_text"], settings=settings, reporter=reporter,
+                                 reference=opts.audit["reference"], **opts.stages(), **opts.columns())
+        finally:
+            reporter.close()
 
     done = run_guarded(work)
     if not opts.quiet:

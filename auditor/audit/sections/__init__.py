@@ -1,6 +1,7 @@
 """The sections of an audit result, in the order they are built. Each module has
-``build(context) -> dict`` (the top-level result keys it fills, possibly none) and ``SCHEMA``
-(the JSON Schema of those keys). A new capability is a new module in :data:`SECTIONS`."""
+``build(context) -> dict`` (the top-level result keys it fills, possibly none), ``SCHEMA`` (the
+JSON Schema of those keys), ``STAGE`` (its name in progress and timings) and, when it does not
+always apply, ``applies(context) -> bool``. A new capability is a new module in :data:`SECTIONS`."""
 
 from auditor.audit.sections import (
     comparison,
@@ -14,6 +15,12 @@ from auditor.audit.sections import (
     verdict,
 )
 
-SECTIONS = (provenance, verdict, metrics, groups, texts, comparison, trend, reference, corpus_map)
+SECTIONS = (provenance, metrics, verdict, groups, texts, comparison, trend, reference, corpus_map)
 
-__all__ = ["SECTIONS"]
+
+def applies(section: object, ctx: object) -> bool:
+    """Whether ``section`` has anything to build for ``ctx``."""
+    check = getattr(section, "applies", None)
+    return check(ctx) if check is not None else True
+
+__all__ = ["SECTIONS", "applies"]

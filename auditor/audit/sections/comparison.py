@@ -48,6 +48,13 @@ SCHEMA = {"comparison": {
     }}}
 
 
+STAGE = "comparison"
+
+
+def applies(ctx: AuditContext) -> bool:
+    return ctx.labels is not None
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     """With groups: the comparison of groups of at least 2 texts (nothing with fewer than 2)."""
     if ctx.labels is None:

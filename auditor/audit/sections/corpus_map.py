@@ -40,6 +40,13 @@ SCHEMA = {
 }
 
 
+STAGE = "map and clusters"
+
+
+def applies(ctx: AuditContext) -> bool:
+    return ctx.stages.clusterer is not None
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     if ctx.stages.clusterer is None:
         return {}

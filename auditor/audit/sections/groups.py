@@ -15,6 +15,9 @@ SCHEMA = {"groups": {"type": "object", "additionalProperties": {
                    "note": {"type": "string"}}}}}
 
 
+STAGE = "groups"
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     groups = ctx.groups
     if groups is None:

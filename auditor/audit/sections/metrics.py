@@ -9,5 +9,8 @@ from auditor.audit.context import AuditContext
 SCHEMA = {"metrics": {"$ref": "#/$defs/metrics"}}
 
 
+STAGE = "metrics and intervals"
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     return {"metrics": ctx.whole.metrics}

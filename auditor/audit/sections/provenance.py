@@ -52,6 +52,9 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+STAGE = "provenance"
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     corpus, frame = ctx.corpus, ctx.corpus.frame
     time_range = None

@@ -28,6 +28,13 @@ SCHEMA = {"reference": {
     }}}
 
 
+STAGE = "reference"
+
+
+def applies(ctx: AuditContext) -> bool:
+    return ctx.reference is not None
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     if ctx.reference is None:
         return {}

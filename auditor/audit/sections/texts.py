@@ -36,6 +36,9 @@ SCHEMA = {"texts": {
     }}}
 
 
+STAGE = "rankings and phrases"
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     whole = ctx.whole
     return {"texts": {**rankings(ctx.corpus, whole.semantic.typicality, whole.semantic.scan, ctx.settings.top,

@@ -37,6 +37,13 @@ SCHEMA = {"trend": {
     }}}
 
 
+STAGE = "periods"
+
+
+def applies(ctx: AuditContext) -> bool:
+    return ctx.corpus.times is not None
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     periods = ctx.periods
     if periods is None:

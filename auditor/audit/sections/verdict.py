@@ -26,6 +26,9 @@ SCHEMA = {"verdict": {"type": "object", "required": ["level", "headline"],
                       "properties": {"level": {"enum": LEVELS}, "headline": {"type": "string"}}}}
 
 
+STAGE = "verdict"
+
+
 def build(ctx: AuditContext) -> dict[str, Any]:
     return {"verdict": verdict(ctx.whole.metrics, len(ctx.corpus))}
 
