@@ -143,5 +143,5 @@ def test_stage_lines_show_only_once_the_input_is_valid() -> None:
     reporter = LineProgress(stream)
     result = auditor.audit(TEXTS[:9], embedder=HashEncoder(), clusterer=None, resamples=0, reporter=reporter)
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("auditor: load done in") and "auditor: embed …" in lines
+    assert lines[0] == "auditor: load …" and lines[1].startswith("auditor: load done in") and "auditor: embed …" in lines
     assert set(result.data["timings"]) == {line.split(": ", 1)[1].split(" done in")[0] for line in lines if "done in" in line}
