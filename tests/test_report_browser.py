@@ -207,3 +207,31 @@ def test_every_page_gets_the_stylesheet_font(tmp_path: Path) -> None:
             assert '"Segoe UI"' in html and "&#34;Segoe UI&#34;" not in html, name
             page.goto((tmp_path / name).as_uri())
             assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name
+
+
+def test_no_page_overflows_a_phone_and_every_page_has_the_font(tmp_path: Path) -> None:
+    from sklearn.decomposition import PCA
+
+    from auditor.history import HistoryStore
+    from auditor.history.runs import write_trend
+    from auditor.report.sets import report_paths, write_report_set
+    from tests.conftest import HashEncoder
+
+    sample = pd.read_csv(ROOT / "sample_corpora" / "brand_copy.csv")
+    options = dict(model=HashEncoder(), cache=False, resamples=10, permutations=99, reducer=PCA(n_components=2))
+    report = auditor.audit(sample, group_col="brand", time_col="date", **options)
+    write_report_set(report, report_paths(tmp_path, "report"))
+    with HistoryStore(tmp_path / "h.db") as store:
+        for seed in (0, 1):
+            store.add("brand", auditor.audit(sample, group_col="brand", clusterer=None, seed=seed, **{
+                k: v for k, v in options.items() if k != "reducer"}).to_dict(include_text=False))
+    write_trend("brand", history=tmp_path / "h.db", out=tmp_path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with browser_page() as page:
+        for width in (1400, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name in ("report.html", "brand-trend.html", "index.html"):
+                page.goto((tmp_path / name).as_uri())
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+                assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name
+                page.screenshot(path=str(SCREENSHOTS / f"{name.split('.')[0]}-{width}.png"))
