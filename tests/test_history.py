@@ -179,6 +179,26 @@ def test_trend_index_slope_over_comparable_runs(tmp_path: Path) -> None:
     assert trend["moved"][0]["similarity_change"] in (pytest.approx(0.01), pytest.approx(0.0))
 
 
+def test_runs_minutes_apart_get_no_rate_per_year_and_the_biggest_change_is_named(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path / "h.db") as store:
+        first = fake_result(0.30, created="2026-05-01T10:00:00+00:00", groups={"a": 0.2, "b": 0.3}, sim=0.40)
+        second = fake_result(0.31, created="2026-05-01T10:04:00+00:00", groups={"a": 0.2, "b": 0.3}, sim=0.95)
+        first["metrics"]["near_duplicate_rate"] = {"value": 0.027, "ci_low": 0.01, "ci_high": 0.04, "label": "Near-duplicate rate"}
+        second["metrics"]["near_duplicate_rate"] = {"value": 0.42, "ci_low": 0.38, "ci_high": 0.46, "label": "Near-duplicate rate"}
+        second["verdict"] = {"level": "homogeneous"}
+        store.add("brand", first)
+        store.add("brand", second)
+        trend = trend_data("brand", store.series("brand"))
+    assert trend["index"]["per_year"] is False and "slope_per_year" not in trend["index"]
+    assert trend["changes"][0]["metric"] == "near_duplicate_rate" and trend["changes"][0]["clear"]
+    assert trend["summary"] == ("Since the run before: the verdict went from varied to homogeneous; near-duplicate "
+                                "rate went from 0.027 to 0.42.")
+    from auditor.report.trend_html import render_trend
+
+    html = render_trend({**trend, "created_at": "x"})
+    assert "per year" not in html.split("a rate per year needs")[0] and "a rate per year needs" in html
+
+
 def test_history_commands_through_the_cli(tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     with HistoryStore(db) as store:

@@ -63,13 +63,65 @@ def trend_data(name: str, runs: list[Snapshot], level: float = 0.95) -> dict[str
     if len(index) >= 2:
         t = np.array([y for _, y in index])
         v = np.array([r["mutual_group_similarity"] for r, _ in index])
-        if np.ptp(t) > 0:
+        out["index"] = {"n_runs": len(index), "first": float(v[0]), "last": float(v[-1]),
+                        "span_days": round(float(np.ptp(t)) * 365.25, 2), "per_year": False}
+        if per_year_meaningful(t):
             lo, hi = ols_slope_interval(t, v, level)
-            out["index"] = {"slope_per_year": ols_slope(t, v), "ols_ci_low": lo, "ols_ci_high": hi,
-                            "n_runs": len(index), "first": float(v[0]), "last": float(v[-1])}
+            out["index"].update(slope_per_year=ols_slope(t, v), ols_ci_low=lo, ols_ci_high=hi, per_year=True)
     if len(runs) >= 2:
         out["moved"] = groups_moved(runs[-2].data or {}, runs[-1].data or {})
+        out["changes"] = metric_changes(rows[-2], rows[-1])
+        out["summary"] = describe_last_run(rows[-2], rows[-1], out["changes"])
     return out
+
+
+#: A change per year is stated only over runs spanning at least this long, and at least 3 runs:
+#: two runs minutes apart say nothing about a yearly rate.
+MIN_SPAN_DAYS = 28
+MIN_RUNS_PER_YEAR = 3
+
+
+def per_year_meaningful(years: np.ndarray) -> bool:
+    """Whether runs at these times (decimal years) span enough time for a per-year slope."""
+    return len(years) >= MIN_RUNS_PER_YEAR and float(np.ptp(years)) * 365.25 >= MIN_SPAN_DAYS
+
+
+def metric_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each trend metric's change from one run to the next, largest first (measured in widths
+    of the earlier run's interval, or relative change without one); ``clear`` when the two
+    intervals do not overlap."""
+    out = []
+    for metric, now in after["metrics"].items():
+        then = before["metrics"].get(metric)
+        if not then or then.get("value") is None or now.get("value") is None:
+            continue
+        change = now["value"] - then["value"]
+        width = (then["ci_high"] - then["ci_low"]) if then.get("ci_low") is not None else None
+        scale = width if width else max(abs(then["value"]), 1e-9)
+        clear = (then.get("ci_low") is not None and now.get("ci_low") is not None
+                 and (now["ci_low"] > then["ci_high"] or now["ci_high"] < then["ci_low"]))
+        out.append({"metric": metric, "label": now.get("label") or metric, "before": then["value"],
+                    "after": now["value"], "change": change, "clear": bool(clear), "size": abs(change) / scale})
+    return sorted(out, key=lambda c: -c["size"])
+
+
+def describe_last_run(before: dict[str, Any], after: dict[str, Any], changes: list[dict[str, Any]]) -> str:
+    """One sentence on the last run against the one before: the verdict, and the metrics that
+    changed most (those whose intervals no longer overlap first)."""
+    parts = []
+    if before.get("verdict") != after.get("verdict"):
+        parts.append(f"the verdict went from {_level(before)} to {_level(after)}")
+    named = [c for c in changes if c["clear"]][:3] or changes[:1]
+    for c in named:
+        parts.append(f"{c['label'].lower()} went from {c['before']:.3g} to {c['after']:.3g}"
+                     + ("" if c["clear"] else " (within the intervals)"))
+    if not parts:
+        return "Since the run before, nothing was measured."
+    return f"Since the run before: {'; '.join(parts)}."
+
+
+def _level(row: dict[str, Any]) -> str:
+    return (row.get("verdict") or "unknown").replace("_", " ")
 
 
 def groups_moved(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
