@@ -44,7 +44,7 @@ def written_by_auditor(path: Path) -> bool:
         return False
     if head.lstrip().lower().startswith("<!doctype html>"):
         return GENERATOR in head or _OLD_HTML in head
-    if head.startswith("snapshot_id,name,created_at,"):
+    if head.startswith(("snapshot_id,name,created_at,", "rank,id,typicality,percentile,")):
         return True
     if '<testsuite name="auditor check"' in head:
         return True
@@ -127,4 +127,4 @@ class OutputGuard:
             raise AuditorError(f"--name {name!r} is taken by the folder's {INDEX_NAME}; choose another name")
         out = Path(out)
         return {"html": self.file(out / f"{name}.html"), "json": self.file(out / f"{name}.json"),
-                "index": self.file(out / INDEX_NAME)}
+                "review": self.file(out / f"{name}-review.csv"), "index": self.file(out / INDEX_NAME)}

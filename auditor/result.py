@@ -30,7 +30,7 @@ SCHEMA_VERSION = "1.0"
 
 #: Every field that holds words from the texts: the texts themselves, the stock phrases (runs of
 #: up to a dozen words can reproduce a whole text) and the cluster keywords.
-TEXT_FIELDS = frozenset({"text", "text_a", "text_b", "phrase", "keywords"})
+TEXT_FIELDS = frozenset({"text", "text_a", "text_b", "phrase", "keywords", "stock_phrases", "cluster_keywords"})
 
 
 def _strip_text(value: Any) -> Any:
@@ -88,14 +88,26 @@ class AuditResult:
             atomic_write_text(path, text)
         return text
 
-    def to_html(self, path: str | Path | None = None, *, include_text: bool = True) -> str:
-        """The self-contained HTML report; written atomically to ``path`` when given."""
+    def to_html(self, path: str | Path | None = None, *, include_text: bool = True,
+                review_file: str | None = None) -> str:
+        """The self-contained HTML report (linking to the review queue CSV ``review_file`` when
+        given); written atomically to ``path`` when given."""
         from auditor.report.html import render_html
 
-        html = render_html(self.to_dict(include_text), include_text=include_text)
+        html = render_html(self.to_dict(include_text), include_text=include_text, review_file=review_file)
         if path is not None:
             atomic_write_text(path, html)
         return html
+
+    def review_csv(self, include_text: bool = True) -> str:
+        """The review queue as CSV: every text ranked from the most generic, with the reasons
+        (and the texts, when the corpus is at hand and ``include_text``)."""
+        from auditor.report.review_csv import render_review_csv
+
+        texts = None
+        if include_text and self.corpus is not None:
+            texts = dict(zip(self.corpus.frame["id"], self.corpus.frame["text"]))
+        return render_review_csv(self.to_dict(include_text), texts)
 
     def _repr_html_(self) -> str:
         from auditor.report.html import render_fragment

@@ -14,18 +14,20 @@ stage may declare one (``stage.identity = "..."``); without it the result is nev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from auditor.errors import SettingsError
-from auditor.metrics.clusters import KEYWORDS_IDENTITY
+from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_summary
 
 #: The default reducer's visible pre-step: above this many texts, UMAP sees a PCA to 50 dimensions.
 PCA_ABOVE = 3000
 PCA_DIMENSIONS = 50
-#: Below this many texts there is no neighbourhood graph to speak of: PCA places them.
+#: Below this many texts there is no neighbourhood graph to speak of: PCA places them, and there
+#: are no clusters to find (every text is in cluster 0).
 UMAP_MIN_TEXTS = 10
+MIN_CLUSTER_TEXTS = 10
 
 
 class DefaultReducer:
@@ -98,6 +100,20 @@ def kmeans_by_silhouette(Z: np.ndarray, seed: int = 0, k_max: int = 12) -> np.nd
             best, best_score = labels, score
     return best
 
+
+
+def cluster_corpus(X: np.ndarray, texts: Sequence[str], *, clusterer: Any = "hdbscan", reducer: Any = None,
+                   vectorizer: Any = None, seed: int = 0) -> ClusterSummary:
+    """Map unit-normalized embeddings ``X`` with ``reducer`` and cluster the map with
+    ``clusterer`` (stage objects or presets, see :mod:`auditor.stages`)."""
+    reducer, clusterer = reducer_stage(reducer, seed), clusterer_stage(clusterer, seed)
+    X = np.asarray(X, dtype=np.float32)
+    coords = np.asarray(reducer.fit_transform(X), dtype=np.float64)
+    if len(X) < MIN_CLUSTER_TEXTS:
+        labels, method = np.zeros(len(X), dtype=int), f"none (fewer than {MIN_CLUSTER_TEXTS} texts)"
+    else:
+        labels, method = np.asarray(clusterer.fit_predict(coords)), describe(clusterer)
+    return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer))
 
 
 def reducer_stage(reducer: Any, seed: int) -> Any:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from auditor.audit.sections.corpus_map import cluster_corpus
+from auditor.stages import cluster_corpus
 from auditor.metrics.clusters import ctfidf_keywords, size_entropy
 from auditor.stages import kmeans_by_silhouette
 

@@ -241,3 +241,30 @@ def test_the_distinctive_list_never_shows_two_near_duplicates(hash_encoder) -> N
     sims = X @ X.T
     assert len(ids) == 3 and (sims[np.triu_indices(3, k=1)] < 0.95).all()
     assert sum(i in ("1", "2", "3") for i in ids) == 1  # one of the three copies, not all of them
+
+
+def test_the_review_queue_ranks_every_text_with_its_reasons(hash_encoder, tmp_path) -> None:
+    import csv
+
+    from auditor.report.sets import report_paths, write_report_set
+
+    texts = ([f"unlock the power of {w} today" for w in ("tea", "wool", "pans", "bikes")]
+             + ["unlock the power of tea today", "=cmd|' /C calc'!A0 spreadsheet trick"]
+             + [f"quiet words about harbour number {i}" for i in range(8)])
+    result = auditor.audit(texts, model=hash_encoder, resamples=0, reducer=_pca(), clusterer="kmeans")
+    queue = result.data["review_queue"]
+    assert [q["rank"] for q in queue] == list(range(1, len(texts) + 1))
+    assert [q["typicality"] for q in queue] == sorted((q["typicality"] for q in queue), reverse=True)
+    assert queue[0]["percentile"] == 100.0 and queue[-1]["percentile"] == 0.0
+    assert [q["id"] for q in queue[:10]] == [t["id"] for t in result.data["texts"]["most_generic"]]
+    dup = next(q for q in queue if q["id"] == "1")  # "unlock … tea today" has an exact copy (row 5)
+    assert dup["near_duplicate_of"] == "5" and dup["near_duplicate_similarity"] == pytest.approx(1.0)
+    assert any(p.startswith("unlock the power of") for p in dup["stock_phrases"]) and dup["cluster_keywords"]
+    paths = write_report_set(result, report_paths(tmp_path, "copy"))
+    rows = list(csv.DictReader(paths["review"].open(encoding="utf-8")))
+    assert len(rows) == len(texts) and rows[0]["rank"] == "1" and rows[0]["text"]
+    assert "'=cmd|' /C calc'!A0 spreadsheet trick" in [r["text"] for r in rows]  # no live formula
+    assert 'href="copy-review.csv"' in paths["html"].read_text()
+    hidden = write_report_set(result, report_paths(tmp_path / "nt", "copy"), include_text=False)
+    header = hidden["review"].read_text().splitlines()[0]
+    assert "text" not in header.split(",") and "unlock" not in hidden["review"].read_text()

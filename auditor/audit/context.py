@@ -16,6 +16,7 @@ from auditor.corpus import Corpus
 from auditor.corpus.periods import Periods, time_bins
 from auditor.metrics._xp import on_device
 from auditor.metrics.uncertainty import IntervalSettings
+from auditor.stages import cluster_corpus
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,14 @@ class AuditContext:
     def whole(self) -> Measurement:
         """Every metric of the whole corpus (several sections read it)."""
         return measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals)
+
+    @cached_property
+    def clusters(self) -> Any:
+        """The map and clusters of every text (a ``ClusterSummary``), or None without a clusterer."""
+        if self.stages.clusterer is None:
+            return None
+        return cluster_corpus(self.embeddings.host, self.corpus.texts, reducer=self.stages.reducer,
+                              clusterer=self.stages.clusterer, vectorizer=self.stages.vectorizer)
 
     def measure(self, idx: np.ndarray) -> Measurement:
         """Every metric of the texts ``idx``."""

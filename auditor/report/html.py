@@ -116,7 +116,7 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def render_html(data: dict[str, Any], include_text: bool = True) -> str:
+def render_html(data: dict[str, Any], include_text: bool = True, review_file: str | None = None) -> str:
     """The full standalone report page for a result dictionary.
 
     Everything is inline (no network). User text reaches the page only through autoescaped
@@ -133,7 +133,7 @@ def render_html(data: dict[str, Any], include_text: bool = True) -> str:
                    "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
     return env.get_template("report.html.j2").render(
-        r=data, charts=charts(data), pages=PAGES, css=css, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
+        r=data, charts=charts(data), pages=PAGES, css=css, review_file=review_file, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
         include_text=include_text)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from auditor.errors import AuditorError, SettingsError
+from auditor.escape import relative_link
 from auditor.fileio import atomic_write_text
 from auditor.guard import OutputGuard
 from auditor.report.index import write_index
@@ -54,13 +55,17 @@ def _report_source(path: Path) -> str | None:
 
 def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool = True,
                      record: Callable[[], Any] | None = None) -> dict[str, Path]:
-    """Write ``result`` (an :class:`AuditResult`) as HTML and JSON at ``paths`` (from
-    :func:`report_paths`) and refresh the folder's index; returns the paths. Both are rendered
+    """Write ``result`` (an :class:`AuditResult`) as HTML, the review queue CSV and JSON at
+    ``paths`` (from :func:`report_paths`) and refresh the folder's index; returns the paths. Both are rendered
     before either is written; the HTML is written first, then ``record`` runs (e.g. storing the
     snapshot), then the JSON: the index lists a report by its JSON, so a killed run never leaves
     a listed report without its page or its record."""
-    html, js = result.to_html(include_text=include_text), result.to_json(include_text=include_text)
+    review = paths.get("review")
+    html = result.to_html(include_text=include_text, review_file=relative_link(review.name) if review else None)
+    js = result.to_json(include_text=include_text)
     atomic_write_text(paths["html"], html)
+    if review is not None and "review_queue" in result.data:
+        atomic_write_text(review, result.review_csv(include_text=include_text))
     if record is not None:
         record()
     atomic_write_text(paths["json"], js)

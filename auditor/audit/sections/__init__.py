@@ -10,12 +10,13 @@ from auditor.audit.sections import (
     metrics,
     provenance,
     reference,
+    review,
     texts,
     trend,
     verdict,
 )
 
-SECTIONS = (provenance, metrics, verdict, groups, texts, comparison, trend, reference, corpus_map)
+SECTIONS = (provenance, metrics, verdict, groups, texts, comparison, trend, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:

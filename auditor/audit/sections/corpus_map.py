@@ -5,19 +5,17 @@ hover and colouring need."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from auditor.audit.context import AuditContext
-from auditor.metrics.clusters import ClusterSummary, cluster_summary
+from auditor.metrics.clusters import ClusterSummary
 from auditor.metrics.uncertainty import subsample_indices
-from auditor.stages import clusterer_stage, describe, reducer_stage, vectorizer_stage
+from auditor.stages import describe
 
 MAP_MAX_POINTS = 5000
 HOVER_CHARS = 280
-#: Below this many texts there are no clusters to find: every text is in cluster 0.
-MIN_CLUSTER_TEXTS = 10
 
 _NUM = {"type": "number"}
 SCHEMA = {
@@ -50,8 +48,7 @@ def applies(ctx: AuditContext) -> bool:
 def build(ctx: AuditContext) -> dict[str, Any]:
     if ctx.stages.clusterer is None:
         return {}
-    summary = cluster_corpus(ctx.embeddings.host, ctx.corpus.texts, reducer=ctx.stages.reducer,
-                             clusterer=ctx.stages.clusterer, vectorizer=ctx.stages.vectorizer)
+    summary = ctx.clusters
     seed = ctx.settings.seed
     clusters = {
         "method": summary.method, "seed": seed, "n_clusters": summary.n_clusters,
@@ -60,20 +57,6 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         "note": "Cluster statistics carry no interval: clustering is not resampled.",
     }
     return {"clusters": clusters, "map": map_points(ctx, summary, describe(ctx.stages.reducer))}
-
-
-def cluster_corpus(X: np.ndarray, texts: Sequence[str], *, clusterer: Any = "hdbscan", reducer: Any = None,
-                   vectorizer: Any = None, seed: int = 0) -> ClusterSummary:
-    """Map unit-normalized embeddings ``X`` with ``reducer`` and cluster the map with
-    ``clusterer`` (stage objects or presets, see :mod:`auditor.stages`)."""
-    reducer, clusterer = reducer_stage(reducer, seed), clusterer_stage(clusterer, seed)
-    X = np.asarray(X, dtype=np.float32)
-    coords = np.asarray(reducer.fit_transform(X), dtype=np.float64)
-    if len(X) < MIN_CLUSTER_TEXTS:
-        labels, method = np.zeros(len(X), dtype=int), f"none (fewer than {MIN_CLUSTER_TEXTS} texts)"
-    else:
-        labels, method = np.asarray(clusterer.fit_predict(coords)), describe(clusterer)
-    return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer))
 
 
 def _short(text: str) -> str:
