@@ -232,3 +232,30 @@ def test_every_stage_is_announced_and_timed_like_the_json_says(copy_csv: Path, t
     assert all(abs(float(done[k]) - v) < 0.06 for k, v in timings.items())
     quiet = runner.invoke(app, ["audit", str(copy_csv), "--out", str(out), "--clusters", "none", "-q"])
     assert "auditor:" not in quiet.output
+
+
+def test_every_auditor_command_the_readme_shows_is_a_valid_command_line() -> None:
+    import re
+    import shlex
+
+    import typer
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash)?\n(.*?)```", readme, re.S)
+    lines = []
+    for block in blocks:
+        for line in block.splitlines():
+            for part in line.split("&&"):
+                words = part.split("#")[0].strip()
+                match = re.search(r"(?:^|\s|/)auditor (.*)$", words)
+                if match and "[" not in words and "PATH" not in words:  # usage synopses are not commands
+                    lines.append(match.group(1))
+    assert len(lines) >= 10, lines
+    group = typer.main.get_command(app)
+    for line in lines:
+        args = shlex.split(line)
+        command = group.get_command(None, args[0])
+        assert command is not None, line
+        if args[0] in ("history", "export"):
+            command, args = command.get_command(None, args[1]), args[1:]
+        command.make_context(args[0], args[1:])  # raises on an unknown option or a missing argument

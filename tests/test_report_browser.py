@@ -221,6 +221,12 @@ def test_no_page_overflows_a_phone_and_every_page_has_the_font(tmp_path: Path) -
     options = dict(model=HashEncoder(), cache=False, resamples=10, permutations=99, reducer=PCA(n_components=2))
     report = auditor.audit(sample, group_col="brand", time_col="date", **options)
     write_report_set(report, report_paths(tmp_path, "report"))
+    halves = [tmp_path / "first.csv", tmp_path / "second.csv"]
+    sample.iloc[::2].to_csv(halves[0], index=False)
+    sample.iloc[1::2].to_csv(halves[1], index=False)
+    from auditor.audit.compare import compare
+
+    write_report_set(compare(halves, **options), report_paths(tmp_path, "compare"))
     with HistoryStore(tmp_path / "h.db") as store:
         for seed in (0, 1):
             store.add("brand", auditor.audit(sample, group_col="brand", clusterer=None, seed=seed, **{
@@ -230,7 +236,7 @@ def test_no_page_overflows_a_phone_and_every_page_has_the_font(tmp_path: Path) -
     with browser_page() as page:
         for width in (1400, 390):
             page.set_viewport_size({"width": width, "height": 900})
-            for name in ("report.html", "brand-trend.html", "index.html"):
+            for name in ("report.html", "compare.html", "brand-trend.html", "index.html"):
                 page.goto((tmp_path / name).as_uri())
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
                 assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name

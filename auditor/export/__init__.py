@@ -1,0 +1,1 @@
+"""Exports of a finished audit for other tools (Vale styles)."""
