@@ -191,7 +191,7 @@ def test_runs_minutes_apart_get_no_rate_per_year_and_the_biggest_change_is_named
         trend = trend_data("brand", store.series("brand"))
     assert trend["index"]["per_year"] is False and "slope_per_year" not in trend["index"]
     assert trend["changes"][0]["metric"] == "near_duplicate_rate" and trend["changes"][0]["clear"]
-    assert trend["summary"] == ("Since the run before: the verdict went from varied to homogeneous; near-duplicate "
+    assert trend["summary"] == ("Since the run before: the verdict went from varied to homogeneous; Near-duplicate "
                                 "rate went from 0.027 to 0.42.")
     from auditor.report.trend_html import render_trend
 

@@ -113,7 +113,7 @@ def describe_last_run(before: dict[str, Any], after: dict[str, Any], changes: li
         parts.append(f"the verdict went from {_level(before)} to {_level(after)}")
     named = [c for c in changes if c["clear"]][:3] or changes[:1]
     for c in named:
-        parts.append(f"{c['label'].lower()} went from {c['before']:.3g} to {c['after']:.3g}"
+        parts.append(f"{c['label']} went from {c['before']:.3g} to {c['after']:.3g}"
                      + ("" if c["clear"] else " (within the intervals)"))
     if not parts:
         return "Since the run before, nothing was measured."
