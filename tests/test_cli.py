@@ -234,23 +234,33 @@ def test_every_stage_is_announced_and_timed_like_the_json_says(copy_csv: Path, t
     assert "auditor:" not in quiet.output
 
 
-def test_every_auditor_command_the_readme_shows_is_a_valid_command_line() -> None:
+def readme_commands() -> list[str]:
+    """The arguments of every ``auditor`` command in the README's code blocks (usage synopses,
+    with ``[options]`` or ``PATH``, are not commands)."""
     import re
+
+    commands, fence = [], None
+    for line in (Path(__file__).resolve().parents[1] / "README.md").read_text().splitlines():
+        if line.startswith("```"):
+            fence = None if fence is not None else line[3:].strip()
+            continue
+        if fence not in ("", "bash"):
+            continue
+        for part in line.split("&&"):
+            words = part.split("#")[0].strip()
+            match = re.search(r"(?:^|\s|/)auditor (.*)$", words)
+            if match and "[" not in words and "PATH" not in words:
+                commands.append(match.group(1))
+    return commands
+
+
+def test_every_auditor_command_the_readme_shows_is_a_valid_command_line() -> None:
     import shlex
 
     import typer
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    blocks = re.findall(r"```(?:bash)?\n(.*?)```", readme, re.S)
-    lines = []
-    for block in blocks:
-        for line in block.splitlines():
-            for part in line.split("&&"):
-                words = part.split("#")[0].strip()
-                match = re.search(r"(?:^|\s|/)auditor (.*)$", words)
-                if match and "[" not in words and "PATH" not in words:  # usage synopses are not commands
-                    lines.append(match.group(1))
-    assert len(lines) >= 10, lines
+    lines = readme_commands()
+    assert {"schema", "history list", "export vale reports/brand_copy.json -o styles/Auditor/"} <= set(lines), lines
     group = typer.main.get_command(app)
     for line in lines:
         args = shlex.split(line)
@@ -259,3 +269,24 @@ def test_every_auditor_command_the_readme_shows_is_a_valid_command_line() -> Non
         if args[0] in ("history", "export"):
             command, args = command.get_command(None, args[1]), args[1:]
         command.make_context(args[0], args[1:])  # raises on an unknown option or a missing argument
+
+
+@pytest.mark.model
+def test_the_readme_history_commands_run_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    Path("content").mkdir()
+    pd.DataFrame(COPY, columns=["brand", "date", "text"]).to_csv("content/brand-copy.csv", index=False)
+    shown = readme_commands()
+    start = next(i for i, c in enumerate(shown) if c.startswith("snapshot"))
+    end = next(i for i, c in enumerate(shown) if c.startswith("trend"))  # the block ends with the trend
+    history = shown[start:end + 1]
+    first = history[0]
+    for _ in range(2):  # `history show 3` and `history delete 3` need a third snapshot
+        assert runner.invoke(app, shlex.split(first) + ["--resamples", "0", "--clusters", "none", "-q"]).exit_code == 0
+    for command in history:
+        extra = ["--resamples", "0", "--clusters", "none"] if command.startswith("snapshot") else []
+        res = runner.invoke(app, shlex.split(command) + extra)
+        assert res.exit_code == 0, (command, res.output)
+    assert Path("metrics.csv").read_text().startswith("snapshot_id,") and Path("reports/brand-copy-trend.html").exists()
