@@ -153,3 +153,24 @@ def test_reference_pull_counts_texts_closer_to_the_reference() -> None:
     X = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
     # reference along y, own voice along x: the 2nd and 3rd texts are closer to the reference
     assert reference_pull(X, np.array([1.0, 0.0]), np.array([0.0, 2.0])) == pytest.approx(2 / 3)
+
+
+def test_a_rate_of_zero_gets_a_wilson_interval_not_a_zero_width_one() -> None:
+    from auditor.metrics.suite import semantic_suite
+    from tests.conftest import unit_rows
+
+    v = semantic_suite(unit_rows(40, 64, seed=1), intervals=IntervalSettings(50, 0)).values["near_duplicate_rate"]
+    z2 = 1.959963984540054 ** 2
+    assert v["value"] == 0.0 and v["ci_method"] == "wilson"
+    assert v["ci_low"] == 0.0 and v["ci_high"] == pytest.approx(z2 / (40 + z2))  # Wilson's upper bound at 0/n
+
+
+def test_an_auc_interval_below_chance_is_flagged(monkeypatch) -> None:
+    import auditor.audit.sections.comparison as section
+    from auditor.metrics.groups import ClassifierAUC
+
+    monkeypatch.setattr(section, "classifier_auc", lambda *a, **k: ClassifierAUC(0.41, 0.37, 0.46, 40, 40, 5))
+    X = np.random.default_rng(0).standard_normal((80, 8))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    out = section.comparison(X, np.array(["a", "b"] * 40), seed=0, intervals=IntervalSettings(20, 0), permutations=99)
+    assert out["distinctiveness"]["a"]["classifier_auc"]["note"].startswith("below chance")

@@ -19,10 +19,13 @@ from auditor.metrics.semantic import (
     typicality,
     vendi_score,
 )
+from auditor.metrics.stats import wilson_interval
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
 #: Rows are dealt at random into at most this many blocks for half-sampling; a half is half of them.
 INTERVAL_BLOCKS = 64
+#: Rates whose interval is the Wilson score interval of (texts with the property, texts searched).
+WILSON_RATES = frozenset({"near_duplicate_rate"})
 
 
 @dataclass
@@ -74,6 +77,8 @@ def semantic_suite(
     if intervals is not None and n >= 4:
         for metric_id, (lo, hi) in semantic_intervals(X, values, scan, threshold, intervals).items():
             values[metric_id].update(ci_low=lo, ci_high=hi, **intervals.as_dict())
+            if metric_id in WILSON_RATES:
+                values[metric_id].update(ci_method="wilson", n_resamples=0)
     return SemanticSummary(values, typ, scan, {"stats": stats})
 
 
@@ -140,11 +145,9 @@ def semantic_intervals(
 
     sims = scan.similarity
     if len(sims) >= 4:
-        dup = (sims >= threshold).astype(np.float64)
         halves = half_samples(len(sims), settings.n_resamples, settings.seed)
         out["nearest_neighbor_similarity"] = interval(
             values["nearest_neighbor_similarity"]["value"], [sims[h].mean() for h in halves], settings.level)
-        out["near_duplicate_rate"] = interval(
-            values["near_duplicate_rate"]["value"], [dup[h].mean() for h in halves], settings.level,
-            (0.0, 1.0))
+        # a rate gets the Wilson score interval: never zero-width at 0 or 1 (WILSON_RATES)
+        out["near_duplicate_rate"] = wilson_interval(int((sims >= threshold).sum()), len(sims), settings.level)
     return out

@@ -24,6 +24,9 @@ from auditor.metrics.uncertainty import IntervalSettings
 
 #: Pairwise MMD tests are run for every pair of groups only up to this many groups.
 MMD_MAX_GROUPS = 8
+#: What an AUC interval entirely below 0.5 means: not "anti-separation" but no separation.
+BELOW_CHANCE = ("below chance: the classifier cannot tell this group apart, and cross-validated "
+                "AUCs of indistinguishable groups scatter below 0.5; read it as 0.5")
 #: PERMANOVA runs on a seeded, group-stratified subsample of at most this many texts.
 PERMANOVA_MAX_TEXTS = 3000
 
@@ -86,6 +89,8 @@ def comparison(X: np.ndarray, labels: np.ndarray, *, seed: int,
             entry["classifier_auc"] = {"value": rounded(auc.auc), "ci_low": rounded(auc.ci_low), "ci_high": rounded(auc.ci_high),
                                        "n_positive": auc.n_positive, "n_negative": auc.n_negative,
                                        "folds": auc.folds}
+            if np.isfinite(auc.ci_high) and auc.ci_high < 0.5:
+                entry["classifier_auc"]["note"] = BELOW_CHANCE
         except ValueError as exc:
             entry["classifier_auc"] = {"value": None, "note": str(exc)}
         distinct[str(g)] = entry
