@@ -74,6 +74,18 @@ def _auditor_json(path: Path) -> bool:
             or driver.get("name") == "auditor")
 
 
+def folder_problem(folder: str | Path) -> str | None:
+    """Why ``folder`` cannot be written into (it is a file, or its nearest existing folder is not
+    writable), or None when it exists as a folder or can be made."""
+    path = Path(folder).expanduser()
+    if path.exists() and not path.is_dir():
+        return f"{folder} is a file, not a folder"
+    existing = next(p for p in [path, *path.resolve().parents] if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{folder}: cannot write in {existing}"
+    return None
+
+
 class OutputGuard:
     """Paths protected from writing (``protect``), and the checks every target passes."""
 
@@ -93,13 +105,10 @@ class OutputGuard:
         """A folder to write reports into: an existing folder, or one that can be made."""
         if str(folder) == "-":
             raise AuditorError(f"{flag} - is not supported: reports are files (for the JSON on stdout: --format json)")
-        path = Path(folder).expanduser()
-        if path.exists() and not path.is_dir():
-            raise AuditorError(f"{flag} {folder} is a file, not a folder")
-        existing = next(p for p in [path, *path.resolve().parents] if p.exists())
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise AuditorError(f"{flag} {folder}: cannot write in {existing}")
-        return path
+        problem = folder_problem(folder)
+        if problem:
+            raise AuditorError(f"{flag} {problem}")
+        return Path(folder).expanduser()
 
     def file(self, target: str | Path, flag: str | None = None) -> Path:
         """``target`` if it may be written: not protected, not inside a protected folder, not a

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from auditor.audit.run import audit
 from auditor.corpus import Corpus, combine, load_corpus
+from auditor.corpus.loaders import corpus_name
 from auditor.errors import AuditorError, SettingsError
 from auditor.result import AuditResult
 
@@ -23,8 +24,7 @@ def corpus_labels(paths: Sequence[str | Path], labels: Sequence[str] | None = No
         raise SettingsError("labels", "names the corpora of several files; with --by the column's values name them")
     if labels is not None and len(labels) != len(paths):
         raise SettingsError("labels", f"needs one name per corpus ({len(paths)}), got {len(labels)}")
-    names = list(labels) if labels else [Path(p).resolve().stem if Path(p).is_file() else Path(p).resolve().name
-                                         for p in paths]
+    names = list(labels) if labels else [corpus_name(p) for p in paths]
     if by is None and len(set(names)) != len(names):
         raise AuditorError("two corpora have the same file name; name them with --labels a,b")
     return names

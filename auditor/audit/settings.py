@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from auditor.corpus.periods import FREQS
 from auditor.errors import SettingsError
+from auditor.guard import folder_problem
 from auditor.metrics.groups import DEFAULT_PERMUTATIONS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -90,13 +90,9 @@ class AuditSettings:
         for param, ok, problem in checks:
             if not ok:
                 raise SettingsError(param, problem)
-        if self.cache not in (None, True, False):
-            folder = Path(self.cache).expanduser()
-            if folder.exists() and not folder.is_dir():
-                raise SettingsError("cache", f"{self.cache} is a file, not a folder")
-            existing = next(p for p in [folder, *folder.resolve().parents] if p.exists())
-            if not os.access(existing, os.W_OK | os.X_OK):
-                raise SettingsError("cache", f"{self.cache}: cannot write in {existing}")
+        problem = folder_problem(self.cache) if self.cache not in (None, True, False) else None
+        if problem:
+            raise SettingsError("cache", problem)
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:

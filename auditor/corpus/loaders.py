@@ -27,6 +27,15 @@ STDIN = Path("<stdin>")
 _stdin: dict[str, bytes] = {}
 
 
+def corpus_name(path: str | Path) -> str:
+    """A corpus's name from its path: the file's name without suffix, the folder's name, or
+    "stdin" for ``-``."""
+    if str(path) == "-":
+        return "stdin"
+    resolved = Path(path).resolve()
+    return resolved.stem if resolved.is_file() else resolved.name or "corpus"
+
+
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:
     """Read a whole file (or standard input, :data:`STDIN`) as text, strictly; the UTF-8
     byte-order mark is dropped."""

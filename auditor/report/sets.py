@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from auditor.corpus.loaders import corpus_name
 from auditor.errors import AuditorError, SettingsError
 from auditor.escape import relative_link
 from auditor.fileio import atomic_write_text
@@ -21,10 +22,7 @@ def report_name(path: str | Path, name: str | None = None) -> str:
         if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
             raise SettingsError("name", f"{name!r} may hold only letters, digits, '-', '_' and '.'")
         return name
-    if str(path) == "-":
-        return "stdin"
-    resolved = Path(path).resolve()
-    return resolved.stem if resolved.is_file() else resolved.name or "corpus"
+    return corpus_name(path)
 
 
 def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = (),
