@@ -13,7 +13,7 @@
   var ctx = canvas.getContext("2d");
   var PALETTE = data.palette;
   var NOISE = data.noise;
-  var GROUP_COLOURS = data.groups || {};
+  var GROUP_COLOURS = data.groups;  // a colour for every group, from the one palette
   var state = { mode: colourBy ? colourBy.value : "cluster", query: "", matches: 0, drawn: 0 };
   var size = { w: 0, h: 0, pad: 14 };
 
@@ -33,10 +33,10 @@
       return "rgb(" + r + ",90," + b + ")";
     }
     if (state.mode === "group" && p.group !== undefined) {
-      return GROUP_COLOURS[p.group] || PALETTE[state.groups.indexOf(p.group) % PALETTE.length];
+      return GROUP_COLOURS[p.group];
     }
     if (p.cluster < 0) { return NOISE; }
-    return PALETTE[p.cluster] || PALETTE[p.cluster % PALETTE.length];
+    return PALETTE[p.cluster];
   }
 
   function matches(p) {
@@ -86,13 +86,13 @@
     while (legend.firstChild) { legend.removeChild(legend.firstChild); }
     var items = [];
     if (state.mode === "group") {
-      items = state.groups.map(function (g, i) { return [String(g), GROUP_COLOURS[g] || PALETTE[i % PALETTE.length]]; });
+      items = state.groups.map(function (g, i) { return [String(g), GROUP_COLOURS[g]]; });
     } else if (state.mode === "time") {
       items = [["oldest", "rgb(40,90,220)"], ["newest", "rgb(230,90,40)"]];
     } else {
       items = (data.clusters || []).map(function (c) {
         var words = (c.keywords || []).slice(0, 3).join(", ");
-        return ["cluster " + c.id + (words ? ": " + words : ""), PALETTE[c.id] || PALETTE[c.id % PALETTE.length]];
+        return ["cluster " + c.id + (words ? ": " + words : ""), PALETTE[c.id]];
       });
       items.push(["no cluster (noise)", NOISE]);
     }
