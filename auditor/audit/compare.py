@@ -40,6 +40,8 @@ def comparison_corpus(paths: Sequence[str | Path], names: Sequence[str], by: str
                       **columns: Any) -> Corpus:
     """One corpus whose groups are the corpora (``names``), or ``paths[0]`` split by ``by``."""
     columns.pop("group_col", None)
+    if "strata" in columns:
+        columns["strata_col"] = columns.pop("strata")
     if by is not None:
         return load_corpus(paths[0], group_col=by, **columns)
     return combine([load_corpus(p, **columns) for p in paths], list(names))
@@ -49,6 +51,6 @@ def compare(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
             **options: Any) -> AuditResult:
     """Audit corpora side by side: each corpus is a group (see :func:`auditor.audit`)."""
     names = corpus_labels(paths, labels, by)
-    columns = {k: options.pop(k) for k in ("text_col", "time_col", "id_col", "encoding", "skip_invalid")
+    columns = {k: options.pop(k) for k in ("text_col", "time_col", "id_col", "strata", "encoding", "skip_invalid")
                if k in options}
     return audit(comparison_corpus(paths, names, by, **columns), **options)

@@ -30,8 +30,9 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
 
     ``data``: a path, a DataFrame, a :class:`Corpus` or a list of strings; ``reference``: the same
     kinds, a corpus to measure against. ``options``: the columns (``text_col``, ``group_col``,
-    ``time_col``, ``id_col``, ``encoding``, ``skip_invalid``) and any :class:`AuditSettings`
-    field, over ``settings``. Stages (see :mod:`auditor.stages`): ``embedder`` (an
+    ``time_col``, ``id_col``, ``encoding``, ``skip_invalid``; ``strata``: the column naming each
+    text's prompt, brief, product or question, or one label per text for a list of strings) and
+    any :class:`AuditSettings` field, over ``settings``. Stages (see :mod:`auditor.stages`): ``embedder`` (an
     :class:`Embedder` or any object with ``encode``; ``model=`` also takes one), ``reducer``,
     ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
     ``vectorizer``. ``reporter`` times (and may show) each stage; the times are the result's
@@ -80,13 +81,20 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
 def as_corpus(data: Any, **columns: Any) -> Corpus:
     """Accept a :class:`Corpus`, a DataFrame, a path (a string is always a path, never one
     text), or a sequence of strings."""
+    strata = columns.pop("strata", None)
     if isinstance(data, Corpus):
+        if strata is not None:
+            raise SettingsError("strata", "names a column of a table; a Corpus already has its strata")
         return data
+    if strata is not None and isinstance(data, (str, Path, pd.DataFrame)) and not isinstance(strata, str):
+        raise SettingsError("strata", "must be a column name for a table or a path")
     if isinstance(data, pd.DataFrame):
-        return from_frame(data, **{k: v for k, v in columns.items() if k != "encoding"})
+        return from_frame(data, strata_col=strata, **{k: v for k, v in columns.items() if k != "encoding"})
     if isinstance(data, (str, Path)):
-        return load_corpus(data, **columns)
-    return from_texts(list(data))
+        return load_corpus(data, strata_col=strata, **columns)
+    if isinstance(strata, str):
+        raise SettingsError("strata", "must be one label per text for a list of texts")
+    return from_texts(list(data), strata=list(strata) if strata is not None else None)
 
 
 def as_embedder(embedder: Any, settings: AuditSettings) -> Embedder:
@@ -118,7 +126,7 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
         return None, ""
-    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time") if c in corpus.frame}
+    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum") if c in corpus.frame}
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,
                       "device": settings.device, "source": corpus.source, "freq": settings.freq,

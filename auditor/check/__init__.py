@@ -29,8 +29,9 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, **op
 
     cfg = config if isinstance(config, CheckConfig) else load_config(config)
     settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **options})
-    columns = {"text_col": cfg.text_col, "group_col": cfg.group_col,
+    columns = {"text_col": cfg.text_col, "group_col": cfg.group_col, "strata": cfg.strata,
                **{k: v for k, v in columns.items() if v is not None}}
+    columns["strata_col"] = columns.pop("strata")
     base = baseline
     if isinstance(baseline, (str, Path)):
         try:

@@ -12,7 +12,8 @@ Rules live in ``[tool.auditor.check]`` of pyproject.toml or in ``[check]`` (or t
     metric = "mean_pairwise_similarity"
     max_regression = 0.02            # no worse than the baseline by more than this
 
-Options beside the rules: ``text-col``, ``group-col``, ``threshold`` (near-duplicate cosine).
+Options beside the rules: ``text-col``, ``group-col``, ``strata`` (the column naming each text's
+brief, product or prompt), ``threshold`` (near-duplicate cosine).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ SEVERITIES = ("error", "warning")
 #: Derived values a rule may name besides the audit's metric ids.
 DERIVED = {"vendi_score_per_100_texts": "Vendi score per 100 texts"}
 RULE_KEYS = {"metric", "max", "min", "max_regression", "severity", "description"}
-OPTION_KEYS = {"text-col", "group-col", "threshold", "rules"}
+OPTION_KEYS = {"text-col", "group-col", "strata", "threshold", "rules"}
 
 
 class ConfigError(AuditorError):
@@ -59,6 +60,7 @@ class CheckConfig:
     rules: list[Rule]
     text_col: str | None = None
     group_col: str | None = None
+    strata: str | None = None
     threshold: float = 0.95
     source: str = "built-in defaults"
     options: dict[str, Any] = field(default_factory=dict)
@@ -164,6 +166,6 @@ def load_config(path: str | Path | None = None, search_from: str | Path = ".") -
         if threshold is not None and not 0 < threshold <= 1:
             raise ConfigError(f"{where}: threshold must be in (0, 1]")
         rules = parse_rules(section["rules"], where) if "rules" in section else list(DEFAULT_RULES)
-        return CheckConfig(rules, section.get("text-col"), section.get("group-col"),
+        return CheckConfig(rules, section.get("text-col"), section.get("group-col"), section.get("strata"),
                            threshold if threshold is not None else 0.95, where, section)
     return CheckConfig(list(DEFAULT_RULES))

@@ -22,7 +22,8 @@ MAX_LISTED_ROWS = 5
 @dataclass
 class Corpus:
     """A validated corpus: a DataFrame with columns ``id``, ``text`` and optionally ``group``,
-    ``time`` and ``source`` (a ``file:line`` location), plus free metadata columns.
+    ``time``, ``stratum`` (the prompt, brief, product or question a text answers) and ``source``
+    (a ``file:line`` location), plus free metadata columns.
 
     ``id`` values are unique strings; ``text`` values are non-empty strings.
     """
@@ -45,6 +46,10 @@ class Corpus:
     @property
     def groups(self) -> pd.Series | None:
         return self.frame["group"] if "group" in self.frame else None
+
+    @property
+    def strata(self) -> pd.Series | None:
+        return self.frame["stratum"] if "stratum" in self.frame else None
 
     @property
     def times(self) -> pd.Series | None:
@@ -147,6 +152,7 @@ def from_frame(
     group_col: str | None = None,
     time_col: str | None = None,
     id_col: str | None = None,
+    strata_col: str | None = None,
     source: str | None = None,
     skip_invalid: bool = False,
 ) -> Corpus:
@@ -159,10 +165,10 @@ def from_frame(
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
-                       (time_col, "--time-col"), (id_col, "--id-col")):
+                       (time_col, "--time-col"), (id_col, "--id-col"), (strata_col, "--strata")):
         _check_column(frame, name, flag)
-    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col) if c])
-    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col")):
+    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata_col) if c])
+    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata_col, "--strata")):
         if name is not None and name == text_col:
             raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
 
@@ -179,6 +185,8 @@ def from_frame(
     problems = [(bad, f"empty or non-text values in column {text_col!r}")]
     if group_col:
         problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
+    if strata_col:
+        problems.append((frame[strata_col].map(_is_missing), f"no value in column {strata_col!r}"))
     times = None
     if time_col:
         missing_time = frame[time_col].map(_is_missing)
@@ -200,9 +208,11 @@ def from_frame(
         out["group"] = frame[group_col].map(str)
     if time_col:
         out["time"] = times
-    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col):
+    if strata_col:
+        out["stratum"] = frame[strata_col].map(str)
+    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata_col):
         out["source"] = frame["source"]
-    reserved = {text_col, group_col, time_col, id_col, "id", "text", "group", "time", "source"}
+    reserved = {text_col, group_col, time_col, id_col, strata_col, "id", "text", "group", "time", "stratum", "source"}
     for column in frame.columns:
         if column not in reserved:
             out[column] = frame[column]
@@ -213,7 +223,7 @@ def from_frame(
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     if len(out) == 1:
         raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
-    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col}
+    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata_col}
     return Corpus(out, source, columns)
 
 
@@ -224,6 +234,7 @@ def load_corpus(
     group_col: str | None = None,
     time_col: str | None = None,
     id_col: str | None = None,
+    strata_col: str | None = None,
     encoding: str = "utf-8",
     skip_invalid: bool = False,
 ) -> Corpus:
@@ -231,20 +242,23 @@ def load_corpus(
     directory of .txt/.md files (one text per file)."""
     frame = read_table(path, encoding)
     return from_frame(
-        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col,
+        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata_col=strata_col,
         source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
     )
 
 
-def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None) -> Corpus:
-    """Build a corpus from a list of strings (and optional parallel group labels)."""
+def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None,
+               strata: Sequence[str] | None = None) -> Corpus:
+    """Build a corpus from a list of strings (and optional parallel group and stratum labels)."""
     data = {"text": list(texts)}
-    if groups is not None:
-        if len(groups) != len(texts):
-            raise CorpusError(f"{len(groups)} group labels for {len(texts)} texts")
-        data["group"] = list(groups)
+    for name, labels in (("group", groups), ("stratum", strata)):
+        if labels is not None:
+            if len(labels) != len(texts):
+                raise CorpusError(f"{len(labels)} {name} labels for {len(texts)} texts")
+            data[name] = list(labels)
     frame = pd.DataFrame(data, dtype=object)
-    return from_frame(frame, text_col="text", group_col="group" if groups is not None else None)
+    return from_frame(frame, text_col="text", group_col="group" if groups is not None else None,
+                      strata_col="stratum" if strata is not None else None)
 
 
 def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
@@ -256,9 +270,10 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
         raise CorpusError(f"corpus labels must differ, got {', '.join(labels)}")
     if len(corpora) < 2:
         raise CorpusError("a comparison needs at least 2 corpora")
-    with_time = [c.times is not None for c in corpora]
-    if any(with_time) and not all(with_time):
-        raise CorpusError("either every corpus has a time column or none has")
+    for column, what in (("time", "a time column"), ("stratum", "strata")):
+        present = [column in c.frame for c in corpora]
+        if any(present) and not all(present):
+            raise CorpusError(f"either every corpus has {what} or none has")
     frames = []
     for corpus, label in zip(corpora, labels):
         part = corpus.frame.drop(columns=["group"], errors="ignore").copy()
@@ -267,6 +282,7 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
     frame = pd.concat(frames, ignore_index=True)
     if frame["id"].duplicated().any():
         frame["id"] = frame["group"] + ":" + frame["id"]
-    columns = {"text": "text", "group": "corpus", "time": corpora[0].columns.get("time"), "id": "id"}
+    columns = {"text": "text", "group": "corpus", "time": corpora[0].columns.get("time"), "id": "id",
+               "stratum": corpora[0].columns.get("stratum")}
     sources = " vs ".join(c.source or label for c, label in zip(corpora, labels))
     return Corpus(frame, sources, columns)

@@ -301,3 +301,79 @@ def permanova(
     r2 = (f * (a - 1)) / (f * (a - 1) + (n - a))  # = SS_A / SS_T
     return PermanovaTest(float(f), (1 + exceed) / (1 + permutations), float(r2), permutations, seed,
                          a, n)
+
+
+@dataclass(frozen=True)
+class DispersionTest:
+    """PERMDISP: do the groups spread equally far around their centroids?"""
+
+    f: float
+    p_value: float
+    mean_distance: dict[str, float]
+    permutations: int
+    seed: int
+    n_texts: int
+
+
+def distances_to_centroids(X: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """zᵢ = ‖xᵢ − c_cell(i)‖, each text's Euclidean distance to the centroid of its cell.
+
+    >>> distances_to_centroids(np.array([[0.0, 0], [2, 0], [5, 5]]), np.array([0, 0, 1])).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    _, codes = np.unique(cells, return_inverse=True)
+    sums = np.zeros((codes.max() + 1, X.shape[1]))
+    np.add.at(sums, codes, X)
+    cents = sums / np.bincount(codes)[:, None]
+    return np.linalg.norm(X - cents[codes], axis=1)
+
+
+def _anova_f(z: np.ndarray, onehot: np.ndarray) -> np.ndarray:
+    """One-way ANOVA F of ``z`` for each stacked group assignment (P, a, N)."""
+    n, a = len(z), onehot.shape[1]
+    sizes = onehot.sum(axis=2)
+    means = (onehot @ z) / sizes
+    ss_b = (sizes * (means - z.mean()) ** 2).sum(axis=1)
+    ss_w = float(((z - z.mean()) ** 2).sum()) - ss_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (ss_b / (a - 1)) / (ss_w / (n - a))
+
+
+def permdisp(X: np.ndarray, labels: np.ndarray, *, strata: np.ndarray | None = None,
+             permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0) -> DispersionTest:
+    """Anderson (2006)'s test of homogeneity of multivariate dispersions: zᵢ = ‖xᵢ − c‖ to the
+    centroid of its group (of its group within its stratum, with ``strata``), then the one-way
+    ANOVA F of z between groups; p = (1 + #{F* ≥ F}) / (1 + permutations), group labels of the
+    distances permuted (within strata). PERMANOVA tests where groups sit; this tests how far
+    their texts spread.
+
+    >>> X = np.array([[0.0, 0], [0, .1], [0, .2], [5, 0], [5, 3], [5, 6]])
+    >>> round(permdisp(X, np.array([0, 0, 0, 1, 1, 1]), permutations=9).f, 4)  # z = (.1, 0, .1), (3, 0, 3)
+    3.7336
+    """
+    labels = np.asarray(labels)
+    names, codes = np.unique(labels, return_inverse=True)
+    a, n = len(names), len(labels)
+    if a < 2 or n <= a:
+        raise ValueError(f"PERMDISP needs at least 2 groups and more texts than groups (got {a}, {n})")
+    if strata is None:
+        cells = codes
+    else:
+        strata = np.unique(np.asarray(strata).astype(str), return_inverse=True)[1]
+        cells = np.unique(np.column_stack([strata, codes]), axis=0, return_inverse=True)[1].ravel()
+    z = distances_to_centroids(X, cells)
+    eye = np.eye(a)
+    f = float(_anova_f(z, eye[codes].T[None])[0])
+    blocks = [np.arange(n)] if strata is None else [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    rng = np.random.default_rng(seed)
+    exceed, done = 0, 0
+    while done < permutations:
+        batch = min(100, permutations - done)
+        perm = np.tile(codes, (batch, 1))
+        for rows in blocks:
+            perm[:, rows] = rng.permuted(perm[:, rows], axis=1)
+        exceed += int((_anova_f(z, eye[perm].transpose(0, 2, 1)) >= f * (1 - 1e-12)).sum())
+        done += batch
+    means = {str(g): float(z[codes == k].mean()) for k, g in enumerate(names)}
+    return DispersionTest(f, (1 + exceed) / (1 + permutations), means, permutations, seed, n)

@@ -250,3 +250,18 @@ def homogenization_rouge_l(texts: Sequence[str], max_pairs: int | None = None, s
     0.6666666666666666
     """
     return float(np.mean(rouge_l_pairs(texts, max_pairs, seed)[2]))
+
+
+def rouge_l_matrix(texts: Sequence[str]) -> np.ndarray:
+    """ROUGE-L F of every pair of texts (the diagonal is 1 for a non-empty text).
+
+    >>> rouge_l_matrix(["the cat sat", "the cat ran"]).round(4).tolist()
+    [[1.0, 0.6667], [0.6667, 1.0]]
+    """
+    tokens = _encode_tokens(list(texts))
+    n = len(tokens)
+    K = np.eye(n)
+    for a in range(n):
+        for b in range(a + 1, n):
+            K[a, b] = K[b, a] = rouge_l_f(tokens[a], tokens[b])
+    return K

@@ -11,12 +11,13 @@ from auditor.audit.sections import (
     provenance,
     reference,
     review,
+    strata,
     texts,
     trend,
     verdict,
 )
 
-SECTIONS = (provenance, metrics, verdict, groups, texts, comparison, trend, reference, corpus_map, review)
+SECTIONS = (provenance, metrics, verdict, groups, strata, texts, comparison, trend, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:

@@ -1,5 +1,7 @@
 """The ``comparison`` section: how distinct each group is (centroid distance, classifier AUC),
-the centroid-similarity heatmap, PERMANOVA and pairwise MMD tests."""
+the centroid-similarity heatmap, PERMANOVA and pairwise MMD tests (where groups sit), and how alike
+each group's texts are: PERMDISP and the homogeneity differences of every pair of groups (within
+strata when the corpus has them), with a headline saying which group is more alike."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.audit.context import AuditContext
+from auditor.audit.homogeneity import comparisons, headline, strata_labels
 from auditor.audit.rounding import rounded
 from auditor.metrics.groups import (
     CLASSIFIER_MAX_PER_CLASS,
@@ -19,6 +22,7 @@ from auditor.metrics.groups import (
     mmd_test,
     one_vs_rest_sample,
     permanova,
+    permdisp,
 )
 from auditor.metrics.uncertainty import IntervalSettings
 
@@ -47,6 +51,16 @@ SCHEMA = {"comparison": {
         "mmd": {"type": "array", "items": {"type": "object", "required": ["a", "b", "mmd2", "p_value"],
                                            "properties": {"a": {"type": "string"}, "b": {"type": "string"},
                                                           "mmd2": _VALUE, "p_value": _VALUE}}},
+        "permdisp": {"type": "object", "required": ["f", "p_value", "mean_distance"],
+                     "properties": {"f": _VALUE, "p_value": _VALUE, "stratified": {"type": "boolean"},
+                                    "mean_distance": {"type": "object", "additionalProperties": _VALUE}}},
+        "homogeneity": {"type": "array", "items": {
+            "type": "object",
+            "required": ["a", "b", "metric", "value_a", "value_b", "difference", "ci_low", "ci_high", "p_value", "stratified"],
+            "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "metric": {"type": "string"},
+                           "value_a": _VALUE, "value_b": _VALUE, "difference": _VALUE, "ci_low": _VALUE,
+                           "ci_high": _VALUE, "p_value": _VALUE, "stratified": {"type": "boolean"}}}},
+        "headline": {"type": ["string", "null"]},
         "settings": {"type": "object"},
     }}}
 
@@ -64,7 +78,21 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         return {}
     section = comparison(ctx.embeddings.host, ctx.labels, seed=ctx.settings.seed, intervals=ctx.intervals,
                          permutations=ctx.settings.permutations)
-    return {"comparison": section} if section is not None else {}
+    if section is None:
+        return {}
+    names = section["groups"][:MMD_MAX_GROUPS]
+    strata = strata_labels(ctx)
+    keep = np.isin(ctx.labels, section["groups"])
+    disp = permdisp(ctx.embeddings.host[keep], ctx.labels[keep], strata=None if strata is None else strata[keep],
+                    permutations=ctx.settings.permutations, seed=ctx.settings.seed)
+    section["permdisp"] = {"f": rounded(disp.f), "p_value": rounded(disp.p_value), "stratified": strata is not None,
+                           "mean_distance": {g: rounded(v) for g, v in disp.mean_distance.items()},
+                           "n_texts": disp.n_texts}
+    section["homogeneity"] = comparisons(ctx, names)
+    section["headline"] = headline(section["homogeneity"], ctx.corpus.columns.get("stratum"), ctx.level)
+    section["settings"].update(homogeneity_max_groups=MMD_MAX_GROUPS,
+                               permdisp="distances to each group's centroid (within strata), one-way F, labels permuted within strata")
+    return {"comparison": section}
 
 
 def comparison(X: np.ndarray, labels: np.ndarray, *, seed: int,
