@@ -47,6 +47,10 @@ CATALOG: dict[str, MetricInfo] = {
         "Nearest-neighbour similarity",
         "Average similarity of each text to its single most similar other text.",
         "homogeneous"),
+    "template_share": MetricInfo(
+        "Templated texts",
+        "Share of texts whose words form one common sequence with their nearest neighbour's for at least half of both (slot-filled templates).",
+        "homogeneous"),
     "near_duplicate_rate": MetricInfo(
         "Near-duplicate rate",
         "Share of texts that have a near-duplicate (similarity at or above the threshold).",
@@ -134,3 +138,11 @@ def palette(n: int) -> list[str]:
 def group_colours(names: "list[str] | tuple[str, ...]") -> dict[str, str]:
     """Colour of each group, by its position among the sorted group names (the same everywhere)."""
     return {name: colour(k) for k, name in enumerate(sorted(names))}
+
+#: Names of the homogeneity measures within strata and in group comparisons.
+HOMOGENEITY_LABELS = {
+    "mean_pairwise_similarity": "Mean pairwise similarity",
+    "vendi_per_text": "Vendi score per text (order 2, at a common size)",
+    "near_duplicate_rate": "Near-duplicate rate (at a common size)",
+    "rouge_l": "ROUGE-L homogenization",
+}

@@ -64,7 +64,8 @@ def data(**values: float) -> dict:
 def test_no_config_gives_the_documented_default_rules(tmp_path: Path) -> None:
     cfg = load_config(search_from=tmp_path)
     assert cfg.rules == DEFAULT_RULES and cfg.source == "built-in defaults"
-    assert {r.metric for r in cfg.rules} == {"near_duplicate_rate", "mean_pairwise_similarity", "top_phrase_share"}
+    assert {r.metric for r in cfg.rules} == {"near_duplicate_rate", "mean_pairwise_similarity", "top_phrase_share",
+                                           "template_share"}
 
 
 def test_rules_come_from_pyproject(tmp_path: Path) -> None:
@@ -145,7 +146,7 @@ def invoke(*args: str):
 def test_varied_batch_passes_the_default_rules(tmp_path: Path) -> None:
     res = invoke(str(write_batch(tmp_path / "batch")))
     assert res.exit_code == 0, res.output
-    assert res.output.count("PASS") == 3 and "passed: 3 rules, 0 failed" in res.output
+    assert res.output.count("PASS") == 4 and "passed: 4 rules, 0 failed" in res.output
 
 
 @pytest.mark.model
@@ -169,9 +170,9 @@ def test_junit_output_parses_as_xml(tmp_path: Path) -> None:
     assert res.exit_code == 1
     root = ET.parse(out).getroot()
     suite = root.find("testsuite")
-    assert suite.get("tests") == "3" and suite.get("failures") == "1"
+    assert suite.get("tests") == "4" and suite.get("failures") == "2"
     failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["near-duplicates"]
+    assert [c.get("name") for c in failed] == ["near-duplicates", "templates"]  # copies share one frame
     assert "dup_0.md" in failed[0].find("failure").text
 
 
@@ -185,7 +186,7 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
     sarif = json.loads(res.output)
     jsonschema.Draft4Validator(schema).validate(sarif)
     results = sarif["runs"][0]["results"]
-    assert results and all(r["ruleId"] == "near-duplicates" and r["level"] == "error" for r in results)
+    assert results and all(r["ruleId"] in ("near-duplicates", "templates") and r["level"] == "error" for r in results)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert any(u.endswith("dup_0.md") for u in uris)
 

@@ -130,3 +130,45 @@ def test_compare_skips_invalid_rows_when_asked(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads((out / "compare-human-vs-generated.json").read_text())
     assert data["corpus"]["n_texts"] == 6 and {g: e["n_texts"] for g, e in data["groups"].items()} == {"human": 3, "generated": 3}
+
+
+def _stratified_csv(path: Path) -> Path:
+    """Two sources answering the same 6 briefs: 'varied' writes 3 different texts per brief,
+    'samey' one template with the product swapped."""
+    rows = []
+    for k, brief in enumerate(["coat", "cap", "boots", "scarf", "bag", "socks"]):
+        for j in range(3):
+            rows.append({"brief": brief, "source_kind": "varied",
+                         "text": f"{OURS[(k + j) % 6]} Note {j} on the {brief}, from workshop {k * 3 + j}."})
+            rows.append({"brief": brief, "source_kind": "samey",
+                         "text": f"Elevate your everyday with our innovative {brief} number {j}."})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_strata_flag_adds_within_strata_metrics_and_stratified_comparisons(tmp_path: Path, hash_encoder) -> None:
+    import auditor
+
+    path = _stratified_csv(tmp_path / "briefs.csv")
+    result = auditor.audit(path, embedder=hash_encoder, group_col="source_kind", strata="brief",
+                           clusterer=None, resamples=50, permutations=99)
+    strata = result.data["strata"]
+    assert strata["column"] == "brief" and strata["n_strata"] == 6
+    assert strata["metrics"]["mean_pairwise_similarity"]["n_strata"] == 6
+    rows = {r["metric"]: r for r in result.data["comparison"]["homogeneity"]}
+    mps = rows["mean_pairwise_similarity"]
+    assert mps["stratified"] and (mps["a"], mps["b"]) == ("samey", "varied")
+    assert mps["difference"] < 0 and mps["p_value"] < 0.05  # the template is more alike within briefs
+    assert result.data["comparison"]["headline"].startswith("samey is more alike than varied within brief")
+
+
+@pytest.mark.parametrize("command", ["audit", "compare", "check", "snapshot"])
+def test_every_corpus_command_takes_strata_and_names_a_missing_column(tmp_path: Path, command: str) -> None:
+    path = _stratified_csv(tmp_path / "briefs.csv")
+    args = {"audit": ["audit", str(path)], "compare": ["compare", str(path), "--by", "source_kind"],
+            "check": ["check", str(path)], "snapshot": ["snapshot", str(path), "--name", "briefs", "--history", str(tmp_path / "h.db")]}[command]
+    result = invoke(*args, "--strata", "nope", *([] if command == "check" else ["--out", str(tmp_path / "out")]))
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "nope" in lines[0] and "--strata" in lines[0]
+    assert not (tmp_path / "out").exists()

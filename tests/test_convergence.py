@@ -137,7 +137,12 @@ class PlantedEncoder:
         self.table = table
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self.table[t] for t in texts])
+        return np.stack([self.table[t] if t in self.table else self._other(t) for t in texts])
+
+    def _other(self, text: str) -> np.ndarray:
+        """Any other text (the model's calibration texts): a fixed random direction of its own."""
+        dim = len(next(iter(self.table.values())))
+        return np.random.default_rng(sum(text.encode())).normal(size=dim)
 
 
 def _planted_frame(X, g, t, prefix="text"):

@@ -151,3 +151,37 @@ def test_false_positive_rate_on_seeded_nulls_is_within_binomial_error_of_five_pe
     rate = rejections / runs
     # 5% ± 3 binomial standard errors (sd = sqrt(.05·.95/200) ≈ 0.0154)
     assert 0.05 - 3 * 0.0154 <= rate <= 0.05 + 3 * 0.0154, rate
+
+
+def test_permdisp_f_is_the_one_way_anova_of_distances_to_group_centroids():
+    from scipy.stats import f_oneway
+
+    from auditor.metrics.groups import permdisp
+
+    X, cells, _ = planted(2, strata=1, per_cell=30, tight=0.6)
+    test = permdisp(X, cells, permutations=199)
+    z = [np.linalg.norm(X[cells == g] - X[cells == g].mean(axis=0), axis=1) for g in (0, 1)]
+    assert test.f == pytest.approx(f_oneway(*z).statistic, rel=1e-10)
+    assert test.p_value < 0.01  # the tighter condition is found
+    assert test.mean_distance["1"] < test.mean_distance["0"]
+
+
+def test_stratified_permdisp_measures_spread_around_each_strata_centre():
+    from auditor.metrics.groups import permdisp
+
+    X, cells, strata = planted(3, tight=0.7)
+    pooled = permdisp(X, cells, permutations=199)
+    within = permdisp(X, cells, strata=strata, permutations=199)
+    # pooled distances mix the strata's centres into the spread; within strata the signal is clean
+    assert within.p_value < 0.01 and within.f > pooled.f
+
+
+def test_strata_labels_of_the_wrong_length_or_kind_are_refused_before_any_work(hash_encoder):
+    import auditor
+    from auditor.errors import AuditorError
+
+    with pytest.raises(AuditorError, match="stratum labels for"):
+        auditor.audit(["a b", "c d", "e f"], embedder=hash_encoder, strata=["x", "y"])
+    with pytest.raises(AuditorError, match="one label per text"):
+        auditor.audit(["a b", "c d", "e f"], embedder=hash_encoder, strata="brief")
+    assert hash_encoder.calls == []

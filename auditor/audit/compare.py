@@ -53,4 +53,13 @@ def compare(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
     names = corpus_labels(paths, labels, by)
     columns = {k: options.pop(k) for k in ("text_col", "time_col", "id_col", "strata", "encoding", "skip_invalid")
                if k in options}
-    return audit(comparison_corpus(paths, names, by, **columns), **options)
+    return headed_by_comparison(audit(comparison_corpus(paths, names, by, **columns), **options))
+
+
+def headed_by_comparison(result: AuditResult) -> AuditResult:
+    """The verdict of a comparison says which corpus is more alike (the comparison's headline),
+    not what the pooled corpus is; the pooled sentence stays as ``pooled_headline``."""
+    verdict, section = result.data.get("verdict"), result.data.get("comparison") or {}
+    if verdict is not None and section.get("headline") and verdict.get("scope") != "comparison":
+        verdict.update(scope="comparison", pooled_headline=verdict["headline"], headline=section["headline"])
+    return result

@@ -12,6 +12,7 @@ import pandas as pd
 
 from auditor.audit.measurements import Measurement, measure
 from auditor.audit.settings import AuditSettings
+from auditor.calibration import Baseline
 from auditor.corpus import Corpus
 from auditor.corpus.periods import Periods, time_bins
 from auditor.metrics._xp import on_device
@@ -91,6 +92,8 @@ class AuditContext:
     model: dict[str, Any]
     embedding: dict[str, Any]
     reference: Reference | None = None
+    #: The model's floor: mean pairwise similarity of unrelated texts (the verdict's scale).
+    baseline: Baseline = Baseline(0.0, 0)
 
     @property
     def texts(self) -> np.ndarray:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
+from auditor.metrics.stats import wilson_interval
 from auditor.metrics.suite import SemanticSummary, semantic_suite
+from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
 from auditor.metrics.uncertainty import IntervalSettings
 from auditor.vocabulary import info
 
@@ -22,6 +26,8 @@ class Measurement:
     metrics: dict[str, dict[str, Any]]
     semantic: SemanticSummary
     lexical: LexicalSummary | None
+    #: ROUGE-L F of each searched text (``semantic.scan.queries``) with its nearest neighbour.
+    frames: Any = None
 
 
 def described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -34,14 +40,28 @@ def described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def templates(frames: np.ndarray, exact: bool, intervals: IntervalSettings | None) -> dict[str, Any]:
+    """The template share of the texts the neighbour scan searched (their frame overlaps with
+    their nearest neighbours), with its Wilson interval."""
+    hits, searched = int((frames >= FRAME_OVERLAP).sum()), len(frames)
+    entry: dict[str, Any] = {"value": hits / searched, "overlap": FRAME_OVERLAP, "n_queries": searched,
+                             "method": "exact" if exact else "sampled"}
+    if intervals is not None:
+        lo, hi = wilson_interval(hits, searched, intervals.level)
+        entry.update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "ci_method": "wilson", "n_resamples": 0})
+    return entry
+
+
 def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
             intervals: IntervalSettings | None) -> Measurement:
     """Every metric of one set of texts and their embeddings ``X`` (NumPy or torch, on any
     device), with intervals when asked."""
     semantic = semantic_suite(X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
     values = dict(semantic.values)
-    lexical = None
+    lexical = frames = None
     if settings.lexical:
         lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals)
         values.update(lexical.values)
-    return Measurement(described(values), semantic, lexical)
+        frames = frame_overlap(texts, semantic.scan.queries, semantic.scan.index)
+        values["template_share"] = templates(frames, semantic.scan.exact, intervals)
+    return Measurement(described(values), semantic, lexical, frames)

@@ -12,6 +12,7 @@ from auditor.audit.result_cache import ResultCache, result_key
 from auditor.audit.sections import SECTIONS, applies
 from auditor.audit.sections.provenance import now
 from auditor.audit.settings import AuditSettings, split_options
+from auditor.calibration import baseline
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
 from auditor.embed.model import cuda_may_exist, select_device
@@ -67,7 +68,9 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
         return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus)
     device = metrics_device(settings.device, embedder)
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
-    ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, ref)
+    with timer.stage("calibration"):
+        floor = baseline(embedder)
+    ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, ref, floor)
     result: dict[str, Any] = {}
     for section in (s for s in SECTIONS if applies(s, ctx)):
         with timer.stage(section.STAGE):

@@ -98,6 +98,9 @@ def _findings(rule: Rule, data: dict[str, Any], sources: dict[str, Any]) -> list
                 if me not in seen:
                     seen.add(me)
                     add(me, f"near-duplicate of {other} (cosine {pair['similarity']:.3f})")
+    elif rule.metric == "template_share":
+        for entry in texts.get("templated", []):
+            add(entry["id"], f"shares a template frame with {entry['neighbour']} (ROUGE-L {entry['overlap']:.2f})")
     elif rule.metric in _PHRASE_METRICS:
         phrases = texts.get("repeated_phrases", [])
         wanted = data["metrics"].get("top_phrase_share", {}).get("phrase")

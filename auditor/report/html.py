@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from auditor.report.charts import Series, heatmap, line_chart
 from auditor.vocabulary import (
+    HOMOGENEITY_LABELS,
     GROUP_TABLE_METRICS,
     NOISE_COLOUR,
     PERIOD_CHART_METRICS,
@@ -133,7 +134,7 @@ def render_html(data: dict[str, Any], include_text: bool = True, review_file: st
                    "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
     return env.get_template("report.html.j2").render(
-        r=data, charts=charts(data), pages=PAGES, css=css, review_file=review_file, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
+        r=data, charts=charts(data), pages=PAGES, homogeneity_labels=HOMOGENEITY_LABELS, css=css, review_file=review_file, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
         include_text=include_text)
 
 

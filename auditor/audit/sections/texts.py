@@ -9,6 +9,7 @@ import numpy as np
 
 from auditor.audit.context import AuditContext
 from auditor.corpus import Corpus
+from auditor.metrics.templates import FRAME_OVERLAP
 
 PAIRS_SHOWN = 50
 PHRASE_EXAMPLES = 3
@@ -33,6 +34,9 @@ SCHEMA = {"texts": {
             "type": "object", "required": ["n_words", "doc_freq", "doc_share", "examples"],
             "properties": {"phrase": {"type": "string"}, "n_words": {"type": "integer"},
                            "doc_freq": {"type": "integer"}, "doc_share": {"type": "number"}}}},
+        "templated": {"type": "array", "items": {
+            "type": "object", "required": ["id", "neighbour", "overlap"],
+            "properties": {"id": _ID, "neighbour": _ID, "overlap": {"type": "number"}}}},
     }}}
 
 
@@ -43,7 +47,23 @@ def build(ctx: AuditContext) -> dict[str, Any]:
     whole = ctx.whole
     return {"texts": {**rankings(ctx.corpus, whole.semantic.typicality, whole.semantic.scan, ctx.settings.top,
                                  ctx.embeddings.host, ctx.settings.threshold),
-                      "repeated_phrases": phrases(ctx.corpus, whole.lexical.phrases) if whole.lexical else []}}
+                      "repeated_phrases": phrases(ctx.corpus, whole.lexical.phrases) if whole.lexical else [],
+                      "templated": templated(ctx.corpus, whole.semantic.scan, whole.frames)}}
+
+
+def templated(corpus: Corpus, scan: Any, frames: np.ndarray | None) -> list[dict[str, Any]]:
+    """The texts that share a template frame with their nearest neighbour, the largest overlap
+    first (at most :data:`TEMPLATED_SHOWN`)."""
+    if frames is None:
+        return []
+    ids = corpus.frame["id"].to_numpy()
+    hits = np.flatnonzero(frames >= FRAME_OVERLAP)
+    hits = hits[np.lexsort((hits, -frames[hits]))][:TEMPLATED_SHOWN]
+    return [{"id": ids[scan.queries[k]], "neighbour": ids[scan.index[k]], "overlap": round(float(frames[k]), 6)}
+            for k in hits]
+
+
+TEMPLATED_SHOWN = 100
 
 
 def _entry(corpus: Corpus, i: int, **extra: Any) -> dict[str, Any]:

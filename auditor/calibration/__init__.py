@@ -1,0 +1,5 @@
+"""Calibration: what a model makes of unrelated texts, so a verdict means the same under any model."""
+
+from auditor.calibration.baseline import Baseline, baseline
+
+__all__ = ["Baseline", "baseline"]
