@@ -55,6 +55,18 @@ CATALOG: dict[str, MetricInfo] = {
         "Near-duplicate rate",
         "Share of texts that have a near-duplicate (similarity at or above the threshold).",
         "homogeneous"),
+    "self_bleu": MetricInfo(
+        "Self-BLEU",
+        "How much of each text's wording (1- to 4-word sequences) the other texts already contain (0 to 1).",
+        "homogeneous"),
+    "syntactic_template_rate": MetricInfo(
+        "Syntactic template rate",
+        "Share of texts using one of the corpus's 100 most common 5-part sentence patterns (parts of speech).",
+        "homogeneous"),
+    "templates_per_token": MetricInfo(
+        "Templates per token",
+        "How often those sentence patterns occur, per word.",
+        "homogeneous"),
     "compression_ratio_gzip": MetricInfo(
         "Compression ratio (gzip)",
         "How much smaller gzip makes the joined corpus: repeated wording compresses well.",
@@ -94,6 +106,7 @@ SIZE_DEPENDENT = frozenset({
     "vendi_score", "vendi_score_q2", "vendi_score_qinf", "vendi_score_per_text", "effective_rank",
     "compression_ratio_gzip", "compression_ratio_xz", "ngram_diversity", "distinct_1",
     "distinct_2", "distinct_3", "distinct_4", "self_repetition", "stock_phrase_share",
+    "self_bleu", "syntactic_template_rate", "templates_per_token", "template_share", "near_duplicate_rate",
 })
 
 

@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from auditor.metrics.groups import permanova
+from auditor.metrics.groups import mmd_test, permanova
 from auditor.metrics.homogeneity import (
     STATISTICS,
     Stratified,
@@ -96,8 +96,9 @@ def test_planted_within_stratum_homogenization_is_detected_while_location_tests_
     vendi = compare_conditions(STATISTICS["vendi_per_text"], by_stratum(X, cells, strata, "cosine_squared"),
                                permutations=499, resamples=0)
     assert vendi.difference < 0 and vendi.p_value < 0.01
-    # the location test: both conditions sit around the same centres
+    # the location tests: both conditions sit around the same centres
     assert permanova(X, cells, permutations=199).p_value > 0.05
+    assert mmd_test(X[cells == 0], X[cells == 1], permutations=199).p_value > 0.05
 
 
 def test_labels_are_permuted_within_strata_so_an_unbalanced_design_is_no_evidence():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,6 +11,7 @@ from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
 from auditor.metrics.stats import wilson_interval
 from auditor.metrics.suite import SemanticSummary, semantic_suite
 from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
+from auditor.metrics.wording_suite import wording_suite
 from auditor.metrics.uncertainty import IntervalSettings
 from auditor.vocabulary import info
 
@@ -28,6 +29,8 @@ class Measurement:
     lexical: LexicalSummary | None
     #: ROUGE-L F of each searched text (``semantic.scan.queries``) with its nearest neighbour.
     frames: Any = None
+    #: Metrics left out, with the reason (a missing optional package).
+    unavailable: dict[str, str] = field(default_factory=dict)
 
 
 def described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -59,9 +62,12 @@ def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
     semantic = semantic_suite(X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
     values = dict(semantic.values)
     lexical = frames = None
+    unavailable: dict[str, str] = {}
     if settings.lexical:
         lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals)
         values.update(lexical.values)
         frames = frame_overlap(texts, semantic.scan.queries, semantic.scan.index)
         values["template_share"] = templates(frames, semantic.scan.exact, intervals)
-    return Measurement(described(values), semantic, lexical, frames)
+        wording, unavailable = wording_suite(texts, seed=settings.seed, intervals=intervals)
+        values.update(wording)
+    return Measurement(described(values), semantic, lexical, frames, unavailable)

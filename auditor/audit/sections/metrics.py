@@ -6,11 +6,16 @@ from typing import Any
 
 from auditor.audit.context import AuditContext
 
-SCHEMA = {"metrics": {"$ref": "#/$defs/metrics"}}
+SCHEMA = {"metrics": {"$ref": "#/$defs/metrics"},
+          "metrics_unavailable": {"type": "object", "additionalProperties": {"type": "string"}}}
 
 
 STAGE = "metrics and intervals"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:
-    return {"metrics": ctx.whole.metrics}
+    """The metrics, and the ones left out with why (``metrics_unavailable``, when any is)."""
+    out: dict[str, Any] = {"metrics": ctx.whole.metrics}
+    if ctx.whole.unavailable:
+        out["metrics_unavailable"] = dict(ctx.whole.unavailable)
+    return out

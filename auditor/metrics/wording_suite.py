@@ -1,0 +1,51 @@
+"""Self-BLEU and syntactic templates of one set of texts, on a bounded seeded sample, with
+intervals over the sampled texts (conditional on the sample's references and patterns)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from auditor.metrics.bleu import self_bleu_per_text
+from auditor.metrics.stats import wilson_interval
+from auditor.metrics.syntax import PATTERN_N, TOP_PATTERNS, TaggerMissing, syntactic_templates, weights_path
+from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
+
+#: Self-BLEU compares every text with every other and tagging runs in Python: at most this many
+#: texts (a seeded sample) take part.
+WORDING_MAX_TEXTS = 1000
+
+
+def wording_suite(texts: Sequence[str], *, seed: int = 0,
+                  intervals: IntervalSettings | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """``self_bleu``, ``syntactic_template_rate`` and ``templates_per_token`` (id → entry), and
+    the metrics left out with the reason (the tagger's package missing)."""
+    n = len(texts)
+    rows = np.arange(n)
+    if n > WORDING_MAX_TEXTS:
+        rows = np.sort(np.random.default_rng(seed).choice(n, size=WORDING_MAX_TEXTS, replace=False))
+    chosen = [texts[i] for i in rows]
+    sample = {"n_texts": int(len(rows)), "method": "exact" if len(rows) == n else "sampled"}
+    per_text = {"self_bleu": self_bleu_per_text(chosen)}
+    values: dict[str, dict[str, Any]] = {"self_bleu": {"value": float(per_text["self_bleu"].mean()), "max_n": 4, **sample}}
+    missing: dict[str, str] = {}
+    try:
+        weights_path()
+    except TaggerMissing as exc:
+        missing = {"syntactic_template_rate": str(exc), "templates_per_token": str(exc)}
+    else:
+        _, has, per_token = syntactic_templates(chosen)
+        spec = {"n": PATTERN_N, "top_patterns": TOP_PATTERNS, **sample}
+        values["syntactic_template_rate"] = {"value": float(has.mean()), **spec}
+        values["templates_per_token"] = {"value": float(per_token.mean()), **spec}
+        per_text["templates_per_token"] = per_token
+        if intervals is not None:
+            lo, hi = wilson_interval(int(has.sum()), len(has), intervals.level)
+            values["syntactic_template_rate"].update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "ci_method": "wilson", "n_resamples": 0})
+    if intervals is not None and len(rows) >= 4:
+        halves = half_samples(len(rows), intervals.n_resamples, intervals.seed)
+        for metric_id, scores in per_text.items():
+            lo, hi = interval(values[metric_id]["value"], [scores[h].mean() for h in halves], intervals.level, (0.0, np.inf))
+            values[metric_id].update(ci_low=lo, ci_high=hi, **intervals.as_dict())
+    return values, missing
