@@ -159,3 +159,10 @@ HOMOGENEITY_LABELS = {
     "near_duplicate_rate": "Near-duplicate rate (at a common size)",
     "rouge_l": "ROUGE-L homogenization",
 }
+#: Check rules may name the mean over strata of each homogeneity measure (with --strata).
+WITHIN_STRATA = "within_strata."
+CATALOG.update({
+    WITHIN_STRATA + name: MetricInfo(f"{label} within strata",
+                                     f"The mean over strata (briefs, prompts, products) of: {label.lower()}.",
+                                     "diverse" if name == "vendi_per_text" else "homogeneous")
+    for name, label in HOMOGENEITY_LABELS.items()})

@@ -303,3 +303,39 @@ def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_offending_text(tmp_path:
     assert all(set(d) <= {"message", "severity", "source", "code", "location"} for d in diagnostics)
     again = invoke(str(batch), "--format", "rdjsonl", "--output", str(out))  # its own output: may rewrite
     assert again.exit_code == 1
+
+
+def _briefs(path: Path, samey: bool = True) -> Path:
+    """Six briefs with three variants each: slot-swapped copies of one line (``samey``) or three
+    unrelated texts."""
+    import pandas as pd
+
+    rows = []
+    for k, brief in enumerate(["coat", "cap", "boots", "scarf", "bag", "socks"]):
+        variants = ([f"Elevate your everyday with our innovative {brief}, version {j}." for j in range(3)]
+                    if samey else VARIED[k * 3:k * 3 + 3])
+        rows += [{"brief": brief, "text": text} for text in variants]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+WITHIN_RULE = '[check]\nstrata = "brief"\n[check.rules.variants]\nmetric = "within_strata.mean_pairwise_similarity"\nmax = 0.3\n'
+
+
+@pytest.mark.model
+def test_a_rule_can_gate_how_alike_the_variants_of_each_brief_are(tmp_path: Path) -> None:
+    data = _briefs(tmp_path / "briefs.csv")
+    (tmp_path / "auditor.toml").write_text(WITHIN_RULE)
+    res = invoke(str(data), "--config", str(tmp_path / "auditor.toml"))
+    assert res.exit_code == 1, res.output
+    assert "FAIL variants: Mean pairwise similarity within strata" in res.output
+    varied = invoke(str(_briefs(tmp_path / "varied.csv", samey=False)), "--config", str(tmp_path / "auditor.toml"))
+    assert varied.exit_code == 0 and "PASS variants" in varied.output
+
+
+def test_a_within_strata_rule_without_strata_is_refused_before_any_work(tmp_path: Path) -> None:
+    data = _briefs(tmp_path / "briefs.csv")
+    (tmp_path / "auditor.toml").write_text(WITHIN_RULE.replace('strata = "brief"\n', ""))
+    res = invoke(str(data), "--config", str(tmp_path / "auditor.toml"))
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines() == [res.output.strip()] and "--strata" in res.output

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.check.config import DERIVED, Rule
-from auditor.vocabulary import info
+from auditor.errors import AuditorError
+from auditor.vocabulary import WITHIN_STRATA, info
 
 MAX_FINDINGS_PER_RULE = 50
 _PAIR_METRICS = {"near_duplicate_rate", "nearest_neighbor_similarity"}
@@ -63,7 +64,10 @@ def metric_value(data: dict[str, Any], metric: str) -> float:
     """A metric's value in an audit JSON, including the derived ones rules may name."""
     if metric == "vendi_score_per_100_texts":
         return 100.0 * metric_value(data, "vendi_score_per_text")
-    entry = data["metrics"].get(metric)
+    if metric.startswith(WITHIN_STRATA):
+        entry = (data.get("strata") or {}).get("metrics", {}).get(metric[len(WITHIN_STRATA):])
+    else:
+        entry = data["metrics"].get(metric)
     value = entry.get("value") if isinstance(entry, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise KeyError(metric)  # absent, or not a number (a hand-edited or foreign baseline)
@@ -134,7 +138,11 @@ def evaluate(
     if baseline is not None and baseline.get("model", {}).get("revision") != data["model"].get("revision"):
         notes.append("the baseline was computed with a different model; its numbers are not comparable")
     for rule in rules:
-        value = metric_value(data, rule.metric)
+        try:
+            value = metric_value(data, rule.metric)
+        except KeyError:
+            why = (data.get("metrics_unavailable") or {}).get(rule.metric, "the audit did not compute it")
+            raise AuditorError(f"rule {rule.name!r} needs {rule.metric}, which this audit has no value for ({why})") from None
         label = _label(rule.metric)
         problems = []
         if rule.max is not None and value > rule.max:
