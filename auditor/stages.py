@@ -20,6 +20,8 @@ import numpy as np
 
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_summary
+from auditor.metrics.placement import PLACE_NEIGHBOURS, place
+from auditor.metrics.uncertainty import subsample_indices
 
 #: The default reducer's visible pre-step: above this many texts, UMAP sees a PCA to 50 dimensions.
 PCA_ABOVE = 3000
@@ -28,6 +30,11 @@ PCA_DIMENSIONS = 50
 #: are no clusters to find (every text is in cluster 0).
 UMAP_MIN_TEXTS = 10
 MIN_CLUSTER_TEXTS = 10
+#: The map and the clusters are fitted on a seeded sample of at most this many texts; the others
+#: are placed and labelled from their nearest sampled texts (:mod:`auditor.metrics.placement`).
+FIT_MAX_TEXTS = 2000
+#: Layout epochs (umap-learn's own default for more than 10,000 points; 500 below).
+UMAP_EPOCHS = 200
 
 
 class DefaultReducer:
@@ -40,7 +47,7 @@ class DefaultReducer:
 
     @property
     def identity(self) -> str:
-        return f"umap(cosine,15,0.1,seed={self.seed})+pca{self.pca_dimensions}>{self.pca_above}"
+        return f"umap(cosine,15,0.1,{UMAP_EPOCHS}ep,seed={self.seed})+pca{self.pca_dimensions}>{self.pca_above}"
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         from sklearn.decomposition import PCA
@@ -49,14 +56,40 @@ class DefaultReducer:
         if n < UMAP_MIN_TEXTS:
             self.description = "PCA"
             return PCA(2, random_state=self.seed).fit_transform(X) if n > 2 else np.zeros((n, 2))
-        import umap
-
+        umap = import_umap()
         self.description = "UMAP (cosine)"
         if n > self.pca_above and X.shape[1] > self.pca_dimensions:
             X = PCA(self.pca_dimensions, random_state=self.seed).fit_transform(X)
             self.description = f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
         return umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
-                         random_state=self.seed, n_jobs=1).fit_transform(X)
+                         n_epochs=UMAP_EPOCHS, random_state=self.seed, n_jobs=1).fit_transform(X)
+
+
+def import_umap():  # noqa: ANN201
+    """``umap``, with its numba functions compiled once per machine: their compiled code is kept
+    in ``<auditor cache>/numba`` ($NUMBA_CACHE_DIR when set), so only the first map on a machine
+    pays the JIT compilation (10–50 s)."""
+    import os
+
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        from auditor.embed.cache import default_cache_dir
+
+        os.environ["NUMBA_CACHE_DIR"] = str(default_cache_dir() / "numba")
+    import numba
+    import umap
+    import umap.layouts
+    import umap.spectral
+    import umap.umap_
+    import umap.utils
+    from numba.core.registry import CPUDispatcher
+
+    numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+    for module in (umap.umap_, umap.layouts, umap.spectral, umap.utils, umap.distances):
+        for value in vars(module).values():
+            if isinstance(value, CPUDispatcher) and not getattr(value, "_auditor_cached", False):
+                value.enable_caching()
+                value._auditor_cached = True
+    return umap
 
 
 class HDBSCANClusterer:
@@ -103,17 +136,27 @@ def kmeans_by_silhouette(Z: np.ndarray, seed: int = 0, k_max: int = 12) -> np.nd
 
 
 def cluster_corpus(X: np.ndarray, texts: Sequence[str], *, clusterer: Any = "hdbscan", reducer: Any = None,
-                   vectorizer: Any = None, seed: int = 0) -> ClusterSummary:
+                   vectorizer: Any = None, seed: int = 0, fit_max: int = FIT_MAX_TEXTS) -> ClusterSummary:
     """Map unit-normalized embeddings ``X`` with ``reducer`` and cluster the map with
-    ``clusterer`` (stage objects or presets, see :mod:`auditor.stages`)."""
+    ``clusterer`` (stage objects or presets, see :mod:`auditor.stages`), both fitted on a seeded
+    sample of at most ``fit_max`` texts; every other text is placed and labelled from its nearest
+    sampled texts."""
     reducer, clusterer = reducer_stage(reducer, seed), clusterer_stage(clusterer, seed)
     X = np.asarray(X, dtype=np.float32)
-    coords = np.asarray(reducer.fit_transform(X), dtype=np.float64)
-    if len(X) < MIN_CLUSTER_TEXTS:
-        labels, method = np.zeros(len(X), dtype=int), f"none (fewer than {MIN_CLUSTER_TEXTS} texts)"
+    fit = subsample_indices(len(X), fit_max, seed)
+    coords = np.asarray(reducer.fit_transform(X[fit]), dtype=np.float64)
+    if len(fit) < MIN_CLUSTER_TEXTS:
+        labels, method = np.zeros(len(fit), dtype=int), f"none (fewer than {MIN_CLUSTER_TEXTS} texts)"
     else:
         labels, method = np.asarray(clusterer.fit_predict(coords)), describe(clusterer)
-    return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer))
+    placement = None
+    if len(fit) < len(X):
+        coords, labels = place(X, fit, coords, labels)
+        placement = (f"fitted on a seeded sample of {len(fit):,} of {len(X):,} texts; every other text placed at "
+                     f"the similarity-weighted mean position of its {PLACE_NEIGHBOURS} nearest sampled texts and "
+                     "given their weighted majority cluster")
+    return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer),
+                           fit_sample=len(fit), placement=placement)
 
 
 def reducer_stage(reducer: Any, seed: int) -> Any:

@@ -79,3 +79,30 @@ def test_report_for_10000_texts_stays_under_5_mb(tmp_path, hash_encoder) -> None
     assert size < 5 * 1024 * 1024, size
     assert result.data["map"]["sampled"] and result.data["map"]["n_points"] == 5000
     assert "seeded sample of 5,000 of the 10,000 texts" in path.read_text()
+
+
+def test_at_20000_texts_the_map_is_fitted_on_a_sample_and_planted_clusters_are_still_recovered() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    from auditor.stages import FIT_MAX_TEXTS
+
+    sizes = (6000, 5000, 4000, 3000, 2000)
+    X, truth = blobs(sizes=sizes, d=64, spread=0.12, seed=3)
+    summary = cluster_corpus(X, ["text"] * len(X), clusterer="hdbscan", seed=0)
+    assert summary.fit_sample == FIT_MAX_TEXTS < len(X) and "nearest sampled texts" in summary.placement
+    assert summary.coords.shape == (20000, 2) and summary.labels.shape == (20000,)
+    assert summary.n_clusters == 5
+    assert adjusted_rand_score(truth, summary.labels) > 0.9  # noise counted as a wrong cluster
+
+
+def test_placement_keeps_sampled_texts_and_places_a_copy_of_a_sampled_text_on_it() -> None:
+    from auditor.metrics.placement import place
+
+    X, truth = blobs(sizes=(30, 30), d=16, seed=4)
+    X = np.vstack([X, X[:3]])  # three exact copies of sampled texts
+    sample = np.arange(60)
+    coords = np.random.default_rng(0).random((60, 2))
+    labels = truth.copy()
+    xy, lab = place(X, sample, coords, labels, k=1)
+    assert np.array_equal(xy[:60], coords) and np.array_equal(lab[:60], labels)
+    assert np.allclose(xy[60:], coords[:3]) and np.array_equal(lab[60:], labels[:3])

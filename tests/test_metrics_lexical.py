@@ -184,3 +184,39 @@ def test_subset_distinct_n_is_exact_with_a_vocabulary_too_large_for_composite_ke
     subset[[5, 6]] = True
     chosen = [texts[i] for i in np.flatnonzero(subset)]
     assert words.distinct(subset) == pytest.approx(distinct_ns(chosen, 4))
+
+
+def test_distinct_n_of_a_subset_equals_distinct_n_of_those_texts_joined_random_and_real() -> None:
+    """The subset path (corpus ids inside texts, lookups across the new boundaries) against the
+    definition computed from scratch on the chosen texts."""
+    import numpy as np
+
+    from auditor.metrics.lexical import WordNgrams, distinct_ns
+    from benchmarks._texts import benchmark_texts
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):  # tiny vocabularies and 1-word texts: n-grams spanning several texts
+        texts = [" ".join(rng.choice(list("abcde"), size=rng.integers(1, 7))) for _ in range(rng.integers(2, 12))]
+        chosen = rng.random(len(texts)) < 0.5
+        if chosen.any():
+            expected = distinct_ns([t for t, c in zip(texts, chosen) if c], 4)
+            assert WordNgrams(texts, 4).distinct(chosen) == pytest.approx(expected, abs=1e-15)
+    real = benchmark_texts(600)
+    words = WordNgrams(real, 4)
+    for _ in range(3):
+        chosen = rng.random(len(real)) < 0.5
+        assert words.distinct(chosen) == pytest.approx(distinct_ns([t for t, c in zip(real, chosen) if c], 4), abs=1e-15)
+
+
+def test_compression_beyond_the_byte_budget_is_measured_on_a_seeded_sample_and_says_so() -> None:
+    from auditor.metrics.lexical_suite import compression_replicates, compression_sample
+    from auditor.metrics.uncertainty import subsample_scale
+
+    texts = [f"text number {i} about item {i % 7}" for i in range(1000)]
+    assert len(compression_sample(texts, 0, budget=10**9)) == 1000
+    rows = compression_sample(texts, 0, budget=5000)
+    assert 100 <= len(rows) <= 200 and list(rows) == sorted(rows)
+    m, scale, reps = compression_replicates(texts, "gzip", 5, 0, budget=3000)
+    assert m < 500 and scale == subsample_scale(m, 1000) < 1 and len(reps) == 5
+    m, scale, _ = compression_replicates(texts, "gzip", 2, 0, budget=10**9)
+    assert m == 500 and scale == 1.0  # halves when they fit

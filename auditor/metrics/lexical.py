@@ -56,16 +56,25 @@ def ngram_ids(ids: np.ndarray, max_n: int) -> list[np.ndarray]:
     """Dense ids of the n-grams starting at each position, for n = 1..max_n: element n−1 has
     len(ids) − n + 1 entries, and two entries are equal ⇔ their n-grams are equal. Built by
     pairing each (n−1)-gram id with the next token id, so it stays exact and vectorized."""
-    out = [ids]
+    return ngram_vocabulary(ids, max_n)[0]
+
+
+def ngram_vocabulary(ids: np.ndarray, max_n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """:func:`ngram_ids` and, per n ≥ 2, the sorted pair keys (id of the (n−1)-gram · width +
+    next token id, width = largest token id + 1) whose ranks are the n-gram ids: an n-gram made
+    elsewhere of the same tokens finds its id by binary search in them."""
+    out, keys = [ids], [np.arange(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)]
     current = ids
     width = int(ids.max()) + 1 if len(ids) else 1
     for n in range(2, max_n + 1):
         if len(ids) < n:
             out.append(np.empty(0, dtype=np.int64))
+            keys.append(np.empty(0, dtype=np.int64))
             continue
-        _, current = np.unique(current[:-1] * width + ids[n - 1:], return_inverse=True)
+        unique, current = np.unique(current[:-1] * width + ids[n - 1:], return_inverse=True)
         out.append(current.astype(np.int64))
-    return out
+        keys.append(unique)
+    return out, keys
 
 
 class WordNgrams:
@@ -82,7 +91,7 @@ class WordNgrams:
         words = [t.split() for t in _check_texts(texts)]
         self.n_texts, self.max_n = len(words), max_n
         self.token_doc = np.repeat(np.arange(len(words)), [len(w) for w in words])
-        self.grams = ngram_ids(token_ids([tok for w in words for tok in w]), max_n)
+        self.grams, self.keys = ngram_vocabulary(token_ids([tok for w in words for tok in w]), max_n)
         # the distinct (text, max_n-gram) pairs lying inside one text, for self-repetition
         g, start = self.grams[-1], self.token_doc[: len(self.grams[-1])]
         inside = start == self.token_doc[max_n - 1:]
@@ -94,19 +103,44 @@ class WordNgrams:
 
     def distinct(self, chosen: np.ndarray | None = None) -> list[float]:
         """[distinct-1, …, distinct-max_n] of the chosen texts joined in order (n-grams run
-        across text boundaries, as in the joined corpus)."""
+        across text boundaries, as in the joined corpus).
+
+        For a subset, an n-gram inside one chosen text keeps the corpus's id; only the n-grams
+        across the subset's new text boundaries are looked up (by their (n−1)-gram's id and next
+        token) and, when the corpus never contains them, numbered apart. So a subset costs a few
+        passes over its tokens, not a sort per n."""
         keep = self._chosen(chosen)[self.token_doc]
         if keep.all():
             return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in self.grams]
-        ids = self.grams[0][keep]
-        width = int(self.grams[0].max()) + 1 if len(ids) else 1
-        if width ** self.max_n >= 2 ** 62:  # composite keys would overflow: renumber n-grams
-            return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in ngram_ids(ids, self.max_n)]
-        out, key = [], ids
-        for n in range(1, self.max_n + 1):  # key of the n-gram at p: its token ids in base `width`
+        where = np.flatnonzero(keep)
+        tokens, docs = self.grams[0][where], self.token_doc[where]
+        width = len(self.keys[0])
+        out, codes = [], tokens  # codes: ids < size[n] are corpus n-grams, others new ones
+        size = width
+        for n in range(1, self.max_n + 1):
+            if len(where) < n:
+                out.append(0.0)
+                continue
             if n > 1:
-                key = key[:-1] * width + ids[n - 1:] if len(ids) >= n else np.empty(0, dtype=np.int64)
-            out.append(len(np.unique(key)) / len(key) if len(key) else 0.0)
+                count = len(where) - n + 1
+                inside = docs[:count] == docs[n - 1:]
+                new_codes = np.empty(count, dtype=np.int64)
+                new_codes[inside] = self.grams[n - 1][where[:count][inside]]
+                across = np.flatnonzero(~inside)
+                pair = codes[across] * width + tokens[across + n - 1]
+                slot = np.searchsorted(self.keys[n - 1], pair)
+                slot_ok = slot < len(self.keys[n - 1])
+                found = np.zeros(len(across), dtype=bool)
+                found[slot_ok] = self.keys[n - 1][slot[slot_ok]] == pair[slot_ok]
+                found &= codes[across] < size  # a new prefix makes a new n-gram
+                new_codes[across[found]] = slot[found]
+                size = len(self.keys[n - 1])
+                _, fresh = np.unique(pair[~found], return_inverse=True)
+                new_codes[across[~found]] = size + fresh.ravel()
+                codes = new_codes
+            seen = np.zeros(int(codes.max()) + 1, dtype=bool)
+            seen[codes] = True
+            out.append(int(seen.sum()) / len(codes))
         return out
 
     def self_repetition_per_text(self, chosen: np.ndarray | None = None) -> np.ndarray:

@@ -10,15 +10,20 @@ import numpy as np
 
 from auditor.metrics.lexical import WordNgrams, compression_ratio, rouge_l_pairs
 from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share
-from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
+from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, subsample_scale, subsamples
 
-#: ROUGE-L is exact up to this many pairs (about 200 texts) and sampled beyond.
-ROUGE_MAX_PAIRS = 20_000
+#: ROUGE-L is exact up to this many pairs (100 texts) and sampled beyond.
+ROUGE_MAX_PAIRS = 4_950
 #: Lexical intervals recompute compression on every half; cap their replicates (xz is slowest).
 LEXICAL_MAX_RESAMPLES = 50
 XZ_MAX_RESAMPLES = 20
 #: ``top_phrase_share`` looks at phrases of at least this many words ("one of the" is not stock).
 TOP_PHRASE_MIN_WORDS = 4
+#: Compression ratios are computed on at most this many bytes of text (beyond: a seeded sample of
+#: texts), and each interval replicate on a subsample of at most REPLICATE_BYTES, its deviation
+#: rescaled by √(m/(n−m)) (:func:`~auditor.metrics.uncertainty.subsample_scale`).
+COMPRESSION_MAX_BYTES = 8_000_000
+REPLICATE_BYTES = 250_000
 
 
 @dataclass
@@ -47,9 +52,12 @@ def lexical_suite(
                   "pair_seed": seed}
     words = WordNgrams(texts, 4)
     distinct = dict(enumerate(words.distinct(), start=1))
+    packed = compression_sample(texts, seed)
+    kept = [texts[i] for i in packed]
+    how = {"n_texts": len(kept), "method": "exact" if len(kept) == n else "sampled"}
     values: dict[str, dict[str, Any]] = {
-        "compression_ratio_gzip": {"value": compression_ratio(texts, "gzip")},
-        "compression_ratio_xz": {"value": compression_ratio(texts, "xz")},
+        "compression_ratio_gzip": {"value": compression_ratio(kept, "gzip"), **how},
+        "compression_ratio_xz": {"value": compression_ratio(kept, "xz"), **how},
         "ngram_diversity": {"value": float(sum(distinct.values())), "max_n": 4},
         **{f"distinct_{k}": {"value": v, "n": k} for k, v in distinct.items()},
         "self_repetition": {"value": words.self_repetition(), "n": 4},
@@ -71,16 +79,11 @@ def lexical_suite(
         reps: dict[str, list[float]] = {}
         in_half = np.zeros(n, dtype=bool)
         for half in half_samples(n, settings.n_resamples, settings.seed):
-            sub = [texts[i] for i in half]
             in_half[:] = False
             in_half[half] = True
             both = in_half[pi] & in_half[pj]
             d = dict(enumerate(words.distinct(in_half), start=1))
             row = {
-                "compression_ratio_gzip": compression_ratio(sub, "gzip"),
-                "compression_ratio_xz": (compression_ratio(sub, "xz")
-                                         if len(reps.get("compression_ratio_xz", [])) < XZ_MAX_RESAMPLES
-                                         else None),
                 "ngram_diversity": sum(d.values()),
                 **{f"distinct_{k}": v for k, v in d.items()},
                 "self_repetition": words.self_repetition(in_half),
@@ -95,4 +98,31 @@ def lexical_suite(
             bounds = (0.0, 1.0) if key.endswith("_share") else (0.0, np.inf)
             lo, hi = interval(values[key]["value"], rep, settings.level, bounds)
             values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)})
+        for algorithm, count in (("gzip", settings.n_resamples), ("xz", min(settings.n_resamples, XZ_MAX_RESAMPLES))):
+            key = f"compression_ratio_{algorithm}"
+            m, scale, rep = compression_replicates(kept, algorithm, count, settings.seed)
+            lo, hi = interval(values[key]["value"], rep, settings.level, (0.0, np.inf), scale)
+            values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)},
+                               replicate_texts=m)
     return LexicalSummary(values, phrases)
+
+
+def compression_sample(texts: Sequence[str], seed: int, budget: int = COMPRESSION_MAX_BYTES) -> np.ndarray:
+    """The texts whose compression is measured: all of them, or a seeded sample of about
+    ``budget`` bytes (in corpus order)."""
+    sizes = np.array([len(t.encode("utf-8")) + 1 for t in texts])
+    if sizes.sum() <= budget:
+        return np.arange(len(texts))
+    m = max(2, int(len(texts) * budget / sizes.sum()))
+    return np.sort(np.random.default_rng(seed).choice(len(texts), size=m, replace=False))
+
+
+def compression_replicates(texts: Sequence[str], algorithm: str, count: int, seed: int,
+                           budget: int = REPLICATE_BYTES) -> tuple[int, float, list[float]]:
+    """Compression ratios of ``count`` seeded subsamples of m texts: halves, or fewer texts when
+    a half holds more than ``budget`` bytes; returns (m, the deviation scale, the ratios)."""
+    n = len(texts)
+    total = sum(len(t.encode("utf-8")) + 1 for t in texts)
+    m = max(2, min(n // 2, int(n * budget / max(total, 1))))
+    reps = [compression_ratio([texts[i] for i in rows], algorithm) for rows in subsamples(n, m, count, seed)]
+    return m, subsample_scale(m, n), reps

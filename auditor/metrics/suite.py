@@ -24,6 +24,10 @@ from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
 #: Rows are dealt at random into at most this many blocks for half-sampling; a half is half of them.
 INTERVAL_BLOCKS = 64
+#: Metrics read from eigenvalues (Vendi scores, effective rank) use at most this many of the
+#: half-samples: each needs a d×d eigendecomposition.
+SPECTRAL_MAX_RESAMPLES = 100
+SPECTRAL = frozenset({"vendi_score", "vendi_score_q2", "vendi_score_qinf", "vendi_score_per_text", "effective_rank"})
 #: Rates whose interval is the Wilson score interval of (texts with the property, texts searched).
 WILSON_RATES = frozenset({"near_duplicate_rate"})
 
@@ -79,12 +83,16 @@ def semantic_suite(
             values[metric_id].update(ci_low=lo, ci_high=hi, **intervals.as_dict())
             if metric_id in WILSON_RATES:
                 values[metric_id].update(ci_method="wilson", n_resamples=0)
+            elif metric_id in SPECTRAL:
+                values[metric_id].update(n_resamples=min(intervals.n_resamples, SPECTRAL_MAX_RESAMPLES))
     return SemanticSummary(values, typ, scan, {"stats": stats})
 
 
-def state_metrics(stats: EmbeddingStats) -> dict[str, float]:
+def state_metrics(stats: EmbeddingStats, spectral: bool = True) -> dict[str, float]:
     """Every metric that follows from the additive state, each from its public function (the
-    state computes each spectrum once)."""
+    state computes each spectrum once); without ``spectral``, only those that need no spectrum."""
+    if not spectral:
+        return {"mean_pairwise_similarity": mean_pairwise_similarity(stats), "dispersion": dispersion(stats)}
     vs1 = vendi_score(stats, 1)
     return {
         "mean_pairwise_similarity": mean_pairwise_similarity(stats),
@@ -118,8 +126,9 @@ def semantic_intervals(
     reps: dict[str, list[float]] = {}
     if n // 2 <= d:
         X64 = to_numpy(X).astype(np.float64)
-        for half in half_samples(n, settings.n_resamples, settings.seed):
-            for metric_id, value in state_metrics(embedding_stats(X64[half], check=False)).items():
+        for k, half in enumerate(half_samples(n, settings.n_resamples, settings.seed)):
+            state = embedding_stats(X64[half], check=False)
+            for metric_id, value in state_metrics(state, k < SPECTRAL_MAX_RESAMPLES).items():
                 reps.setdefault(metric_id, []).append(value)
     else:
         rng = np.random.default_rng(settings.seed)
@@ -135,12 +144,19 @@ def semantic_intervals(
             counts[b] = len(rows)
             totals[b] = to_numpy(xp.sum(Xb, axis=0))
             grams[b] = to_numpy(Xb.T @ Xb)
-        for half in half_samples(n_blocks, settings.n_resamples, settings.seed):
-            gram = grams[half].sum(axis=0)
-            state = EmbeddingStats(int(counts[half].sum()), totals[half].sum(axis=0), gram,
-                                   float(np.trace(gram)))
-            for metric_id, value in state_metrics(state).items():
-                reps.setdefault(metric_id, []).append(value)
+        halves = half_samples(n_blocks, settings.n_resamples, settings.seed)
+        flat = grams.reshape(n_blocks, d * d)
+        for start in range(0, len(halves), 50):  # the halves' Gram sums as one matrix product per batch
+            chosen = np.zeros((min(50, len(halves) - start), n_blocks))
+            for row, half in enumerate(halves[start:start + 50]):
+                chosen[row, half] = 1.0
+            batch_grams = (chosen @ flat).reshape(-1, d, d)
+            for row, gram in enumerate(batch_grams):
+                half = halves[start + row]
+                state = EmbeddingStats(int(counts[half].sum()), totals[half].sum(axis=0), gram,
+                                       float(np.trace(gram)))
+                for metric_id, value in state_metrics(state, start + row < SPECTRAL_MAX_RESAMPLES).items():
+                    reps.setdefault(metric_id, []).append(value)
     out = {m: interval(values[m]["value"], r, settings.level) for m, r in reps.items()}
 
     sims = scan.similarity

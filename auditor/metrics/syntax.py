@@ -58,10 +58,21 @@ def weights_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _model() -> tuple[dict, dict, tuple[str, ...]]:
+def _model() -> tuple[dict[str, int], np.ndarray, dict[str, str], tuple[str, ...]]:
+    """Feature → row, the weight matrix (features × tags, float64), the tag dictionary of
+    unambiguous frequent words, and the tags in sorted order."""
     with open(weights_path(), "rb") as handle:
         weights, tagdict, classes = _PlainUnpickler(handle, encoding="latin1").load()
-    return weights, tagdict, tuple(sorted(classes))
+    tags = tuple(sorted(classes))
+    column = {tag: k for k, tag in enumerate(tags)}
+    rows = {feat: k for k, feat in enumerate(weights)}
+    matrix = np.zeros((len(rows) + 1, len(tags)))  # the last row: features the model never saw
+    r, c, v = [], [], []
+    for feat, per_tag in weights.items():
+        for tag, weight in per_tag.items():
+            r.append(rows[feat]); c.append(column[tag]); v.append(weight)  # noqa: E702
+    matrix[np.array(r, dtype=np.int64), np.array(c, dtype=np.int64)] = v
+    return rows, matrix, tagdict, tags
 
 
 def tokenize(text: str) -> list[list[str]]:
@@ -102,10 +113,11 @@ def pos_tags(words: Sequence[str]) -> list[str]:
     >>> pos_tags(["The", "lamp", "is", "bright", "."])
     ['DT', 'NN', 'VBZ', 'JJ', '.']
     """
-    weights, tagdict, classes = _model()
+    rows, matrix, tagdict, tags = _model()
+    unseen = len(matrix) - 1
     context = [*_START, *(_normal(w) for w in words), *_END]
     prev, prev2 = _START
-    tags = []
+    out = []
     for i, word in enumerate(words):
         tag = tagdict.get(word)
         if not tag:
@@ -116,14 +128,11 @@ def pos_tags(words: Sequence[str]) -> list[str]:
                      f"i-1 suffix {context[k - 1][-3:]}", f"i-2 word {context[k - 2]}",
                      f"i+1 word {context[k + 1]}", f"i+1 suffix {context[k + 1][-3:]}",
                      f"i+2 word {context[k + 2]}")
-            scores: Counter = Counter()
-            for feat in feats:
-                for label, weight in weights.get(feat, {}).items():
-                    scores[label] += weight
-            tag = max(classes, key=lambda label: (scores[label], label))
-        tags.append(tag)
+            scores = matrix[[rows.get(f, unseen) for f in feats]].sum(axis=0)
+            tag = tags[np.flatnonzero(scores == scores.max())[-1]]  # ties: the alphabetically last tag
+        out.append(tag)
         prev2, prev = prev, tag
-    return tags
+    return out
 
 
 def pos_ngrams(text: str, n: int = PATTERN_N) -> list[tuple[str, ...]]:

@@ -37,24 +37,41 @@ class IntervalSettings:
                 "ci_level": self.level}
 
 
+def subsample_scale(m: int, n: int) -> float:
+    """√(m/(n−m)): a subsample of m of n items drawn without replacement has variance ≈
+    σ²(1/m − 1/n), the full-size estimate σ²/n, so deviations are scaled by this (1 for halves;
+    Politis & Romano 1994 with the finite-population correction).
+
+    >>> subsample_scale(50, 100), round(subsample_scale(10, 100), 4)
+    (1.0, 0.3333)
+    """
+    return float(np.sqrt(m / (n - m)))
+
+
+def subsamples(n: int, m: int, n_resamples: int, seed: int) -> list[np.ndarray]:
+    """``n_resamples`` seeded random subsets of m of the indices 0..n−1 (sorted)."""
+    rng = np.random.default_rng(seed)
+    return [np.sort(rng.choice(n, size=m, replace=False)) for _ in range(n_resamples)]
+
+
 def half_samples(n: int, n_resamples: int, seed: int) -> list[np.ndarray]:
     """``n_resamples`` seeded random halves (⌊n/2⌋ of the indices 0..n−1, sorted)."""
     if n < 4:
         raise ValueError(f"half-sampling needs at least 4 items, got {n}")
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(n, size=n // 2, replace=False)) for _ in range(n_resamples)]
+    return subsamples(n, n // 2, n_resamples, seed)
 
 
 def interval(estimate: float, replicates: Sequence[float], level: float = DEFAULT_LEVEL,
-             bounds: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float]:
+             bounds: tuple[float, float] = (-np.inf, np.inf), scale: float = 1.0) -> tuple[float, float]:
     """The half-sampling interval around ``estimate`` from the replicate values (see module doc),
-    clipped to the metric's ``bounds``."""
+    clipped to the metric's ``bounds``. Replicates on subsamples of m of n items instead of
+    halves pass ``scale`` = :func:`subsample_scale` (m, n)."""
     reps = np.asarray(replicates, dtype=np.float64)
     reps = reps[np.isfinite(reps)]
     if reps.size < 2:
         return (float("nan"), float("nan"))
     alpha = (1.0 - level) / 2
-    dev = reps - reps.mean()
+    dev = (reps - reps.mean()) * scale
     lo, hi = estimate + np.quantile(dev, alpha), estimate + np.quantile(dev, 1 - alpha)
     return (float(np.clip(lo, *bounds)), float(np.clip(hi, *bounds)))
 

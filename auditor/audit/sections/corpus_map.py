@@ -54,6 +54,7 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         "method": summary.method, "seed": seed, "n_clusters": summary.n_clusters,
         "size_entropy": summary.size_entropy, "largest_share": summary.largest_share,
         "noise_share": summary.noise_share, "clusters": summary.clusters,
+        "fit_sample": summary.fit_sample, "placement": summary.placement,
         "note": "Cluster statistics carry no interval: clustering is not resampled.",
     }
     return {"clusters": clusters, "map": map_points(ctx, summary, describe(ctx.stages.reducer))}
@@ -85,4 +86,4 @@ def map_points(ctx: AuditContext, summary: ClusterSummary, method: str) -> dict[
         point["text"] = _short(frame["text"].iat[i])
         points.append(point)
     return {"n_points": len(points), "n_texts": len(frame), "sampled": len(points) < len(frame),
-            "method": method, "points": points}
+            "method": method, "fit_sample": summary.fit_sample, "placement": summary.placement, "points": points}

@@ -1,0 +1,69 @@
+"""The full default audit against a bare encode of the same texts, each in a fresh process.
+
+Targets (issue 14): on CPU at 10,000 texts, audit wall time ≤ 1.15× the bare encode (model load
+included on both sides); on a GPU (``--device cuda``), ≤ 3× at 10,000 texts and ≤ 1.5× at
+100,000. Also printed: the audit's own seconds per stage (its JSON ``timings``).
+
+    python benchmarks/bench_audit_speed.py [--n 10000] [--device cpu|cuda]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks._texts import benchmark_texts  # noqa: E402
+
+BARE = """
+import sys, time, json
+from auditor.embed.model import resolve_model
+t0 = time.perf_counter()
+from sentence_transformers import SentenceTransformer
+texts = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+model = SentenceTransformer(resolve_model(None).location, device=sys.argv[2])
+model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    texts = benchmark_texts(args.n, salt="speed")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        lines = tmp / "texts.jsonl"
+        lines.write_text("".join(json.dumps(t) + "\n" for t in texts), encoding="utf-8")
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "AUDITOR_CACHE_DIR": str(tmp / "cache")}
+        # numba compiles the map's code once per machine: warm its cache outside the timing
+        subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(lines), "--out", str(tmp / "warm"),
+                        "--sample", "50", "--no-cache", "-q", "--device", args.device], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        bare = timed([sys.executable, "-c", BARE, str(lines), args.device], env)
+        audit = timed([sys.executable, "-m", "auditor.cli", "audit", str(lines), "--out", str(tmp / "r"), "-q",
+                       "--no-cache", "--device", args.device], env)
+        timings = json.loads((tmp / "r" / "texts.json").read_text())["timings"]
+    print(f"texts: {args.n}, device: {args.device}")
+    print(f"bare SentenceTransformer.encode (fresh process, model load included): {bare:8.1f} s")
+    print(f"auditor audit, full default (fresh process, no cache):                {audit:8.1f} s")
+    print(f"ratio: {audit / bare:.2f}x  (targets: CPU 10k <= 1.15; GPU 10k <= 3, 100k <= 1.5)")
+    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+if __name__ == "__main__":
+    main()
