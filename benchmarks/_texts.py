@@ -30,3 +30,15 @@ def benchmark_texts(n: int, salt: str = "") -> list[str]:
         round_ = i // len(base)
         out.append(text if round_ == 0 and not salt else f"{text} ({salt}{round_}-{i})")
     return out
+
+
+def timed_audit(path: Path, out: Path, env: dict[str, str], *extra: str) -> float:
+    """Seconds for `auditor audit PATH --out OUT -q EXTRA…` in a fresh process."""
+    import subprocess
+    import sys
+    import time
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(path), "--out", str(out), "-q", *extra],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0

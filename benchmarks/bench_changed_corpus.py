@@ -12,22 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._texts import benchmark_texts  # noqa: E402
-
-
-def run(path: Path, out: Path, env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(path), "--out", str(out), "-q"],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+from benchmarks._texts import benchmark_texts, timed_audit as run  # noqa: E402
 
 
 def main() -> None:
