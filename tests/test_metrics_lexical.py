@@ -220,3 +220,39 @@ def test_compression_beyond_the_byte_budget_is_measured_on_a_seeded_sample_and_s
     assert m < 500 and scale == subsample_scale(m, 1000) < 1 and len(reps) == 5
     m, scale, _ = compression_replicates(texts, "gzip", 2, 0, budget=10**9)
     assert m == 500 and scale == 1.0  # halves when they fit
+
+
+def _frequent_ngrams_by_dicts(tokens, min_n, max_n, min_docs):
+    """The earlier pure-Python definition (Apriori over dicts of tuples), kept as the reference."""
+    levels = {}
+    for n in range(min_n, max_n + 1):
+        below = levels.get(n - 1)
+        postings = {}
+        for doc, toks in enumerate(tokens):
+            for p in range(len(toks) - n + 1):
+                gram = tuple(toks[p:p + n])
+                if below is not None and (gram[:-1] not in below or gram[1:] not in below):
+                    continue
+                postings.setdefault(gram, set()).add(doc)
+        levels[n] = {g: d for g, d in postings.items() if len(d) >= min_docs}
+        if not levels[n]:
+            break
+    return {n: level for n, level in levels.items() if level}
+
+
+def test_vectorised_frequent_ngrams_equal_the_dictionary_definition_on_random_and_real_texts() -> None:
+    import numpy as np
+
+    from auditor.metrics.lexical import rouge_tokens
+    from auditor.metrics.phrases import _frequent_ngrams
+    from benchmarks._texts import benchmark_texts
+
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        tokens = [list(rng.choice(list("abcd"), size=rng.integers(0, 9))) for _ in range(rng.integers(1, 15))]
+        min_docs = int(rng.integers(1, 4))
+        got = {n: level for n, level in _frequent_ngrams(tokens, 3, 6, min_docs).items() if level}
+        assert got == _frequent_ngrams_by_dicts(tokens, 3, 6, min_docs)
+    tokens = [rouge_tokens(t) for t in benchmark_texts(800)]
+    got = {n: level for n, level in _frequent_ngrams(tokens, 3, 6, 8).items() if level}
+    assert got == _frequent_ngrams_by_dicts(tokens, 3, 6, 8) and got

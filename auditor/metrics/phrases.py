@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from auditor.metrics.lexical import rouge_tokens
 
 
@@ -28,19 +30,46 @@ def default_min_docs(n_texts: int) -> int:
 def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
                      min_docs: int) -> dict[int, dict[tuple[str, ...], set[int]]]:
     """Per length n, the n-grams in at least ``min_docs`` texts and which texts (Apriori: an
-    n-gram is counted only if both its (n−1)-gram prefix and suffix are frequent)."""
+    n-gram is counted only if both its (n−1)-gram prefix and suffix are frequent).
+
+    Vectorised: every n-gram position gets a dense id by pairing its (n−1)-gram's id with the
+    next token's; document frequencies come from the distinct (id, text) pairs; word tuples and
+    text sets are built only for the frequent n-grams.
+    """
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in tokens for t in toks), dtype=np.int64)
+    doc = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
+    words = np.array(list(vocab), dtype=object)
+    width = max(len(vocab), 1)
     levels: dict[int, dict[tuple[str, ...], set[int]]] = {}
-    for n in range(min_n, max_n + 1):
-        below = levels.get(n - 1)
-        postings: dict[tuple[str, ...], set[int]] = {}
-        for doc, toks in enumerate(tokens):
-            for p in range(len(toks) - n + 1):
-                gram = tuple(toks[p:p + n])
-                if below is not None and (gram[:-1] not in below or gram[1:] not in below):
-                    continue
-                postings.setdefault(gram, set()).add(doc)
-        levels[n] = {g: d for g, d in postings.items() if len(d) >= min_docs}
-        if not levels[n]:
+    code, frequent = ids, None
+    for n in range(2, max_n + 1):
+        count = len(ids) - n + 1
+        if count <= 0:
+            break
+        previous = code
+        _, code = np.unique(previous[:count] * width + ids[n - 1:], return_inverse=True)
+        code = code.ravel()
+        if n < min_n:
+            continue
+        valid = doc[:count] == doc[n - 1:]
+        if frequent is not None:  # both (n−1)-gram halves must be frequent
+            valid &= frequent[previous[:count]] & frequent[previous[1:count + 1]]
+        positions = np.flatnonzero(valid)
+        pairs = np.unique(np.stack([code[positions], doc[positions]]), axis=1)
+        df = np.bincount(pairs[0], minlength=int(code.max()) + 1 if len(code) else 0)
+        frequent = df >= min_docs
+        level: dict[tuple[str, ...], set[int]] = {}
+        if frequent.any():
+            keep = frequent[pairs[0]]
+            hits = positions[frequent[code[positions]]]
+            gram_ids, first = np.unique(code[hits], return_index=True)
+            starts = dict(zip(gram_ids.tolist(), hits[first].tolist()))
+            for gram_id, text in zip(pairs[0][keep].tolist(), pairs[1][keep].tolist()):
+                p = starts[gram_id]
+                level.setdefault(tuple(words[ids[p:p + n]].tolist()), set()).add(text)
+        levels[n] = level
+        if not level:
             break
     return levels
 
