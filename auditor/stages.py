@@ -14,6 +14,7 @@ stage may declare one (``stage.identity = "..."``); without it the result is nev
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -35,6 +36,9 @@ MIN_CLUSTER_TEXTS = 10
 FIT_MAX_TEXTS = 2000
 #: Layout epochs (umap-learn's own default for more than 10,000 points; 500 below).
 UMAP_EPOCHS = 200
+#: Up to this many points (umap-learn's own limit for exact neighbours) the reducer hands UMAP
+#: the cosine distance matrix, computed in one matrix product.
+PRECOMPUTED_MAX = 4096
 
 
 class DefaultReducer:
@@ -61,8 +65,16 @@ class DefaultReducer:
         if n > self.pca_above and X.shape[1] > self.pca_dimensions:
             X = PCA(self.pca_dimensions, random_state=self.seed).fit_transform(X)
             self.description = f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
-        return umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
-                         n_epochs=UMAP_EPOCHS, random_state=self.seed, n_jobs=1).fit_transform(X)
+        metric = "cosine"
+        if n <= PRECOMPUTED_MAX:  # umap-learn would call its cosine once per pair from Python
+            unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+            X = np.clip(1.0 - unit @ unit.T, 0.0, 2.0).astype(np.float32)
+            np.fill_diagonal(X, 0.0)
+            metric = "precomputed"
+        with warnings.catch_warnings():  # "inverse_transform will be unavailable": not used
+            warnings.filterwarnings("ignore", message="using precomputed metric")
+            return umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric=metric,
+                             n_epochs=UMAP_EPOCHS, random_state=self.seed, n_jobs=1).fit_transform(X)
 
 
 def import_umap():  # noqa: ANN201
