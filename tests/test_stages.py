@@ -53,7 +53,7 @@ def test_default_reducer_runs_umap_on_a_visible_pca_step_above_its_threshold(mon
             self.kwargs = kwargs
 
         def fit_transform(self, X):
-            seen.append((X.shape, self.kwargs["metric"], self.kwargs["random_state"]))
+            seen.append((X, self.kwargs["metric"], self.kwargs["random_state"]))
             return X[:, :2]
 
     monkeypatch.setattr(umap, "UMAP", FakeUMAP)
@@ -61,7 +61,13 @@ def test_default_reducer_runs_umap_on_a_visible_pca_step_above_its_threshold(mon
     small, big = DefaultReducer(seed=4, pca_above=100), DefaultReducer(seed=4, pca_above=60)
     small.fit_transform(X)
     big.fit_transform(X)
-    assert seen == [((80, 64), "cosine", 4), ((80, 50), "cosine", 4)]
+    unit = X / np.linalg.norm(X, axis=1, keepdims=True)
+    cosine_distances = 1 - unit @ unit.T
+    np.fill_diagonal(cosine_distances, 0)
+    # UMAP gets the cosine distances of the input (small), of its 50-d PCA (big)
+    assert [(m, s) for _, m, s in seen] == [("precomputed", 4), ("precomputed", 4)]
+    assert np.allclose(seen[0][0], np.clip(cosine_distances, 0, 2), atol=1e-5)
+    assert seen[1][0].shape == (80, 80) and not np.allclose(seen[1][0], seen[0][0], atol=1e-3)
     assert describe(small) == "UMAP (cosine)" and describe(big) == "UMAP (cosine) on a 50-d PCA"
     assert small.identity != big.identity
 

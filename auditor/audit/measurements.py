@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -59,15 +60,17 @@ def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
             intervals: IntervalSettings | None) -> Measurement:
     """Every metric of one set of texts and their embeddings ``X`` (NumPy or torch, on any
     device), with intervals when asked."""
-    semantic = semantic_suite(X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the semantic suite's array work overlaps the lexical Python
+        pending = pool.submit(semantic_suite, X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
+        lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical else None
+        wording, unavailable = (wording_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical
+                                else ({}, {}))
+        semantic = pending.result()
     values = dict(semantic.values)
-    lexical = frames = None
-    unavailable: dict[str, str] = {}
-    if settings.lexical:
-        lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals)
+    frames = None
+    if lexical is not None:
         values.update(lexical.values)
         frames = frame_overlap(texts, semantic.scan.queries, semantic.scan.index)
         values["template_share"] = templates(frames, semantic.scan.exact, intervals)
-        wording, unavailable = wording_suite(texts, seed=settings.seed, intervals=intervals)
         values.update(wording)
     return Measurement(described(values), semantic, lexical, frames, unavailable)

@@ -3,6 +3,8 @@ intervals, and the corpus's repeated (stock) phrases."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -23,7 +25,7 @@ TOP_PHRASE_MIN_WORDS = 4
 #: texts), and each interval replicate on a subsample of at most REPLICATE_BYTES, its deviation
 #: rescaled by √(m/(n−m)) (:func:`~auditor.metrics.uncertainty.subsample_scale`).
 COMPRESSION_MAX_BYTES = 8_000_000
-REPLICATE_BYTES = 250_000
+REPLICATE_BYTES = 150_000
 
 
 @dataclass
@@ -124,5 +126,7 @@ def compression_replicates(texts: Sequence[str], algorithm: str, count: int, see
     n = len(texts)
     total = sum(len(t.encode("utf-8")) + 1 for t in texts)
     m = max(2, min(n // 2, int(n * budget / max(total, 1))))
-    reps = [compression_ratio([texts[i] for i in rows], algorithm) for rows in subsamples(n, m, count, seed)]
+    parts = [[texts[i] for i in rows] for rows in subsamples(n, m, count, seed)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # zlib and lzma release the GIL
+        reps = list(pool.map(lambda part: compression_ratio(part, algorithm), parts))
     return m, subsample_scale(m, n), reps
