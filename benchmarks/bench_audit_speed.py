@@ -27,7 +27,7 @@ import sys, time, json
 from auditor.embed.model import resolve_model
 t0 = time.perf_counter()
 from sentence_transformers import SentenceTransformer
-texts = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 model = SentenceTransformer(resolve_model(None).location, device=sys.argv[2])
 model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
 """
@@ -48,7 +48,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         lines = tmp / "texts.jsonl"
-        lines.write_text("".join(json.dumps(t) + "\n" for t in texts), encoding="utf-8")
+        lines.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "AUDITOR_CACHE_DIR": str(tmp / "cache")}
         # numba compiles the map's code once per machine: warm its cache outside the timing
         subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(lines), "--out", str(tmp / "warm"),
