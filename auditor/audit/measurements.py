@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
-from auditor.metrics.stats import wilson_interval
 from auditor.metrics.suite import SemanticSummary, semantic_suite
 from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
 from auditor.metrics.wording_suite import wording_suite
-from auditor.metrics.uncertainty import IntervalSettings
+from auditor.metrics.uncertainty import IntervalSettings, rate_interval
 from auditor.vocabulary import info
 
 if TYPE_CHECKING:
@@ -51,8 +50,7 @@ def templates(frames: np.ndarray, exact: bool, intervals: IntervalSettings | Non
     entry: dict[str, Any] = {"value": hits / searched, "overlap": FRAME_OVERLAP, "n_queries": searched,
                              "method": "exact" if exact else "sampled"}
     if intervals is not None:
-        lo, hi = wilson_interval(hits, searched, intervals.level)
-        entry.update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "ci_method": "wilson", "n_resamples": 0})
+        entry.update(rate_interval(hits, searched, intervals))
     return entry
 
 

@@ -92,3 +92,12 @@ def subsample_indices(n: int, size: int, seed: int) -> np.ndarray:
     if size >= n:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
+def rate_interval(hits: int, n: int, settings: IntervalSettings) -> dict[str, object]:
+    """The interval entries of a share of texts (``hits`` of ``n``): the Wilson score interval,
+    recorded as such."""
+    from auditor.metrics.stats import wilson_interval
+
+    lo, hi = wilson_interval(hits, n, settings.level)
+    return {"ci_low": lo, "ci_high": hi, **settings.as_dict(), "ci_method": "wilson", "n_resamples": 0}

@@ -8,9 +8,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from auditor.metrics.bleu import self_bleu_per_text
-from auditor.metrics.stats import wilson_interval
 from auditor.metrics.syntax import PATTERN_N, TOP_PATTERNS, TaggerMissing, syntactic_templates, weights_path
-from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
+from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, rate_interval, subsample_indices
 
 #: Self-BLEU compares every text with every other, and the tagger runs at ~100,000 tokens/s:
 #: both read at most this many texts (one seeded sample).
@@ -22,9 +21,7 @@ def wording_suite(texts: Sequence[str], *, seed: int = 0,
     """``self_bleu``, ``syntactic_template_rate`` and ``templates_per_token`` (id → entry), and
     the metrics left out with the reason (the tagger's package missing)."""
     n = len(texts)
-    rows = np.arange(n)
-    if n > WORDING_MAX_TEXTS:
-        rows = np.sort(np.random.default_rng(seed).choice(n, size=WORDING_MAX_TEXTS, replace=False))
+    rows = subsample_indices(n, WORDING_MAX_TEXTS, seed)
     chosen = [texts[i] for i in rows]
     sample = {"n_texts": len(chosen), "method": "exact" if len(chosen) == n else "sampled"}
     per_text = {"self_bleu": self_bleu_per_text(chosen)}
@@ -41,8 +38,7 @@ def wording_suite(texts: Sequence[str], *, seed: int = 0,
         values["templates_per_token"] = {"value": float(per_token.mean()), **spec}
         per_text["templates_per_token"] = per_token
         if intervals is not None:
-            lo, hi = wilson_interval(int(has.sum()), len(has), intervals.level)
-            values["syntactic_template_rate"].update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "ci_method": "wilson", "n_resamples": 0})
+            values["syntactic_template_rate"].update(rate_interval(int(has.sum()), len(has), intervals))
     if intervals is not None:
         for metric_id, scores in per_text.items():
             if len(scores) >= 4:
