@@ -40,8 +40,6 @@ def comparison_corpus(paths: Sequence[str | Path], names: Sequence[str], by: str
                       **columns: Any) -> Corpus:
     """One corpus whose groups are the corpora (``names``), or ``paths[0]`` split by ``by``."""
     columns.pop("group_col", None)
-    if "strata" in columns:
-        columns["strata_col"] = columns.pop("strata")
     if by is not None:
         return load_corpus(paths[0], group_col=by, **columns)
     return combine([load_corpus(p, **columns) for p in paths], list(names))

@@ -92,9 +92,9 @@ def as_corpus(data: Any, **columns: Any) -> Corpus:
     if strata is not None and isinstance(data, (str, Path, pd.DataFrame)) and not isinstance(strata, str):
         raise SettingsError("strata", "must be a column name for a table or a path")
     if isinstance(data, pd.DataFrame):
-        return from_frame(data, strata_col=strata, **{k: v for k, v in columns.items() if k != "encoding"})
+        return from_frame(data, strata=strata, **{k: v for k, v in columns.items() if k != "encoding"})
     if isinstance(data, (str, Path)):
-        return load_corpus(data, strata_col=strata, **columns)
+        return load_corpus(data, strata=strata, **columns)
     if isinstance(strata, str):
         raise SettingsError("strata", "must be one label per text for a list of texts")
     return from_texts(list(data), strata=list(strata) if strata is not None else None)

@@ -32,9 +32,8 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, **op
     settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **options})
     columns = {"text_col": cfg.text_col, "group_col": cfg.group_col, "strata": cfg.strata,
                **{k: v for k, v in columns.items() if v is not None}}
-    columns["strata_col"] = columns.pop("strata")
     needs_strata = [r.name for r in cfg.rules if r.metric.startswith(WITHIN_STRATA)]
-    if needs_strata and columns["strata_col"] is None:
+    if needs_strata and columns["strata"] is None:
         raise AuditorError(f"rule {needs_strata[0]!r} reads a metric within strata; name the strata column "
                            "with --strata (or strata = \"…\" in the configuration)")
     base = baseline

@@ -152,11 +152,13 @@ def from_frame(
     group_col: str | None = None,
     time_col: str | None = None,
     id_col: str | None = None,
-    strata_col: str | None = None,
+    strata: str | None = None,
     source: str | None = None,
     skip_invalid: bool = False,
 ) -> Corpus:
     """Validate a raw table and return a :class:`Corpus`.
+
+    ``strata`` names the column with each text's prompt, brief, product or question.
 
     Raises :class:`CorpusError` for unknown columns, rows with empty or non-text values (unless
     ``skip_invalid``), duplicate ids, and corpora of fewer than two texts.
@@ -165,10 +167,10 @@ def from_frame(
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
-                       (time_col, "--time-col"), (id_col, "--id-col"), (strata_col, "--strata")):
+                       (time_col, "--time-col"), (id_col, "--id-col"), (strata, "--strata")):
         _check_column(frame, name, flag)
-    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata_col) if c])
-    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata_col, "--strata")):
+    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata) if c])
+    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata")):
         if name is not None and name == text_col:
             raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
 
@@ -185,8 +187,8 @@ def from_frame(
     problems = [(bad, f"empty or non-text values in column {text_col!r}")]
     if group_col:
         problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
-    if strata_col:
-        problems.append((frame[strata_col].map(_is_missing), f"no value in column {strata_col!r}"))
+    if strata:
+        problems.append((frame[strata].map(_is_missing), f"no value in column {strata!r}"))
     times = None
     if time_col:
         missing_time = frame[time_col].map(_is_missing)
@@ -208,11 +210,11 @@ def from_frame(
         out["group"] = frame[group_col].map(str)
     if time_col:
         out["time"] = times
-    if strata_col:
-        out["stratum"] = frame[strata_col].map(str)
-    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata_col):
+    if strata:
+        out["stratum"] = frame[strata].map(str)
+    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata):
         out["source"] = frame["source"]
-    reserved = {text_col, group_col, time_col, id_col, strata_col, "id", "text", "group", "time", "stratum", "source"}
+    reserved = {text_col, group_col, time_col, id_col, strata, "id", "text", "group", "time", "stratum", "source"}
     for column in frame.columns:
         if column not in reserved:
             out[column] = frame[column]
@@ -223,7 +225,7 @@ def from_frame(
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     if len(out) == 1:
         raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
-    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata_col}
+    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata}
     return Corpus(out, source, columns)
 
 
@@ -234,7 +236,7 @@ def load_corpus(
     group_col: str | None = None,
     time_col: str | None = None,
     id_col: str | None = None,
-    strata_col: str | None = None,
+    strata: str | None = None,
     encoding: str = "utf-8",
     skip_invalid: bool = False,
 ) -> Corpus:
@@ -242,7 +244,7 @@ def load_corpus(
     directory of .txt/.md files (one text per file)."""
     frame = read_table(path, encoding)
     return from_frame(
-        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata_col=strata_col,
+        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata=strata,
         source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
     )
 
@@ -258,7 +260,7 @@ def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None,
             data[name] = list(labels)
     frame = pd.DataFrame(data, dtype=object)
     return from_frame(frame, text_col="text", group_col="group" if groups is not None else None,
-                      strata_col="stratum" if strata is not None else None)
+                      strata="stratum" if strata is not None else None)
 
 
 def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
