@@ -32,5 +32,5 @@ def test_slot_filled_templates_count_and_paraphrases_with_few_shared_words_do_no
              "Discover the rugged tent that blends style and function for weekend explorers.",
              "A quiet harbour at dawn, boats tied up and gulls asleep on the pier.",
              "At daybreak the port is still; moored boats, sleeping seagulls on the jetty."]
-    share, hits, searched = template_share(texts, np.arange(4), np.array([1, 0, 3, 2]))
+    share, hits, searched = template_share(frame_overlap(texts, np.arange(4), np.array([1, 0, 3, 2])))
     assert (share, hits, searched) == (0.5, 2, 4)

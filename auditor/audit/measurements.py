@@ -10,7 +10,7 @@ import numpy as np
 
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
 from auditor.metrics.suite import SemanticSummary, semantic_suite
-from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
+from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap, template_share
 from auditor.metrics.wording_suite import wording_suite
 from auditor.metrics.uncertainty import IntervalSettings, rate_interval
 from auditor.vocabulary import info
@@ -46,8 +46,8 @@ def described(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def templates(frames: np.ndarray, exact: bool, intervals: IntervalSettings | None) -> dict[str, Any]:
     """The template share of the texts the neighbour scan searched (their frame overlaps with
     their nearest neighbours), with its Wilson interval."""
-    hits, searched = int((frames >= FRAME_OVERLAP).sum()), len(frames)
-    entry: dict[str, Any] = {"value": hits / searched, "overlap": FRAME_OVERLAP, "n_queries": searched,
+    share, hits, searched = template_share(frames)
+    entry: dict[str, Any] = {"value": share, "overlap": FRAME_OVERLAP, "n_queries": searched,
                              "method": "exact" if exact else "sampled"}
     if intervals is not None:
         entry.update(rate_interval(hits, searched, intervals))

@@ -35,15 +35,15 @@ def frame_overlap(texts: Sequence[str], queries: np.ndarray, neighbours: np.ndar
                                                                       np.asarray(neighbours).tolist())])
 
 
-def template_share(texts: Sequence[str], queries: np.ndarray, neighbours: np.ndarray,
-                   overlap: float = FRAME_OVERLAP) -> tuple[float, int, int]:
+def template_share(frames: np.ndarray, overlap: float = FRAME_OVERLAP) -> tuple[float, int, int]:
     """Share of texts whose words form one common sequence with their nearest neighbour's for at
-    least ``overlap`` of both (ROUGE-L F ≥ ``overlap``; Lin 2004): (share, templated, searched).
+    least ``overlap`` of both (ROUGE-L F ≥ ``overlap``; Lin 2004), from the texts'
+    :func:`frame_overlap`: (share, templated, searched).
 
-    >>> template_share(["buy the red lamp today", "buy the blue lamp today", "taxes due"],
-    ...                np.array([0, 1, 2]), np.array([1, 0, 0]))
+    >>> frames = frame_overlap(["buy the red lamp today", "buy the blue lamp today", "taxes due"],
+    ...                        np.array([0, 1, 2]), np.array([1, 0, 0]))
+    >>> template_share(frames)
     (0.6666666666666666, 2, 3)
     """
-    scores = frame_overlap(texts, queries, neighbours)
-    hits = int((scores >= overlap).sum())  # the audit reads the same count from its frame overlaps
-    return hits / len(scores), hits, len(scores)
+    hits = int((np.asarray(frames) >= overlap).sum())
+    return hits / len(frames), hits, len(frames)

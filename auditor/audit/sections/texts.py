@@ -12,6 +12,7 @@ from auditor.corpus import Corpus
 from auditor.metrics.templates import FRAME_OVERLAP
 
 PAIRS_SHOWN = 50
+TEMPLATED_SHOWN = 100
 PHRASE_EXAMPLES = 3
 PHRASE_IDS = 200
 
@@ -61,9 +62,6 @@ def templated(corpus: Corpus, scan: Any, frames: np.ndarray | None) -> list[dict
     hits = hits[np.lexsort((hits, -frames[hits]))][:TEMPLATED_SHOWN]
     return [{"id": ids[scan.queries[k]], "neighbour": ids[scan.index[k]], "overlap": round(float(frames[k]), 6)}
             for k in hits]
-
-
-TEMPLATED_SHOWN = 100
 
 
 def _entry(corpus: Corpus, i: int, **extra: Any) -> dict[str, Any]:
