@@ -91,9 +91,9 @@ class AuditContext:
     stages: Stages
     model: dict[str, Any]
     embedding: dict[str, Any]
-    reference: Reference | None = None
     #: The model's floor: mean pairwise similarity of unrelated texts (the verdict's scale).
-    baseline: Baseline = Baseline(0.0, 0)
+    baseline: Baseline
+    reference: Reference | None = None
 
     @property
     def texts(self) -> np.ndarray:

@@ -70,7 +70,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
     with timer.stage("calibration"):
         floor = baseline(embedder)
-    ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, ref, floor)
+    ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref)
     result: dict[str, Any] = {}
     for section in (s for s in SECTIONS if applies(s, ctx)):
         with timer.stage(section.STAGE):
