@@ -67,8 +67,7 @@ def within_strata(ctx: AuditContext) -> dict[str, Any]:
         s = summarise(stat, data, resamples=ctx.settings.resamples, seed=ctx.settings.seed, level=ctx.level)
         out[stat.name] = {"value": rounded(s.value), "ci_low": rounded(s.ci_low), "ci_high": rounded(s.ci_high),
                           "common_size": s.common_size, "n_strata": s.n_strata, "skipped_strata": s.skipped}
-        kept = [name for name, c in zip(data.names, data.cells) if len(c) >= 2]
-        for name, value in zip(kept, s.per_stratum):
+        for name, value in zip(s.kept, s.per_stratum):
             per.setdefault(name, {})[stat.name] = rounded(float(value))
     return {"metrics": out, "per_stratum": per}
 

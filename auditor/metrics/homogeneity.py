@@ -34,6 +34,8 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy.special import gammaln
 
+from auditor.metrics.uncertainty import proportional_subsample
+
 #: Permutations are drawn and scored in batches of this many.
 _BATCH = 250
 #: With this many strata or more an interval resamples strata; with fewer, texts within cells.
@@ -146,6 +148,8 @@ class Summary:
     ci_low: float
     ci_high: float
     per_stratum: np.ndarray
+    #: The names of the strata kept (at least 2 texts), in the order of ``per_stratum``.
+    kept: tuple[str, ...]
     sizes: np.ndarray
     common_size: int | None
     n_strata: int
@@ -231,15 +235,15 @@ def summarise(stat: Statistic, data: Stratified, *, resamples: int = 200, seed: 
     sizes = np.array([int(np.sum(data.cells[s] == 0)) for s in kept], dtype=np.int64)
     m = int(sizes.min()) if len(kept) else None
     if not kept:
-        return Summary(float("nan"), float("nan"), float("nan"), np.array([]), sizes, None, 0, len(data.cells))
+        return Summary(float("nan"), float("nan"), float("nan"), np.array([]), (), sizes, None, 0, len(data.cells))
     per = np.array([stat.values(data.matrices[s], _indicator(data.cells[s], 0), m)[0] for s in kept])
     lo = hi = float("nan")
     if resamples > 0:
         rng = np.random.default_rng(seed)
         lo, hi = _interval(lambda s, W: stat.values(data.matrices[s], W[0], m), data, kept, (0,), per,
                            resamples, rng, level)
-    return Summary(float(per.mean()), lo, hi, per, sizes, m if stat.size_dependent else None, len(kept),
-                   len(data.cells) - len(kept))
+    return Summary(float(per.mean()), lo, hi, per, tuple(data.names[s] for s in kept), sizes,
+                   m if stat.size_dependent else None, len(kept), len(data.cells) - len(kept))
 
 
 def compare_conditions(stat: Statistic, data: Stratified, *, permutations: int = 999, resamples: int = 200,
@@ -292,30 +296,13 @@ def stratum_rows(strata: np.ndarray | None, cells: np.ndarray, cap: int, seed: i
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         groups = {str(uniques[k]): order[bounds[k]:bounds[k + 1]] for k in range(len(uniques))}
-    rng = np.random.default_rng(seed)
-    rows, names = [], []
-    for name, idx in groups.items():
-        if len(idx) > cap:
-            parts = []
-            for label in np.unique(cells[idx]):
-                part = idx[cells[idx] == label]
-                keep = max(min(2, len(part)), int(round(len(part) * cap / len(idx))))
-                parts.append(np.sort(rng.choice(part, size=keep, replace=False)))
-            idx = np.sort(np.concatenate(parts))
-        rows.append(idx)
-        names.append(name)
-    return rows, names
+    rows = [idx[proportional_subsample(cells[idx], cap, seed)] for idx in groups.values()]
+    return rows, list(groups)
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniques, codes = np.unique(np.asarray(values).astype(str), return_inverse=True)
     return codes, uniques
-
-
-def stratified(rows: Sequence[np.ndarray], names: Sequence[str], cells: np.ndarray,
-               kernel: Callable[[np.ndarray], np.ndarray]) -> Stratified:
-    """The kernel matrix of every stratum's rows and the rows' cell labels."""
-    return Stratified([kernel(idx) for idx in rows], [cells[idx] for idx in rows], list(names))
 
 
 def kernel_matrix(kernel: str, X: np.ndarray | None, texts: Sequence[str] | None, threshold: float = 0.95) -> np.ndarray:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 
 DEFAULT_RESAMPLES = 200
 DEFAULT_LEVEL = 0.95
@@ -46,6 +47,26 @@ def subsample_scale(m: int, n: int) -> float:
     (1.0, 0.3333)
     """
     return float(np.sqrt(m / (n - m)))
+
+
+def proportional_subsample(labels: np.ndarray, cap: int, seed: int) -> np.ndarray:
+    """Positions of a seeded subsample of at most about ``cap`` of ``labels``, each label kept in
+    proportion to its count and with at least 2 (all positions, in order, when there are at most
+    ``cap``).
+
+    >>> proportional_subsample(np.array(["a"] * 6 + ["b"] * 2), 4, 0).tolist()  # 3 of the a's, both b's
+    [3, 4, 5, 6, 7]
+    """
+    n = len(labels)
+    if n <= cap:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    out = []
+    for g in pd.unique(labels):
+        idx = np.flatnonzero(labels == g)
+        size = max(2, int(round(len(idx) * cap / n)))
+        out.append(idx if len(idx) <= size else rng.choice(idx, size=size, replace=False))
+    return np.sort(np.concatenate(out))
 
 
 def subsamples(n: int, m: int, n_resamples: int, seed: int) -> list[np.ndarray]:

@@ -24,7 +24,7 @@ from auditor.metrics.groups import (
     permanova,
     permdisp,
 )
-from auditor.metrics.uncertainty import IntervalSettings
+from auditor.metrics.uncertainty import IntervalSettings, proportional_subsample
 
 #: Pairwise MMD tests are run for every pair of groups only up to this many groups.
 MMD_MAX_GROUPS = 8
@@ -123,7 +123,7 @@ def comparison(X: np.ndarray, labels: np.ndarray, *, seed: int,
             entry["classifier_auc"] = {"value": None, "note": str(exc)}
         distinct[str(g)] = entry
     sim = centroid_similarity_matrix(X, labels, names)
-    sub = _stratified(labels, PERMANOVA_MAX_TEXTS, seed)
+    sub = proportional_subsample(labels, PERMANOVA_MAX_TEXTS, seed)
     perm = permanova(X[sub], labels[sub], permutations=permutations, seed=seed)
     tests: list[dict[str, Any]] = []
     if len(names) <= MMD_MAX_GROUPS:
@@ -147,15 +147,3 @@ def comparison(X: np.ndarray, labels: np.ndarray, *, seed: int,
                      "permanova_distance": "euclidean between unit embeddings"},
     }
 
-
-def _stratified(labels: np.ndarray, cap: int, seed: int) -> np.ndarray:
-    n = len(labels)
-    if n <= cap:
-        return np.arange(n)
-    rng = np.random.default_rng(seed)
-    out = []
-    for g in pd.unique(labels):
-        idx = np.flatnonzero(labels == g)
-        size = max(2, int(round(len(idx) * cap / n)))
-        out.append(idx if len(idx) <= size else rng.choice(idx, size=size, replace=False))
-    return np.sort(np.concatenate(out))
