@@ -21,6 +21,7 @@ import numpy as np
 
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_summary
+from auditor.metrics.groups import unit
 from auditor.metrics.placement import PLACE_NEIGHBOURS, place
 from auditor.metrics.uncertainty import subsample_indices
 
@@ -67,8 +68,8 @@ class DefaultReducer:
             self.description = f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
         metric = "cosine"
         if n <= PRECOMPUTED_MAX:  # umap-learn would call its cosine once per pair from Python
-            unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-            X = np.clip(1.0 - unit @ unit.T, 0.0, 2.0).astype(np.float32)
+            rows = unit(X)
+            X = np.clip(1.0 - rows @ rows.T, 0.0, 2.0).astype(np.float32)
             np.fill_diagonal(X, 0.0)
             metric = "precomputed"
         with warnings.catch_warnings():  # "inverse_transform will be unavailable": not used

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from auditor.calibration.texts import TEXTS
+from auditor.metrics.groups import unit
 from auditor.metrics.semantic import embedding_stats, mean_pairwise_similarity
 
 _MEMO: dict[tuple[str, str], "Baseline"] = {}
@@ -48,8 +49,7 @@ def baseline(embedder: Any, language: str = "en") -> Baseline:
     if key[0] is not None and key in _MEMO:
         return _MEMO[key]
     texts = list(TEXTS[language])
-    vectors = np.asarray(embedder.encode(texts), dtype=np.float64)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float64))
     found = Baseline(float(mean_pairwise_similarity(embedding_stats(vectors))), len(texts), language)
     if key[0] is not None:
         _MEMO[key] = found

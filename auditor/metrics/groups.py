@@ -323,10 +323,18 @@ def distances_to_centroids(X: np.ndarray, cells: np.ndarray) -> np.ndarray:
     """
     X = np.asarray(X, dtype=np.float64)
     _, codes = np.unique(cells, return_inverse=True)
-    sums = np.zeros((codes.max() + 1, X.shape[1]))
-    np.add.at(sums, codes, X)
-    cents = sums / np.bincount(codes)[:, None]
-    return np.linalg.norm(X - cents[codes], axis=1)
+    return np.linalg.norm(X - centroids(X, codes)[codes], axis=1)
+
+
+def centroids(X: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Row k: the mean of the rows of ``X`` whose code is k (codes 0..K−1, each present).
+
+    >>> centroids(np.array([[0.0, 0], [2, 0], [5, 5]]), np.array([0, 0, 1])).tolist()
+    [[1.0, 0.0], [5.0, 5.0]]
+    """
+    sums = np.zeros((int(codes.max()) + 1, X.shape[1]))
+    np.add.at(sums, codes, np.asarray(X, dtype=np.float64))
+    return sums / np.bincount(codes)[:, None]
 
 
 def _anova_f(z: np.ndarray, onehot: np.ndarray) -> np.ndarray:

@@ -109,10 +109,15 @@ def lexical_suite(
     return LexicalSummary(values, phrases)
 
 
+def joined_bytes(texts: Sequence[str]) -> np.ndarray:
+    """Each text's share of the joined corpus's bytes: its UTF-8 length plus the joining space."""
+    return np.array([len(t.encode("utf-8")) + 1 for t in texts])
+
+
 def compression_sample(texts: Sequence[str], seed: int, budget: int = COMPRESSION_MAX_BYTES) -> np.ndarray:
     """The texts whose compression is measured: all of them, or a seeded sample of about
     ``budget`` bytes (in corpus order)."""
-    sizes = np.array([len(t.encode("utf-8")) + 1 for t in texts])
+    sizes = joined_bytes(texts)
     if sizes.sum() <= budget:
         return np.arange(len(texts))
     m = max(2, int(len(texts) * budget / sizes.sum()))
@@ -124,7 +129,7 @@ def compression_replicates(texts: Sequence[str], algorithm: str, count: int, see
     """Compression ratios of ``count`` seeded subsamples of m texts: halves, or fewer texts when
     a half holds more than ``budget`` bytes; returns (m, the deviation scale, the ratios)."""
     n = len(texts)
-    total = sum(len(t.encode("utf-8")) + 1 for t in texts)
+    total = int(joined_bytes(texts).sum())
     m = max(2, min(n // 2, int(n * budget / max(total, 1))))
     parts = [[texts[i] for i in rows] for rows in subsamples(n, m, count, seed)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # zlib and lzma release the GIL

@@ -10,7 +10,7 @@ import numpy as np
 from auditor.audit.context import AuditContext
 from auditor.audit.homogeneity import settings, strata_labels, within_strata
 from auditor.audit.rounding import rounded
-from auditor.metrics.groups import unit
+from auditor.metrics.groups import centroids, unit
 from auditor.metrics.semantic import embedding_stats, mean_pairwise_similarity
 
 #: The per-stratum table lists at most this many strata, the most alike first.
@@ -59,8 +59,7 @@ def build(ctx: AuditContext) -> dict[str, Any]:
 def between_strata_similarity(X: np.ndarray, codes: np.ndarray) -> float:
     """Mean pairwise similarity of the strata's unit centroids: near 1 when every prompt's texts
     say the same thing (one template across products), low when strata differ."""
-    sums = np.zeros((codes.max() + 1, X.shape[1]))
-    np.add.at(sums, codes, np.asarray(X, dtype=np.float64))
-    if len(sums) < 2:
+    means = centroids(X, codes)
+    if len(means) < 2:
         return float("nan")
-    return mean_pairwise_similarity(embedding_stats(unit(sums)))
+    return mean_pairwise_similarity(embedding_stats(unit(means)))
