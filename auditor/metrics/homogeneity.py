@@ -171,8 +171,9 @@ class Difference:
     permutations: int
 
 
-def _indicator(cells: np.ndarray, label: int, rows: int = 1) -> np.ndarray:
-    return np.tile((cells == label).astype(np.float64), (rows, 1))
+def _indicator(cells: np.ndarray, label: int) -> np.ndarray:
+    """One row of weights: 1 for the texts of the cell ``label``."""
+    return (cells == label).astype(np.float64)[None]
 
 
 def _resampled(cells: np.ndarray, labels: Sequence[int], B: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -223,8 +224,8 @@ def _percentiles(draws: np.ndarray, level: float) -> tuple[float, float]:
 def summarise(stat: Statistic, data: Stratified, *, resamples: int = 200, seed: int = 0,
               level: float = 0.95) -> Summary:
     """``stat`` in every stratum with at least 2 texts, and its mean over strata with a
-    two-stage resampling interval. Size-dependent statistics are taken at the smallest kept
-    stratum size.
+    resampling interval (see the module docstring). Size-dependent statistics are taken at the
+    smallest kept stratum size.
 
     >>> K = np.array([[1, .5, 0, 0], [.5, 1, 0, 0], [0, 0, 1, .1], [0, 0, .1, 1]])
     >>> s = summarise(STATISTICS["mean_pairwise_similarity"], Stratified([K], [np.zeros(4, int)], ["x"]), resamples=0)
@@ -252,7 +253,8 @@ def compare_conditions(stat: Statistic, data: Stratified, *, permutations: int =
     have at least 2 texts; size-dependent statistics at each stratum's smaller cell size.
 
     p-value: two-sided, (1 + #{|D*| ≥ |D|}) / (1 + permutations), condition labels permuted
-    within each stratum. Interval: strata resampled, then texts within each cell.
+    within each stratum. Interval: strata resampled, or texts within each cell when there are
+    fewer than :data:`MIN_STRATA_TO_RESAMPLE` strata.
     """
     kept = [s for s, c in enumerate(data.cells) if np.sum(c == 0) >= 2 and np.sum(c == 1) >= 2]
     skipped = len(data.cells) - len(kept)

@@ -52,20 +52,15 @@ def token_ids(tokens: Sequence[str]) -> np.ndarray:
     return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
 
 
-def ngram_ids(ids: np.ndarray, max_n: int) -> list[np.ndarray]:
-    """Dense ids of the n-grams starting at each position, for n = 1..max_n: element n−1 has
-    len(ids) − n + 1 entries, and two entries are equal ⇔ their n-grams are equal. Built by
-    pairing each (n−1)-gram id with the next token id, so it stays exact and vectorized."""
-    return ngram_vocabulary(ids, max_n)[0]
-
-
 def ngram_vocabulary(ids: np.ndarray, max_n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """:func:`ngram_ids` and, per n ≥ 2, the sorted pair keys (id of the (n−1)-gram · width +
-    next token id, width = largest token id + 1) whose ranks are the n-gram ids: an n-gram made
-    elsewhere of the same tokens finds its id by binary search in them."""
-    out, keys = [ids], [np.arange(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)]
+    """Dense ids of the n-grams starting at each position, for n = 1..max_n (element n−1 has
+    len(ids) − n + 1 entries; two are equal ⇔ their n-grams are equal), built exactly and
+    vectorised by pairing each (n−1)-gram id with the next token id; and per n the sorted pair
+    keys ((n−1)-gram id · width + next token id, width = largest token id + 1) whose ranks are the
+    n-gram ids, so an n-gram made elsewhere of the same tokens finds its id by binary search."""
+    width = int(ids.max()) + 1 if len(ids) else 0
+    out, keys = [ids], [np.arange(width, dtype=np.int64)]
     current = ids
-    width = int(ids.max()) + 1 if len(ids) else 1
     for n in range(2, max_n + 1):
         if len(ids) < n:
             out.append(np.empty(0, dtype=np.int64))
