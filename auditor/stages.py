@@ -14,6 +14,7 @@ stage may declare one (``stage.identity = "..."``); without it the result is nev
 
 from __future__ import annotations
 
+import threading
 import warnings
 from typing import Any, Sequence
 
@@ -78,10 +79,36 @@ class DefaultReducer:
                              n_epochs=UMAP_EPOCHS, random_state=self.seed, n_jobs=1).fit_transform(X)
 
 
+    def prepare(self) -> None:
+        """Import what :meth:`fit_transform` needs (PCA, UMAP and numba's cached code)."""
+        from sklearn.decomposition import PCA  # noqa: F401
+
+        import_umap()
+
+
+_UMAP_LOCK = threading.Lock()
+
+
+def prepare_in_background(*stages: Any) -> threading.Thread:
+    """Run each stage's ``prepare()`` (when it has one) in a background thread, so that the map's
+    imports (~2–3 s: scikit-learn, UMAP, loading numba's cached code) overlap the embedding and
+    the metrics instead of following them. Not a daemon: a process that ends meanwhile waits
+    for it rather than tearing down a half-done import."""
+    ready = [stage.prepare for stage in stages if callable(getattr(stage, "prepare", None))]
+    thread = threading.Thread(target=lambda: [prepare() for prepare in ready], name="auditor-prepare")
+    thread.start()
+    return thread
+
+
 def import_umap():  # noqa: ANN201
     """``umap``, with its numba functions compiled once per machine: their compiled code is kept
     in ``<auditor cache>/numba`` ($NUMBA_CACHE_DIR when set), so only the first map on a machine
-    pays the JIT compilation (10–50 s)."""
+    pays the JIT compilation (10–50 s). Safe to call from several threads."""
+    with _UMAP_LOCK:
+        return _import_umap()
+
+
+def _import_umap():  # noqa: ANN202
     import os
 
     if not os.environ.get("NUMBA_CACHE_DIR"):
@@ -110,6 +137,9 @@ class HDBSCANClusterer:
 
     identity = "hdbscan(min_cluster_size=max(5,N/50))"
     description = "hdbscan"
+
+    def prepare(self) -> None:
+        from sklearn.cluster import HDBSCAN  # noqa: F401
 
     def fit_predict(self, Z: np.ndarray) -> np.ndarray:
         from sklearn.cluster import HDBSCAN

@@ -47,6 +47,46 @@ def test_the_tagger_reads_hand_tagged_sentences_with_high_accuracy():
     assert right / total >= 0.9, (right, total)
 
 
+def _tags_word_by_word(syntax, words):
+    """The perceptron's own greedy loop, one word at a time: the reference for the batched tagger."""
+    rows, matrix, tagdict, tags = syntax._model()
+    unseen = len(matrix) - 1
+    context = ["-START-", "-START2-", *(syntax._normal(w) for w in words), "-END-", "-END2-"]
+    prev, prev2 = "-START-", "-START2-"
+    out = []
+    for i, word in enumerate(words):
+        tag = tagdict.get(word)
+        if not tag:
+            k = i + 2
+            feats = ("bias", f"i suffix {word[-3:]}", f"i pref1 {word[0]}", f"i-1 tag {prev}",
+                     f"i-2 tag {prev2}", f"i tag+i-2 tag {prev} {prev2}", f"i word {context[k]}",
+                     f"i-1 tag+i word {prev} {context[k]}", f"i-1 word {context[k - 1]}",
+                     f"i-1 suffix {context[k - 1][-3:]}", f"i-2 word {context[k - 2]}",
+                     f"i+1 word {context[k + 1]}", f"i+1 suffix {context[k + 1][-3:]}",
+                     f"i+2 word {context[k + 2]}")
+            scores = matrix[[rows.get(f, unseen) for f in feats]].sum(axis=0)
+            tag = tags[np.flatnonzero(scores == scores.max())[-1]]
+        out.append(tag)
+        prev2, prev = prev, tag
+    return out
+
+
+def test_batched_tagging_equals_tagging_word_by_word():
+    syntax = pytest.importorskip("auditor.metrics.syntax")
+    try:
+        syntax.weights_path()
+    except syntax.TaggerMissing:
+        pytest.skip("textblob-aptagger not installed")
+    from benchmarks._texts import benchmark_texts
+
+    sentences = [s for text in benchmark_texts(300) for s in syntax.tokenize(text)]
+    sentences += [s.split() for s, _ in GOLD] + [["Hi"], ["well-known", "2024", "3rd", "O'Neil", "!"]]
+    batched = syntax.tag_sentences(sentences)
+    assert [len(t) for t in batched] == [len(s) for s in sentences]
+    assert batched == [_tags_word_by_word(syntax, s) for s in sentences]
+    assert syntax.tag_sentences([]) == [] and syntax.tag_sentences([[]]) == [[]]
+
+
 def test_the_weights_loader_refuses_anything_but_plain_data(tmp_path):
     import pickle
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from auditor.metrics.lexical_suite import LexicalSummary, lexical_suite
 from auditor.metrics.suite import SemanticSummary, semantic_suite
@@ -58,7 +59,9 @@ def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
             intervals: IntervalSettings | None) -> Measurement:
     """Every metric of one set of texts and their embeddings ``X`` (NumPy or torch, on any
     device), with intervals when asked."""
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the semantic suite's array work overlaps the lexical Python
+    # The semantic suite's array work overlaps the lexical Python in a second thread, with one BLAS
+    # thread: idle BLAS workers spin-wait, taking the cores from the Python they should overlap.
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(semantic_suite, X, threshold=settings.threshold, seed=settings.seed, intervals=intervals)
         lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical else None
         wording, unavailable = (wording_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical

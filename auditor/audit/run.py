@@ -21,7 +21,7 @@ from auditor.metrics.clusters import KEYWORDS_IDENTITY
 from auditor.metrics.semantic import typicality
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
-from auditor.stages import clusterer_stage, identity, reducer_stage, vectorizer_stage
+from auditor.stages import clusterer_stage, identity, prepare_in_background, reducer_stage, vectorizer_stage
 
 
 def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None, reducer: Any = None,
@@ -72,6 +72,8 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
         floor = baseline(embedder)
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref)
     result: dict[str, Any] = {}
+    if stages.clusterer is not None:  # the map's imports overlap the metrics
+        prepare_in_background(stages.reducer, stages.clusterer)
     for section in (s for s in SECTIONS if applies(s, ctx)):
         with timer.stage(section.STAGE):
             result.update(section.build(ctx))

@@ -11,23 +11,23 @@ once: per n-gram the two largest counts and the text holding the first.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Sequence
 
 import numpy as np
 
-from auditor.metrics.lexical import rouge_tokens
+from auditor.metrics.lexical import ngram_vocabulary, rouge_tokens, token_ids
 
 MAX_N = 4
 EPSILON = 0.1
 
 
-def _ngrams(tokens: list[str], n: int) -> Counter:
-    return Counter(tuple(tokens[k:k + n]) for k in range(len(tokens) - n + 1))
-
-
 def self_bleu_per_text(texts: Sequence[str], max_n: int = MAX_N) -> np.ndarray:
     """BLEU of each text against all the others as references (see the module docstring).
+
+    Vectorised: the n-grams of all texts get dense ids, each (n-gram, text) its count; sorting
+    the counts of each n-gram in descending order gives its largest count, the text holding it
+    and the second largest (equal to the largest on a tie), so each text's clipped count is
+    min(its count, the largest count among the others).
 
     >>> self_bleu_per_text(["the cat sat on the mat", "the cat sat on the mat"]).round(6).tolist()
     [1.0, 1.0]
@@ -36,29 +36,26 @@ def self_bleu_per_text(texts: Sequence[str], max_n: int = MAX_N) -> np.ndarray:
     """
     tokens = [rouge_tokens(t) for t in texts]
     n_texts = len(tokens)
-    lengths = np.array([len(t) for t in tokens])
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    doc = np.repeat(np.arange(n_texts), lengths)
+    grams, _ = ngram_vocabulary(token_ids([w for t in tokens for w in t]), max_n)
     log_p = np.zeros(n_texts)
     for n in range(1, max_n + 1):
-        counts = [_ngrams(t, n) for t in tokens]
-        first: dict[tuple, tuple[int, int]] = {}  # n-gram → (largest count, its text)
-        second: dict[tuple, int] = {}
-        for i, doc in enumerate(counts):
-            for gram, c in doc.items():
-                top = first.get(gram)
-                if top is None:
-                    first[gram] = (c, i)
-                elif c > top[0]:
-                    second[gram] = top[0]
-                    first[gram] = (c, i)
-                elif c > second.get(gram, 0):
-                    second[gram] = c
-        for i, doc in enumerate(counts):
-            clipped = 0
-            for gram, c in doc.items():
-                top, holder = first[gram]
-                clipped += min(c, second.get(gram, 0) if holder == i else top)
-            total = max(1, sum(doc.values()))
-            log_p[i] += np.log((clipped if clipped > 0 else EPSILON) / total) / max_n
+        ids = grams[n - 1]
+        within = np.flatnonzero(doc[:len(ids)] == doc[n - 1:n - 1 + len(ids)]) if len(ids) else ids
+        keys, count = np.unique(ids[within] * n_texts + doc[within], return_counts=True)
+        gram, text = keys // n_texts, keys % n_texts
+        order = np.lexsort((-count, gram))  # per n-gram, its counts in descending order
+        gram, text, count = gram[order], text[order], count[order]
+        start = np.flatnonzero(np.diff(gram, prepend=-1))  # each n-gram's first row
+        size = np.diff(np.r_[start, len(gram)])
+        top = np.repeat(count[start], size)
+        holder = np.repeat(text[start], size)
+        second = np.repeat(np.where(size > 1, count[np.minimum(start + 1, len(count) - 1)], 0), size)
+        clipped = np.minimum(count, np.where(text == holder, second, top))
+        numerator = np.bincount(text, weights=clipped, minlength=n_texts)
+        total = np.maximum(1, lengths - n + 1)
+        log_p += np.log(np.where(numerator > 0, numerator, EPSILON) / total) / max_n
     return brevity_penalty(lengths) * np.exp(log_p)
 
 

@@ -19,6 +19,8 @@ ROUGE_MAX_PAIRS = 4_950
 #: Lexical intervals recompute compression on every half; cap their replicates (xz is slowest).
 LEXICAL_MAX_RESAMPLES = 50
 XZ_MAX_RESAMPLES = 20
+#: The compressors, each with the most interval replicates it gets.
+COMPRESSORS = {"gzip": LEXICAL_MAX_RESAMPLES, "xz": XZ_MAX_RESAMPLES}
 #: ``top_phrase_share`` looks at phrases of at least this many words ("one of the" is not stock).
 TOP_PHRASE_MIN_WORDS = 4
 #: Compression ratios are computed on at most this many bytes of text (beyond: a seeded sample of
@@ -46,6 +48,32 @@ def lexical_suite(
     homogenization (ROUGE-L) and the stock-phrase share, with intervals when asked."""
     texts = list(texts)
     n = len(texts)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # zlib and lzma release the GIL: they overlap the Python below
+        packed = compression_sample(texts, seed)
+        kept = [texts[i] for i in packed]
+        ratios = {algorithm: pool.submit(compression_ratio, kept, algorithm) for algorithm in COMPRESSORS}
+        replicates = {}
+        if intervals is not None and n >= 4:
+            count = min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES)
+            replicates = {algorithm: pool.submit(compression_replicates, kept, algorithm, min(count, cap), intervals.seed)
+                          for algorithm, cap in COMPRESSORS.items()}
+        summary = _suite(texts, seed, rouge_max_pairs, intervals, phrases_top)
+        how = {"n_texts": len(kept), "method": "exact" if len(kept) == n else "sampled"}
+        values: dict[str, dict[str, Any]] = {}
+        for algorithm, ratio in ratios.items():
+            entry = values[f"compression_ratio_{algorithm}"] = {"value": ratio.result(), **how}
+            if algorithm in replicates:
+                m, scale, rep = replicates[algorithm].result()
+                lo, hi = interval(entry["value"], rep, intervals.level, (0.0, np.inf), scale)
+                entry.update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "n_resamples": len(rep)},
+                             replicate_texts=m)
+    return LexicalSummary({**values, **summary.values}, summary.phrases)
+
+
+def _suite(texts: list[str], seed: int, rouge_max_pairs: int | None, intervals: IntervalSettings | None,
+           phrases_top: int) -> LexicalSummary:
+    """Every lexical metric but compression, with its interval."""
+    n = len(texts)
     pi, pj, rouge = rouge_l_pairs(texts, rouge_max_pairs, seed)
     phrases = repeated_phrases(texts, top=phrases_top)
     long_phrases = [p for p in phrases if p.n_words >= TOP_PHRASE_MIN_WORDS]
@@ -54,12 +82,7 @@ def lexical_suite(
                   "pair_seed": seed}
     words = WordNgrams(texts, 4)
     distinct = dict(enumerate(words.distinct(), start=1))
-    packed = compression_sample(texts, seed)
-    kept = [texts[i] for i in packed]
-    how = {"n_texts": len(kept), "method": "exact" if len(kept) == n else "sampled"}
     values: dict[str, dict[str, Any]] = {
-        "compression_ratio_gzip": {"value": compression_ratio(kept, "gzip"), **how},
-        "compression_ratio_xz": {"value": compression_ratio(kept, "xz"), **how},
         "ngram_diversity": {"value": float(sum(distinct.values())), "max_n": 4},
         **{f"distinct_{k}": {"value": v, "n": k} for k, v in distinct.items()},
         "self_repetition": {"value": words.self_repetition(), "n": 4},
@@ -100,12 +123,6 @@ def lexical_suite(
             bounds = (0.0, 1.0) if key.endswith("_share") else (0.0, np.inf)
             lo, hi = interval(values[key]["value"], rep, settings.level, bounds)
             values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)})
-        for algorithm, count in (("gzip", settings.n_resamples), ("xz", min(settings.n_resamples, XZ_MAX_RESAMPLES))):
-            key = f"compression_ratio_{algorithm}"
-            m, scale, rep = compression_replicates(kept, algorithm, count, settings.seed)
-            lo, hi = interval(values[key]["value"], rep, settings.level, (0.0, np.inf), scale)
-            values[key].update(ci_low=lo, ci_high=hi, **{**settings.as_dict(), "n_resamples": len(rep)},
-                               replicate_texts=m)
     return LexicalSummary(values, phrases)
 
 

@@ -40,6 +40,7 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
     ids = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in tokens for t in toks), dtype=np.int64)
     doc = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
     words = np.array(list(vocab), dtype=object)
+    n_docs = max(len(tokens), 1)
     width = max(len(vocab), 1)
     levels: dict[int, dict[tuple[str, ...], set[int]]] = {}
     code, frequent = ids, None
@@ -56,18 +57,18 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
         if frequent is not None:  # both (n−1)-gram halves must be frequent
             valid &= frequent[previous[:count]] & frequent[previous[1:count + 1]]
         positions = np.flatnonzero(valid)
-        pairs = np.unique(np.stack([code[positions], doc[positions]]), axis=1)
-        df = np.bincount(pairs[0], minlength=int(code.max()) + 1 if len(code) else 0)
+        pairs = np.unique(code[positions] * n_docs + doc[positions])  # distinct (n-gram, text), sorted
+        gram_of, text_of = pairs // n_docs, pairs % n_docs
+        df = np.bincount(gram_of, minlength=int(code.max()) + 1 if len(code) else 0)
         frequent = df >= min_docs
         level: dict[tuple[str, ...], set[int]] = {}
         if frequent.any():
-            keep = frequent[pairs[0]]
+            keep = frequent[gram_of]
             hits = positions[frequent[code[positions]]]
-            gram_ids, first = np.unique(code[hits], return_index=True)
-            starts = dict(zip(gram_ids.tolist(), hits[first].tolist()))
-            for gram_id, text in zip(pairs[0][keep].tolist(), pairs[1][keep].tolist()):
-                p = starts[gram_id]
-                level.setdefault(tuple(words[ids[p:p + n]].tolist()), set()).add(text)
+            gram_ids, first = np.unique(code[hits], return_index=True)  # each frequent n-gram's first position
+            texts_of = np.split(text_of[keep], np.cumsum(df[gram_ids])[:-1])
+            for p, docs in zip(hits[first].tolist(), texts_of):
+                level[tuple(words[ids[p:p + n]].tolist())] = set(docs.tolist())
         levels[n] = level
         if not level:
             break

@@ -8,7 +8,7 @@ partitions computed anywhere merge by addition. Functions accept either the embe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 
@@ -54,18 +54,38 @@ class EmbeddingStats:
         computed once per state (from the kernel when it is kept: same non-zero eigenvalues)."""
         memo = self.__dict__.setdefault("_spectra", {})
         if centred not in memo:
-            if self.kernel is not None:
-                matrix = self.kernel / self.n
-                if centred:
-                    row = matrix.mean(axis=1)
-                    matrix = matrix - row[:, None] - row[None, :] + row.mean()
-            else:
-                matrix = self.gram / self.n
-                if centred:
-                    matrix = matrix - np.outer(self.centroid, self.centroid)
-            eig = np.linalg.eigvalsh((matrix + matrix.T) / 2)
-            memo[centred] = np.clip(eig[::-1], 0.0, None)
+            compute_spectra([self], centred)
         return memo[centred]
+
+    @property
+    def spectral_matrix_size(self) -> int:
+        return len(self.kernel) if self.kernel is not None else len(self.gram)
+
+    def spectral_matrix(self, centred: bool = False) -> np.ndarray:
+        """The symmetric matrix whose eigenvalues :meth:`spectrum` returns."""
+        if self.kernel is not None:
+            matrix = self.kernel / self.n
+            if centred:
+                row = matrix.mean(axis=1)
+                matrix = matrix - row[:, None] - row[None, :] + row.mean()
+        else:
+            matrix = self.gram / self.n
+            if centred:
+                matrix = matrix - np.outer(self.centroid, self.centroid)
+        return (matrix + matrix.T) / 2
+
+
+def compute_spectra(states: Sequence[EmbeddingStats], centred: bool = False) -> None:
+    """Each state's spectrum, from one batched eigendecomposition of states of the same size
+    (one call into LAPACK for many interval replicates: no Python round trip, and so no wait
+    for the GIL, between them)."""
+    by_size: dict[int, list[EmbeddingStats]] = {}
+    for state in states:
+        by_size.setdefault(state.spectral_matrix_size, []).append(state)
+    for group in by_size.values():
+        eig = np.linalg.eigvalsh(np.stack([state.spectral_matrix(centred) for state in group]))
+        for state, values in zip(group, eig):
+            state.__dict__.setdefault("_spectra", {})[centred] = np.clip(values[::-1], 0.0, None)
 
 
 Embeddings = Union[Any, EmbeddingStats]
@@ -152,18 +172,12 @@ def vendi_score(X: Embeddings, q: float = 1.0) -> float:
     return vendi_from_spectrum(similarity_spectrum(X), q)
 
 
-def participation_ratio(mu: np.ndarray) -> float:
-    """(Σμ)² / Σμ² of a non-negative spectrum μ (0 for an all-zero spectrum)."""
-    mu = np.asarray(mu, dtype=np.float64)
-    total = mu.sum()
-    return float(total ** 2 / np.sum(mu ** 2)) if total > 0 else 0.0
-
-
 def effective_rank(X: Embeddings, centred: bool = True) -> float:
     """Participation ratio of the embedding covariance: (Σμ)² / Σμ², μ the eigenvalues of
     XᵀX/N − ccᵀ (``centred``, default) or of XᵀX/N. The number of directions the corpus really
     spreads over; centring removes the common offset that inflates raw cosine similarity.
-    Uncentred, it equals the Vendi score of order 2. 0 when the texts do not spread at all
+    Uncentred, it equals the Vendi score of order 2. Computed without an eigendecomposition, as
+    tr(M)² / ‖M‖²_F of that matrix M. 0 when the texts do not spread at all
     (a total variance Σμ at the level of float32 round-off, :data:`NO_SPREAD`).
 
     >>> import numpy as np
@@ -172,8 +186,9 @@ def effective_rank(X: Embeddings, centred: bool = True) -> float:
     >>> effective_rank(np.tile([[0.6, 0.8]], (20, 1)).astype(np.float32))  # identical texts
     0.0
     """
-    mu = similarity_spectrum(X, centred=centred)
-    return 0.0 if mu.sum() < NO_SPREAD else participation_ratio(mu)
+    matrix = _stats(X).spectral_matrix(centred)  # Σμ = its trace, Σμ² = its squared Frobenius norm
+    total = float(np.trace(matrix))
+    return 0.0 if total < NO_SPREAD else float(total ** 2 / np.sum(matrix * matrix))
 
 
 def centroid_direction(X: Embeddings) -> np.ndarray:

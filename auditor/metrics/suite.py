@@ -11,6 +11,7 @@ from auditor.metrics._xp import namespace, to_numpy
 from auditor.metrics.neighbors import NeighborScan, near_duplicate_rate, neighbor_scan
 from auditor.metrics.semantic import (
     EmbeddingStats,
+    compute_spectra,
     centroid_direction,
     dispersion,
     effective_rank,
@@ -27,6 +28,8 @@ INTERVAL_BLOCKS = 64
 #: Metrics read from eigenvalues (Vendi scores, effective rank) use at most this many of the
 #: half-samples: each needs a d×d eigendecomposition.
 SPECTRAL_MAX_RESAMPLES = 100
+#: Interval replicates are built (and their spectra computed) this many at a time.
+REPLICATE_BATCH = 16
 SPECTRAL = frozenset({"vendi_score", "vendi_score_q2", "vendi_score_qinf", "vendi_score_per_text", "effective_rank"})
 #: Rates whose interval is the Wilson score interval of (texts with the property, texts searched).
 WILSON_RATES = frozenset({"near_duplicate_rate"})
@@ -105,6 +108,16 @@ def state_metrics(stats: EmbeddingStats, spectral: bool = True) -> dict[str, flo
     }
 
 
+def _replicate_metrics(states: list[EmbeddingStats], first: int, reps: dict[str, list[float]]) -> None:
+    """Append each replicate state's metrics to ``reps`` (replicates ``first``, ``first`` + 1, …;
+    spectra for the first :data:`SPECTRAL_MAX_RESAMPLES`, from batched eigendecompositions)."""
+    spectral = states[:max(0, SPECTRAL_MAX_RESAMPLES - first)]
+    compute_spectra(spectral)  # the Vendi scores' (the effective rank needs no spectrum)
+    for k, state in enumerate(states):
+        for metric_id, value in state_metrics(state, k < len(spectral)).items():
+            reps.setdefault(metric_id, []).append(value)
+
+
 def semantic_intervals(
     X: Any,
     values: dict[str, dict[str, Any]],
@@ -126,10 +139,10 @@ def semantic_intervals(
     reps: dict[str, list[float]] = {}
     if n // 2 <= d:
         X64 = to_numpy(X).astype(np.float64)
-        for k, half in enumerate(half_samples(n, settings.n_resamples, settings.seed)):
-            state = embedding_stats(X64[half], check=False)
-            for metric_id, value in state_metrics(state, k < SPECTRAL_MAX_RESAMPLES).items():
-                reps.setdefault(metric_id, []).append(value)
+        halves = half_samples(n, settings.n_resamples, settings.seed)
+        for start in range(0, len(halves), REPLICATE_BATCH):
+            states = [embedding_stats(X64[half], check=False) for half in halves[start:start + REPLICATE_BATCH]]
+            _replicate_metrics(states, start, reps)
     else:
         rng = np.random.default_rng(settings.seed)
         n_blocks = min(n, INTERVAL_BLOCKS)
@@ -146,17 +159,15 @@ def semantic_intervals(
             grams[b] = to_numpy(Xb.T @ Xb)
         halves = half_samples(n_blocks, settings.n_resamples, settings.seed)
         flat = grams.reshape(n_blocks, d * d)
-        for start in range(0, len(halves), 50):  # the halves' Gram sums as one matrix product per batch
-            chosen = np.zeros((min(50, len(halves) - start), n_blocks))
-            for row, half in enumerate(halves[start:start + 50]):
+        for start in range(0, len(halves), REPLICATE_BATCH):  # the halves' Gram sums: one product per batch
+            batch = halves[start:start + REPLICATE_BATCH]
+            chosen = np.zeros((len(batch), n_blocks))
+            for row, half in enumerate(batch):
                 chosen[row, half] = 1.0
             batch_grams = (chosen @ flat).reshape(-1, d, d)
-            for row, gram in enumerate(batch_grams):
-                half = halves[start + row]
-                state = EmbeddingStats(int(counts[half].sum()), totals[half].sum(axis=0), gram,
-                                       float(np.trace(gram)))
-                for metric_id, value in state_metrics(state, start + row < SPECTRAL_MAX_RESAMPLES).items():
-                    reps.setdefault(metric_id, []).append(value)
+            states = [EmbeddingStats(int(counts[half].sum()), totals[half].sum(axis=0), gram, float(np.trace(gram)))
+                      for half, gram in zip(batch, batch_grams)]
+            _replicate_metrics(states, start, reps)
     out = {m: interval(values[m]["value"], r, settings.level) for m, r in reps.items()}
 
     sims = scan.similarity

@@ -107,41 +107,94 @@ def _normal(word: str) -> str:
 
 
 def pos_tags(words: Sequence[str]) -> list[str]:
-    """Penn Treebank tags of one sentence, greedily left to right (the weights' own features:
-    the word, its affixes, its neighbours and the two previous tags).
+    """Penn Treebank tags of one sentence (:func:`tag_sentences`).
 
     >>> pos_tags(["The", "lamp", "is", "bright", "."])
     ['DT', 'NN', 'VBZ', 'JJ', '.']
     """
+    return tag_sentences([words])[0]
+
+
+def _rows(rows: dict[str, int], unseen: int, kind: str, values: Sequence[str]) -> np.ndarray:
+    """The weight-matrix row of feature ``f"{kind} {value}"`` for each value (each distinct
+    value formatted once)."""
+    memo = {v: rows.get(f"{kind} {v}", unseen) for v in set(values)}
+    return np.fromiter((memo[v] for v in values), dtype=np.int64, count=len(values))
+
+
+def tag_sentences(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Penn Treebank tags of each sentence, greedily left to right with the weights' own
+    features (the word, its affixes, its neighbours and the two previous tags).
+
+    Every sentence's i-th word is tagged in one array step: the features that do not depend on
+    earlier tags are looked up once for all words, those that do come from small tag tables, and
+    the 14 weight rows are added in the perceptron's own order, so the scores (and the tags, ties
+    going to the alphabetically last tag) are those of tagging word by word.
+    """
     rows, matrix, tagdict, tags = _model()
     unseen = len(matrix) - 1
-    context = [*_START, *(_normal(w) for w in words), *_END]
-    prev, prev2 = _START
-    out = []
-    for i, word in enumerate(words):
-        tag = tagdict.get(word)
-        if not tag:
-            k = i + 2
-            feats = ("bias", f"i suffix {word[-3:]}", f"i pref1 {word[0]}", f"i-1 tag {prev}",
-                     f"i-2 tag {prev2}", f"i tag+i-2 tag {prev} {prev2}", f"i word {context[k]}",
-                     f"i-1 tag+i word {prev} {context[k]}", f"i-1 word {context[k - 1]}",
-                     f"i-1 suffix {context[k - 1][-3:]}", f"i-2 word {context[k - 2]}",
-                     f"i+1 word {context[k + 1]}", f"i+1 suffix {context[k + 1][-3:]}",
-                     f"i+2 word {context[k + 2]}")
-            scores = matrix[[rows.get(f, unseen) for f in feats]].sum(axis=0)
-            tag = tags[np.flatnonzero(scores == scores.max())[-1]]  # ties: the alphabetically last tag
-        out.append(tag)
-        prev2, prev = prev, tag
-    return out
+    names = [*tags, *_START, *sorted({t for t in tagdict.values()} - set(tags))]
+    tag_id = {name: k for k, name in enumerate(names)}
+    lengths = np.array([len(s) for s in sentences], dtype=np.int64)
+    words = [w for sentence in sentences for w in sentence]
+    if not words:
+        return [[] for _ in sentences]
+    # each sentence's context: two start markers, its normalised words, two end markers
+    context = [c for sentence in sentences for c in (*_START, *(_normal(w) for w in sentence), *_END)]
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # each sentence's first word
+    at = np.arange(len(words)) + np.repeat(4 * np.arange(len(sentences)) + 2, lengths)  # in ``context``
+    ctx = np.array(context, dtype=object)
+    static = {  # features that do not depend on earlier tags, in the perceptron's order
+        "bias": np.full(len(words), rows.get("bias", unseen)),
+        "suffix": _rows(rows, unseen, "i suffix", [w[-3:] for w in words]),
+        "pref1": _rows(rows, unseen, "i pref1", [w[0] for w in words]),
+        "word": _rows(rows, unseen, "i word", ctx[at].tolist()),
+        "prev_word": _rows(rows, unseen, "i-1 word", ctx[at - 1].tolist()),
+        "prev_suffix": _rows(rows, unseen, "i-1 suffix", [c[-3:] for c in ctx[at - 1].tolist()]),
+        "prev2_word": _rows(rows, unseen, "i-2 word", ctx[at - 2].tolist()),
+        "next_word": _rows(rows, unseen, "i+1 word", ctx[at + 1].tolist()),
+        "next_suffix": _rows(rows, unseen, "i+1 suffix", [c[-3:] for c in ctx[at + 1].tolist()]),
+        "next2_word": _rows(rows, unseen, "i+2 word", ctx[at + 2].tolist()),
+    }
+    current = ctx[at].tolist()
+    prev_tag = np.array([rows.get(f"i-1 tag {t}", unseen) for t in names])
+    prev2_tag = np.array([rows.get(f"i-2 tag {t}", unseen) for t in names])
+    both_tags = np.array([[rows.get(f"i tag+i-2 tag {p} {q}", unseen) for q in names] for p in names])
+    fixed = np.array([tag_id[tagdict[w]] if tagdict.get(w) else -1 for w in words], dtype=np.int64)
+    out = np.empty(len(words), dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active sentences are a prefix
+    prev = np.full(len(sentences), tag_id[_START[0]])
+    prev2 = np.full(len(sentences), tag_id[_START[1]])
+    for i in range(int(lengths.max())):
+        active = order[: int(np.searchsorted(-lengths[order], -i, side="left"))]
+        token = first[active] + i
+        tag = fixed[token]
+        need = np.flatnonzero(tag < 0)
+        if len(need):
+            t, p, q = token[need], prev[active[need]], prev2[active[need]]
+            word_with_prev = [rows.get(f"i-1 tag+i word {names[a]} {current[b]}", unseen)
+                              for a, b in zip(p.tolist(), t.tolist())]
+            score = matrix[static["bias"][t]] + matrix[static["suffix"][t]]
+            for row in (static["pref1"][t], prev_tag[p], prev2_tag[q], both_tags[p, q], static["word"][t],
+                        np.array(word_with_prev, dtype=np.int64), static["prev_word"][t],
+                        static["prev_suffix"][t], static["prev2_word"][t], static["next_word"][t],
+                        static["next_suffix"][t], static["next2_word"][t]):
+                score += matrix[row]
+            tag[need] = score.shape[1] - 1 - np.argmax(score[:, ::-1], axis=1)  # ties: the last tag
+        out[token] = tag
+        prev2[active], prev[active] = prev[active], tag
+    labels = [names[k] for k in out.tolist()]
+    bounds = np.concatenate([first, [len(words)]]).tolist()
+    return [labels[bounds[k]:bounds[k + 1]] for k in range(len(sentences))]
 
 
 def pos_ngrams(text: str, n: int = PATTERN_N) -> list[tuple[str, ...]]:
     """The POS n-grams of a text, within sentences."""
-    out = []
-    for sentence in tokenize(text):
-        tags = pos_tags(sentence)
-        out += [tuple(tags[k:k + n]) for k in range(len(tags) - n + 1)]
-    return out
+    return _ngrams(tag_sentences(tokenize(text)), n)
+
+
+def _ngrams(tagged: list[list[str]], n: int) -> list[tuple[str, ...]]:
+    return [tuple(tags[k:k + n]) for tags in tagged for k in range(len(tags) - n + 1)]
 
 
 def syntactic_templates(texts: Sequence[str], n: int = PATTERN_N, top: int = TOP_PATTERNS
@@ -153,10 +206,13 @@ def syntactic_templates(texts: Sequence[str], n: int = PATTERN_N, top: int = TOP
     >>> patterns, has.tolist(), per_token.round(3).tolist()
     ([('DT', 'NN', 'VBZ', 'RB')], [True, True], [0.167, 0.167])
     """
-    grams = [pos_ngrams(t, n) for t in texts]
+    sentences = [tokenize(t) for t in texts]
+    tagged = tag_sentences([s for text in sentences for s in text])
+    bounds = np.cumsum([0] + [len(text) for text in sentences]).tolist()
+    grams = [_ngrams(tagged[bounds[k]:bounds[k + 1]], n) for k in range(len(texts))]
     counts = Counter(g for doc in grams for g in doc)
     patterns = [g for g, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     chosen = set(patterns)
-    tokens = np.array([max(1, sum(len(s) for s in tokenize(t))) for t in texts], dtype=np.float64)
+    tokens = np.array([max(1, sum(len(s) for s in text)) for text in sentences], dtype=np.float64)
     hits = np.array([sum(g in chosen for g in doc) for doc in grams], dtype=np.float64)
     return patterns, hits > 0, hits / tokens
