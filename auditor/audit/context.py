@@ -94,6 +94,8 @@ class AuditContext:
     #: The model's floor: mean pairwise similarity of unrelated texts (the verdict's scale).
     baseline: Baseline
     reference: Reference | None = None
+    #: Exact values for the metrics of a sample (merged partial states, :mod:`auditor.states`).
+    exact: Any = None
 
     @property
     def texts(self) -> np.ndarray:
@@ -124,7 +126,8 @@ class AuditContext:
     @cached_property
     def whole(self) -> Measurement:
         """Every metric of the whole corpus (several sections read it)."""
-        return measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals)
+        found = measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals)
+        return self.exact.correct(found) if self.exact is not None else found
 
     @cached_property
     def clusters(self) -> Any:
@@ -134,7 +137,18 @@ class AuditContext:
         return cluster_corpus(self.embeddings.host, self.corpus.texts, reducer=self.stages.reducer,
                               clusterer=self.stages.clusterer, vectorizer=self.stages.vectorizer)
 
-    def measure(self, idx: np.ndarray) -> Measurement:
-        """Every metric of the texts ``idx``."""
-        return measure(self.embeddings.rows(idx), self.texts[idx].tolist(), settings=self.settings,
-                       intervals=self.intervals)
+    @property
+    def n_texts(self) -> int:
+        """Texts in the corpus audited (more than the rows here when they are a merged state's sample)."""
+        return self.exact.n_texts if self.exact is not None else len(self.corpus)
+
+    def size(self, idx: np.ndarray, key: tuple[str, str]) -> int:
+        """How many texts ``key`` has: the rows ``idx`` here, or all of them in a merged state."""
+        known = self.exact.n_of(key) if self.exact is not None else None
+        return int(known if known is not None else len(idx))
+
+    def measure(self, idx: np.ndarray, key: tuple[str, str] | None = None) -> Measurement:
+        """Every metric of the texts ``idx`` (all of ``key``, e.g. ("group", label), when given)."""
+        found = measure(self.embeddings.rows(idx), self.texts[idx].tolist(), settings=self.settings,
+                        intervals=self.intervals)
+        return self.exact.correct(found, key) if self.exact is not None and key is not None else found

@@ -11,10 +11,11 @@ from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Optio
 
 
 def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], source: Optional[Path] = None,
-                **extra: Any) -> tuple[Any, dict[str, Path]]:
+                run: Any = None, **extra: Any) -> tuple[Any, dict[str, Path]]:
     """Validate the settings and the report paths, audit ``corpus`` (a path, or the paths of a
-    comparison with ``extra``), write the report set; returns the result and its paths. ``source``:
-    the input the report is named after (no report of another corpus is replaced)."""
+    comparison with ``extra``; with ``run``, whatever that audit function reads), write the report
+    set; returns the result and its paths. ``source``: the input the report is named after (no
+    report of another corpus is replaced)."""
     from auditor.audit import AuditSettings
     from auditor.audit.compare import compare
     from auditor.audit.run import audit as run_audit
@@ -25,7 +26,7 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], sourc
     settings = AuditSettings(**opts.settings(progress=False))  # the stage display replaces the embedding bar
     reference = opts.audit["reference"]
     paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []), source=source)
-    run = compare if isinstance(corpus, list) else run_audit
+    run = run or (compare if isinstance(corpus, list) else run_audit)
     reporter = progress_for(opts.quiet)
     try:
         result = run(corpus, settings=settings, reference=reference, reporter=reporter, **opts.stages(),

@@ -30,14 +30,14 @@ def on_device(x: np.ndarray, device: str | None) -> Any:
     return torch.as_tensor(x, device=device)
 
 
-def check_embeddings(X: Any, name: str = "X") -> tuple[int, int]:
-    """Validate a 2-D float matrix with at least two rows; return ``(n, d)``."""
+def check_embeddings(X: Any, name: str = "X", min_rows: int = 2) -> tuple[int, int]:
+    """Validate a 2-D float matrix with at least ``min_rows`` rows; return ``(n, d)``."""
     shape = getattr(X, "shape", None)
     if shape is None or len(shape) != 2:
         raise ValueError(f"{name} must be a 2-D array of embeddings, got shape {shape}")
     n, d = int(shape[0]), int(shape[1])
-    if n < 2 or d < 1:
-        raise ValueError(f"{name} needs at least 2 rows and 1 column, got shape {(n, d)}")
+    if n < min_rows or d < 1:
+        raise ValueError(f"{name} needs at least {min_rows} rows and 1 column, got shape {(n, d)}")
     if not (is_numpy_array(X) or is_torch_array(X)):
         raise TypeError(f"{name} must be a NumPy array or torch tensor, got {type(X).__name__}")
     return n, d

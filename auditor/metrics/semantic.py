@@ -91,12 +91,14 @@ def compute_spectra(states: Sequence[EmbeddingStats], centred: bool = False) -> 
 Embeddings = Union[Any, EmbeddingStats]
 
 
-def embedding_stats(X: Any, block_rows: int = DEFAULT_BLOCK_ROWS, check: bool = True) -> EmbeddingStats:
+def embedding_stats(X: Any, block_rows: int = DEFAULT_BLOCK_ROWS, check: bool = True,
+                    kernel: bool = True) -> EmbeddingStats:
     """Compute :class:`EmbeddingStats` of ``X`` in row blocks (float64 accumulation).
 
-    With ``check`` (default) the rows must be unit-normalized, as cosine metrics assume.
+    With ``check`` (default) the rows must be unit-normalized, as cosine metrics assume, and
+    there must be two of them. With ``kernel`` the N×N kernel is kept when N < d.
     """
-    n, d = check_embeddings(X)
+    n, d = check_embeddings(X, min_rows=2 if check else 1)
     if check:
         check_unit_rows(X, block_rows)
     xp = namespace(X)
@@ -106,11 +108,11 @@ def embedding_stats(X: Any, block_rows: int = DEFAULT_BLOCK_ROWS, check: bool = 
         block = X[start:start + block_rows]
         total += to_numpy(xp.sum(xp.astype(block, xp.float64), axis=0))
         gram += to_numpy(xp.astype(block.T @ block, xp.float64))
-    kernel = None
-    if n < d:
+    rows_kernel = None
+    if kernel and n < d:
         rows = to_numpy(xp.astype(X, xp.float64))
-        kernel = rows @ rows.T
-    return EmbeddingStats(n, total, gram, float(np.trace(gram)), kernel)
+        rows_kernel = rows @ rows.T
+    return EmbeddingStats(n, total, gram, float(np.trace(gram)), rows_kernel)
 
 
 def _stats(X: Embeddings) -> EmbeddingStats:

@@ -7,6 +7,7 @@ from auditor.audit.sections import (
     comparison,
     corpus_map,
     groups,
+    merged,
     metrics,
     provenance,
     reference,
@@ -17,7 +18,7 @@ from auditor.audit.sections import (
     verdict,
 )
 
-SECTIONS = (provenance, metrics, verdict, groups, strata, texts, comparison, trend, reference, corpus_map, review)
+SECTIONS = (provenance, merged, metrics, verdict, groups, strata, texts, comparison, trend, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:

@@ -25,12 +25,12 @@ def build(ctx: AuditContext) -> dict[str, Any]:
     common = groups.common_size
     out: dict[str, Any] = {}
     for name, idx in groups.members.items():
-        entry: dict[str, Any] = {"n_texts": int(len(idx)), "metrics": {}}
+        entry: dict[str, Any] = {"n_texts": ctx.size(idx, ("group", name)), "metrics": {}}
         if len(idx) < 2:
             entry["note"] = "fewer than 2 texts: no metrics"
             out[name] = entry
             continue
-        entry["metrics"] = ctx.measure(idx).metrics
+        entry["metrics"] = ctx.measure(idx, ("group", name)).metrics
         if common is not None:
             if len(idx) == common:
                 at_common = entry["metrics"]

@@ -66,7 +66,7 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": versions["auditor"]},
         "created_at": now(),
-        "corpus": {"n_texts": len(corpus), "n_groups": len(groups.members) if groups else 0,
+        "corpus": {"n_texts": ctx.n_texts, "n_groups": len(groups.members) if groups else 0,
                    "source": corpus.source, "columns": corpus.columns, "fingerprint": corpus.fingerprint(),
                    "time_range": time_range},
         "model": ctx.model,

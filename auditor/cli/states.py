@@ -1,0 +1,80 @@
+"""``auditor state`` and ``auditor merge``: the shard workflow for any scheduler."""
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor.cli.app import app, fail, run_guarded
+from auditor.cli.audit import finish, write_audit
+from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
+
+STATE_SUFFIX = ".auditor-state"
+
+
+def check_state_output(output: Path, inputs: list[Path]) -> None:
+    """A state is written only to a ``.auditor-state`` path that is not an input and is not some
+    other file (an older state there is replaced, atomically)."""
+    from auditor.errors import AuditorError
+    from auditor.states import read_state
+
+    if not output.name.endswith(STATE_SUFFIX) or output.name == STATE_SUFFIX:
+        raise AuditorError(f"-o {output}: a state file's name must end in {STATE_SUFFIX}")
+    if any(output.resolve() == p.resolve() for p in inputs if str(p) != "-"):
+        raise AuditorError(f"-o {output} is one of the inputs; it is never overwritten")
+    if output.exists():
+        try:
+            read_state(output)
+        except AuditorError:
+            raise AuditorError(f"-o {output} exists and is not an auditor state; it is never overwritten") from None
+
+
+@app.command()
+@shared(INPUT, MODEL, CACHE, QUIET)
+def state(
+    shards: list[Path] = typer.Argument(..., help="The shard's corpus files (any input `auditor audit` reads); several are read as one shard, in order."),
+    output: Path = typer.Option(..., "--output", "-o", help="The state file to write (NAME.auditor-state)."),
+    sample_size: int = typer.Option(5000, "--sample-size", help="Rows kept for the sampled parts (neighbours, map, clusters, phrases, intervals); a corpus of at most this many texts is kept whole."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sample (every shard of one corpus needs the same)."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Compute the mergeable partial state of one shard of a corpus (embeddings, sums, sketches
+    and a sample) and write it to a state file, for `auditor merge`."""
+    def work() -> Any:
+        from auditor.audit import AuditSettings
+        from auditor.states import merge_states, shard_state, write_state
+
+        check_state_output(output, shards)
+        settings = AuditSettings(**opts.settings(seed=seed, progress=False))
+        parts = [shard_state(path, settings, sample_size=sample_size, **opts.columns()) for path in shards]
+        merged = merge_states(parts)
+        write_state(merged, output)
+        return merged
+
+    merged = run_guarded(work)
+    if not opts.quiet:
+        typer.echo(f"{merged.n_texts:,} texts, {len(merged.sample):,} kept in the sample", err=True)
+    typer.echo(f"state: {output}")
+
+
+@app.command()
+@shared(AUDIT.without("sample", "recompute"), OUTPUT, QUIET)
+def merge(
+    states: list[Path] = typer.Argument(..., help="State files from `auditor state`, in the corpus's order."),
+    fmt: str = typer.Option("text", "--format", help="What to print: text (a summary) or json (the result JSON, alone on stdout)."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Merge the states of a corpus's shards and write the same report and JSON as `auditor audit`
+    of their union (parts computed on the merged sample say so)."""
+    if fmt not in ("text", "json"):
+        fail(f"unknown --format {fmt!r}; use text or json")
+
+    def work() -> Any:
+        from auditor.report.sets import report_name
+        from auditor.states import audit_state, merge_states, read_state
+
+        name = report_name(states[0], opts.output["name"] or "merged")
+        merged = merge_states([read_state(path) for path in states])
+        return write_audit(merged, name, opts, list(states), run=audit_state)
+
+    finish(*run_guarded(work), opts.quiet, fmt, include_text=not opts.output["no_text"])

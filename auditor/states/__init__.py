@@ -1,0 +1,24 @@
+"""Mergeable partial states of an audit, for corpora split into shards (see :mod:`.state`).
+
+>>> from auditor.states import shard_state, merge_states, audit_state   # doctest: +SKIP
+>>> parts = [shard_state(path, group_col="brand") for path in shards]    # doctest: +SKIP
+>>> result = audit_state(merge_states(parts))                              # doctest: +SKIP
+"""
+
+from auditor.states.audit import audit_state, corpus_state, sample_corpus, shard_state
+from auditor.states.io import SUFFIX, read_state, state_bytes, write_state
+from auditor.states.state import (
+    DEFAULT_SAMPLE_SIZE,
+    MAX_GRAM_KEYS,
+    STATE_VERSION,
+    AuditState,
+    StateMismatch,
+    build_state,
+    merge_states,
+)
+
+__all__ = [
+    "AuditState", "DEFAULT_SAMPLE_SIZE", "MAX_GRAM_KEYS", "STATE_VERSION", "SUFFIX", "StateMismatch",
+    "audit_state", "build_state", "corpus_state", "merge_states", "read_state", "sample_corpus",
+    "shard_state", "state_bytes", "write_state",
+]

@@ -1,0 +1,106 @@
+"""From texts to a state, and from a (merged) state to the usual audit result."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from auditor.audit.settings import AuditSettings, split_options
+from auditor.calibration.texts import TEXTS
+from auditor.corpus import Corpus, from_frame
+from auditor.embed import Embedder
+from auditor.embed.model import ModelSpec
+from auditor.errors import CorpusError
+from auditor.progress import StageTimer
+from auditor.result import AuditResult
+from auditor.states.exact import ExactValues
+from auditor.states.sketch import SKETCH_SIZE
+from auditor.states.state import DEFAULT_SAMPLE_SIZE, ROLES, AuditState, build_state
+
+
+def shard_state(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None,
+                sample_size: int = DEFAULT_SAMPLE_SIZE, sketch_size: int = SKETCH_SIZE,
+                **options: Any) -> AuditState:
+    """The partial state of one shard: ``data`` and ``options`` as for :func:`auditor.audit`
+    (a path, a DataFrame, a Corpus or a list of strings; the columns; ``model``, ``device``,
+    ``cache``, ``seed``)."""
+    from auditor.audit.run import as_corpus, as_embedder
+
+    if sample_size < 2:
+        raise CorpusError(f"--sample-size must be at least 2, got {sample_size}")
+    settings, columns = split_options(settings, options)
+    corpus = as_corpus(data, **columns)
+    return corpus_state(corpus, as_embedder(embedder, settings), seed=settings.seed, sample_size=sample_size,
+                        sketch_size=sketch_size)
+
+
+def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
+                 sketch_size: int = SKETCH_SIZE, vectors: np.ndarray | None = None) -> AuditState:
+    """The state of a loaded corpus (its ``vectors`` when already embedded)."""
+    vectors = embedder.encode(corpus.texts) if vectors is None else vectors
+    calibration = embedder.encode(list(TEXTS["en"]))
+    return build_state(corpus.frame, vectors, model=embedder.model_info, columns=corpus.columns,
+                       calibration=calibration, seed=seed, sample_size=sample_size, sketch_size=sketch_size,
+                       source=corpus.source or "")
+
+
+class StoredEmbedder(Embedder):
+    """The embedding stage of a state's audit: answers from the state's vectors (its sample and
+    its model's calibration texts), exactly as they were stored, and never loads a model."""
+
+    def __init__(self, state: AuditState) -> None:  # noqa: D107 (no model to resolve)
+        model = state.header["model"]
+        self._info = {"name": model["name"], "revision": model["revision"], "device": None}
+        revision = model.get("revision")
+        # the model's identity (its floor is remembered with it) when it has one
+        self.spec = ModelSpec(model["name"], "state", revision) if isinstance(revision, str) else None
+        self.cache, self.device = None, None
+        self.n_embedded, self.n_cached = 0, 0
+        self._vectors = dict(zip(state.sample.columns["text"], state.sample.vectors))
+        self._vectors.update(zip(TEXTS["en"], state.calibration))
+
+    @property
+    def model_info(self) -> dict[str, Any]:
+        return dict(self._info)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self._vectors]
+        if missing:
+            raise CorpusError(f"the state has no vector for {len(missing)} of the texts asked for")
+        self.n_cached += len(texts)
+        return np.stack([self._vectors[t] for t in texts]) if texts else np.empty((0, 0), dtype=np.float32)
+
+
+def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
+    """The state's sample as a corpus, in union order, under the corpus's own column names."""
+    names = state.header["columns"]
+    cols = state.sample.columns
+    ids = cols["id"]
+    if len(set(ids)) < len(ids):  # shards numbered their rows alike: name each id by its shard
+        ids = [f"{state.sources[p] or f'part{p + 1}'}:{i}" for p, i in zip(state.sample.part.tolist(), ids)]
+    text_name = names["text"] or "text"
+    frame = pd.DataFrame({"id": ids, text_name: cols["text"]}, dtype=object)
+    roles: dict[str, str] = {}
+    for role in ROLES:
+        if role in cols:
+            roles[role] = names[role] or role
+            frame[roles[role]] = cols[role]
+    return from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
+                      time_col=roles.get("time"), strata=roles.get("stratum"), source=source)
+
+
+def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
+                reporter: StageTimer | None = None, **options: Any) -> AuditResult:
+    """The audit of a (merged) state: the usual result, computed on the state's sample with the
+    exact values of the whole corpus in place (:mod:`auditor.states.exact`); when the sample
+    holds every text, the same result as auditing their union. ``options``: any
+    :class:`~auditor.audit.settings.AuditSettings` field and the stages of :func:`auditor.audit`."""
+    from auditor.audit.run import audit
+
+    embedder = StoredEmbedder(state)
+    sources = [s for s in state.sources if s]
+    source = None if not sources else sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
+    return audit(sample_corpus(state, source), settings, embedder=embedder, reporter=reporter,
+                 exact=ExactValues(state), **options)
