@@ -26,7 +26,7 @@ from auditor.stages import clusterer_stage, identity, prepare_in_background, red
 
 def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None, reducer: Any = None,
           clusterer: Any = "hdbscan", vectorizer: Any = None, reference: Any = None,
-          reporter: StageTimer | None = None, exact: Any = None, **options: Any) -> AuditResult:
+          reporter: StageTimer | None = None, **options: Any) -> AuditResult:
     """Audit a corpus for homogenization.
 
     ``data``: a path, a DataFrame, a :class:`Corpus` or a list of strings; ``reference``: the same
@@ -37,9 +37,9 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     :class:`Embedder` or any object with ``encode``; ``model=`` also takes one), ``reducer``,
     ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
     ``vectorizer``. ``reporter`` times (and may show) each stage; the times are the result's
-    ``timings``. ``exact``: exact values for the metrics of a sample (an
-    :class:`~auditor.states.exact.ExactValues`, from merged partial states). Same input and same
-    seed give identical numbers.
+    ``timings``. An embedder with an ``exact`` attribute (the stored vectors of merged partial
+    states, :mod:`auditor.states`) supplies the exact values of the metrics its sample estimates.
+    Same input and same seed give identical numbers.
     """
     if embedder is None and options.get("model") is not None and not isinstance(options["model"], (str, Path)):
         embedder = options.pop("model")
@@ -73,7 +73,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     with timer.stage("calibration"):
         floor = baseline(embedder)
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
-                       exact)
+                       getattr(embedder, "exact", None))
     result: dict[str, Any] = {}
     if stages.clusterer is not None:  # the map's imports overlap the metrics
         prepare_in_background(stages.reducer, stages.clusterer)

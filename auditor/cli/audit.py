@@ -7,7 +7,7 @@ from typing import Any, Optional
 import typer
 
 from auditor.cli.app import app, fail, run_guarded
-from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
+from auditor.cli.options import AUDIT, CACHE, ENGINE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
 
 
 def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], source: Optional[Path] = None,
@@ -56,20 +56,36 @@ def finish(result: Any, paths: dict[str, Path], quiet: bool, fmt: str = "text", 
 
 
 @app.command()
-@shared(INPUT, MODEL, CACHE, AUDIT, OUTPUT, QUIET)
+@shared(INPUT, MODEL, CACHE, AUDIT, ENGINE, OUTPUT, QUIET)
 def audit(
-    path: Path = typer.Argument(..., help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line), a folder of .txt/.md files, or - for standard input (JSONL or one text per line)."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="CSV, TSV, JSONL, JSON, Parquet, a text file (one text per line), a folder of .txt/.md files, or - for standard input (JSONL or one text per line). With --engine ray: CSV, JSONL, JSON or Parquet files or globs, read as one corpus."),
     fmt: str = typer.Option("text", "--format", help="What to print: text (a summary) or json (the result JSON, alone on stdout)."),
     opts: Optional[Options] = None,
 ) -> None:
     """Audit a corpus: write reports/<name>.html and reports/<name>.json and print a summary."""
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; use text or json")
+    engine = opts.engine
+    if engine["engine"] not in ("local", "ray"):
+        fail(f"unknown --engine {engine['engine']!r}; use local or ray")
+    if engine["engine"] == "local" and len(paths) > 1:
+        fail("auditor audit reads one corpus; read several files as one with --engine ray, "
+             "or audit each shard with `auditor state` and `auditor merge`")
 
     def work() -> Any:
         from auditor.report.sets import report_name
 
         named = opts.output["name"]
+        if engine["engine"] == "ray":
+            from functools import partial
+
+            from auditor.engines.ray_engine import import_ray, ray_audit
+
+            import_ray()
+            run = partial(ray_audit, address=engine["ray_address"], workers=engine["workers"],
+                          sample_size=engine["sample_size"])
+            return write_audit(list(paths), report_name(paths[0], named), opts, list(paths), run=run)
+        path = paths[0]
         source = None if named or str(path) == "-" else path
         return write_audit(path, report_name(path, named), opts, [path], source=source)
 

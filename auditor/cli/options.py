@@ -63,6 +63,13 @@ AUDIT = _group(
     permutations=(int, typer.Option(999, "--permutations", help="Label permutations for the MMD and PERMANOVA p-values.")),
     recompute=(bool, typer.Option(False, "--recompute", help="Recompute every metric even when this exact audit was run before (embeddings still come from the cache).")),
 )
+ENGINE = _group(
+    "engine",
+    engine=(str, typer.Option("local", "--engine", help="local (this process) or ray (Ray Data: the files as one dataset, embedded by a pool of actors; pip install \"auditor[ray]\").")),
+    ray_address=(Optional[str], typer.Option(None, "--ray-address", help="With --engine ray: the cluster to join (default: start a local Ray instance and shut it down).")),
+    workers=(int, typer.Option(2, "--workers", help="With --engine ray: embedding actors (each loads the model once).")),
+    sample_size=(int, typer.Option(5000, "--sample-size", help="With --engine ray: rows kept for the sampled parts (map, clusters, phrases, intervals); the similarity, Vendi and distinct-n metrics are exact for every text.")),
+)
 OUTPUT = _group(
     "output",
     out=(Path, typer.Option(Path("reports"), "--out", help="Folder for the HTML and JSON reports (and index.html).")),

@@ -6,7 +6,7 @@
 """
 
 from auditor.states.audit import audit_state, corpus_state, sample_corpus, shard_state
-from auditor.states.io import SUFFIX, read_state, state_bytes, write_state
+from auditor.states.io import SUFFIX, read_state, state_bytes, state_from_bytes, write_state
 from auditor.states.state import (
     DEFAULT_SAMPLE_SIZE,
     MAX_GRAM_KEYS,
@@ -20,5 +20,5 @@ from auditor.states.state import (
 __all__ = [
     "AuditState", "DEFAULT_SAMPLE_SIZE", "MAX_GRAM_KEYS", "STATE_VERSION", "SUFFIX", "StateMismatch",
     "audit_state", "build_state", "corpus_state", "merge_states", "read_state", "sample_corpus",
-    "shard_state", "state_bytes", "write_state",
+    "shard_state", "state_bytes", "state_from_bytes", "write_state",
 ]

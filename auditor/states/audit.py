@@ -48,10 +48,13 @@ def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: i
 
 class StoredEmbedder(Embedder):
     """The embedding stage of a state's audit: answers from the state's vectors (its sample and
-    its model's calibration texts), exactly as they were stored, and never loads a model."""
+    its model's calibration texts), exactly as they were stored, and never loads a model; its
+    ``exact`` values replace the sample's estimates in the audit."""
 
-    def __init__(self, state: AuditState) -> None:  # noqa: D107 (no model to resolve)
+    def __init__(self, state: AuditState, exact: ExactValues | None = None) -> None:  # noqa: D107
         model = state.header["model"]
+        #: The exact values of the whole corpus, which the audit puts in place of the sample's.
+        self.exact = exact or ExactValues(state)
         self._info = {"name": model["name"], "revision": model["revision"], "device": None}
         revision = model.get("revision")
         # the model's identity (its floor is remembered with it) when it has one
@@ -78,7 +81,9 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
     names = state.header["columns"]
     cols = state.sample.columns
     ids = cols["id"]
-    if len(set(ids)) < len(ids):  # shards numbered their rows alike: name each id by its shard
+    if names["id"] is None:  # ids were row numbers: number the rows of the union
+        ids = [str(k + 1) for k in state.positions().tolist()]
+    elif len(set(ids)) < len(ids):  # the shards' own ids repeat: name each by its shard
         ids = [f"{state.sources[p] or f'part{p + 1}'}:{i}" for p, i in zip(state.sample.part.tolist(), ids)]
     text_name = names["text"] or "text"
     frame = pd.DataFrame({"id": ids, text_name: cols["text"]}, dtype=object)
@@ -92,15 +97,15 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
 
 
 def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
-                reporter: StageTimer | None = None, **options: Any) -> AuditResult:
+                reporter: StageTimer | None = None, exact: ExactValues | None = None, **options: Any) -> AuditResult:
     """The audit of a (merged) state: the usual result, computed on the state's sample with the
     exact values of the whole corpus in place (:mod:`auditor.states.exact`); when the sample
     holds every text, the same result as auditing their union. ``options``: any
-    :class:`~auditor.audit.settings.AuditSettings` field and the stages of :func:`auditor.audit`."""
+    :class:`~auditor.audit.settings.AuditSettings` field and the stages of :func:`auditor.audit`;
+    ``exact``: the exact values to use (default: the state's own)."""
     from auditor.audit.run import audit
 
-    embedder = StoredEmbedder(state)
+    embedder = StoredEmbedder(state, exact)
     sources = [s for s in state.sources if s]
     source = None if not sources else sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
-    return audit(sample_corpus(state, source), settings, embedder=embedder, reporter=reporter,
-                 exact=ExactValues(state), **options)
+    return audit(sample_corpus(state, source), settings, embedder=embedder, reporter=reporter, **options)

@@ -28,8 +28,11 @@ EXACT_METHOD = "exact (merged states)"
 class ExactValues:
     """The exact values a merged state knows, for the sections' measurements."""
 
-    def __init__(self, state: AuditState) -> None:
+    def __init__(self, state: AuditState, most_typical: list[dict[str, Any]] | None = None) -> None:
         self.state = state
+        #: The most typical texts of the whole corpus (id, text, typicality), when a second pass
+        #: over every text found them (the Ray engine).
+        self.most_typical = most_typical
 
     @property
     def n_texts(self) -> int:
@@ -59,6 +62,7 @@ class ExactValues:
             "groups": {label: {"n_texts": s.n, **_from_stats(s)} for label, s in state.groups.items()},
             "months": {label: {"n_texts": s.n, **_from_stats(s)} for label, s in state.months.items()},
             "time_range": list(state.time_range) if state.time_range else None,
+            **({"most_typical": self.most_typical} if self.most_typical is not None else {}),
         }
 
     def n_of(self, key: tuple[str, str] | None) -> int | None:

@@ -53,7 +53,7 @@ def state_bytes(state: AuditState) -> bytes:
     for sketch in state.lexical.sketches:
         arrays[f"sketch_{sketch.n}"] = sketch.hashes
     doc = {
-        "format": _FORMAT, "header": state.header, "n_texts": state.n_texts, "sources": state.sources,
+        "format": _FORMAT, "header": state.header, "n_texts": state.n_texts, "sources": state.sources, "sizes": state.sizes,
         "whole": {"n": state.whole.n, "sq_norms": state.whole.sq_norms}, "keyed": keyed,
         "time_range": state.time_range,
         "lexical": {"head": state.lexical.head, "tail": state.lexical.tail,
@@ -77,16 +77,21 @@ def read_state(path: str | Path) -> AuditState:
     path = Path(path)
     if not path.is_file():
         raise CorpusError(f"{path}: no such state file")
+    return state_from_bytes(path.read_bytes(), str(path))
+
+
+def state_from_bytes(data: bytes, where: str = "the state") -> AuditState:
+    """A state from the bytes of a state file (``where`` names it in errors)."""
     try:
-        with np.load(path, allow_pickle=False) as arrays:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             data = {name: arrays[name] for name in arrays.files}
         doc = json.loads(bytes(data.pop("document")).decode("utf-8"))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: not an auditor state file ({type(exc).__name__})") from None
+        raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-        raise CorpusError(f"{path}: not an auditor state file")
+        raise CorpusError(f"{where}: not an auditor state file")
     if doc["header"].get("version") != STATE_VERSION:
-        raise StateMismatch(f"{path}: state version {doc['header'].get('version')}, this auditor reads "
+        raise StateMismatch(f"{where}: state version {doc['header'].get('version')}, this auditor reads "
                             f"version {STATE_VERSION}")
     whole = EmbeddingStats(int(doc["whole"]["n"]), data["whole_total"], data["whole_gram"],
                            float(doc["whole"]["sq_norms"]))
@@ -99,4 +104,4 @@ def read_state(path: str | Path) -> AuditState:
                       _keyed_from("groups", doc["keyed"]["groups"], data),
                       _keyed_from("months", doc["keyed"]["months"], data), time_range,
                       LexicalState(sketches, doc["lexical"]["head"], doc["lexical"]["tail"]), sample,
-                      data["calibration"], list(doc["sources"]))
+                      data["calibration"], list(doc["sources"]), [int(n) for n in doc["sizes"]])

@@ -49,6 +49,13 @@ def ngram_hashes(token_hash: np.ndarray, n: int) -> np.ndarray:
     return h
 
 
+def _smallest_distinct(values: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` smallest distinct values, sorted (a sort and a neighbour comparison)."""
+    values = np.sort(values)
+    distinct = values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+    return distinct[:k]
+
+
 @dataclass
 class DistinctSketch:
     """The ``k`` smallest distinct n-gram hashes of a token stream (sorted) and its n-gram count."""
@@ -61,7 +68,7 @@ class DistinctSketch:
     def add(self, hashes: np.ndarray) -> "DistinctSketch":
         """Count ``len(hashes)`` more n-grams and keep the k smallest distinct hashes."""
         self.total += int(len(hashes))
-        self.hashes = np.unique(np.concatenate([self.hashes, hashes]))[: self.k]
+        self.hashes = _smallest_distinct(np.concatenate([self.hashes, hashes]), self.k)
         return self
 
     def merge(self, other: "DistinctSketch") -> "DistinctSketch":
@@ -70,7 +77,7 @@ class DistinctSketch:
             raise ValueError("sketches of different n or size do not merge")
         out = DistinctSketch(self.n, self.total, self.hashes, self.k)
         out.total += other.total
-        out.hashes = np.union1d(self.hashes, other.hashes)[: self.k]
+        out.hashes = _smallest_distinct(np.concatenate([self.hashes, other.hashes]), self.k)
         return out
 
     @property

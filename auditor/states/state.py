@@ -132,10 +132,17 @@ class AuditState:
     sample: Sample
     calibration: np.ndarray
     sources: list[str] = field(default_factory=list)
+    #: Texts in each part, in order (a sample row's place in the union follows from them).
+    sizes: list[int] = field(default_factory=list)
 
     @property
     def parts(self) -> int:
         return len(self.sources)
+
+    def positions(self) -> np.ndarray:
+        """Each sample row's position in the union (0-based)."""
+        starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        return starts[self.sample.part] + self.sample.row
 
     @property
     def sampled(self) -> bool:
@@ -163,6 +170,7 @@ class AuditState:
             lexical=self.lexical.merge(later.lexical),
             sample=Sample.concat(self.sample, later.sample, self.parts).keep(size),
             sources=self.sources + later.sources,
+            sizes=self.sizes + later.sizes,
         )
 
 
@@ -210,4 +218,4 @@ def build_state(frame: pd.DataFrame, vectors: np.ndarray, *, model: dict[str, An
     sample = Sample(priorities(texts, seed), np.zeros(len(texts), dtype=np.int64), rows, vectors, kept)
     return AuditState(header, len(texts), stats_of(vectors), groups, months, time_range,
                       LexicalState.of(texts, MAX_N, sketch_size), sample.keep(sample_size),
-                      np.asarray(calibration, dtype=np.float32), [source])
+                      np.asarray(calibration, dtype=np.float32), [source], [len(texts)])

@@ -44,7 +44,7 @@ STAGE = "verdict"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:
-    return {"verdict": verdict(ctx.whole.metrics, len(ctx.corpus), ctx.baseline)}
+    return {"verdict": verdict(ctx.whole.metrics, ctx.n_texts, ctx.baseline)}
 
 
 def verdict(metrics: dict[str, dict[str, Any]], n_texts: int, floor: Baseline) -> dict[str, Any]:

@@ -1,0 +1,212 @@
+"""Ray Data as the engine of an audit (``pip install "auditor[ray]"``).
+
+The files are read as one Ray Dataset (CSV, JSONL/JSON or Parquet; globs expanded), embedded by
+``map_batches`` on a pool of actors that each load the model once (GPU actors when the cluster
+has GPUs), with the vectors kept in the object store. Each block's partial state
+(:mod:`auditor.states`) is computed by a task and merged on the driver in the files' order; a
+second pass scores every text's typicality against the merged centroid and keeps the most
+typical texts of the whole corpus; the merged sample then gives the usual report
+(:func:`auditor.states.audit_state`). The metric core never imports Ray.
+
+Without an address a local Ray instance is started (``workers`` actors, one CPU each) and shut
+down at the end.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from auditor.audit.settings import AuditSettings, split_options
+from auditor.corpus import from_frame
+from auditor.errors import AuditorError, CorpusError, SettingsError
+from auditor.progress import StageTimer
+from auditor.result import AuditResult
+
+#: Texts per embedding batch sent to an actor.
+BATCH_TEXTS = 512
+#: Rows read on the driver before any work, to check the columns.
+HEAD_ROWS = 50
+_READERS = {".csv": "read_csv", ".jsonl": "read_json", ".json": "read_json", ".parquet": "read_parquet"}
+
+
+def import_ray() -> Any:
+    """``ray`` (with Ray Data), or a one-line error naming the extra to install."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise SettingsError("engine", 'ray needs Ray Data: pip install "auditor[ray]"') from None
+    return ray
+
+
+def expand(paths: Sequence[str | Path]) -> list[str]:
+    """The files named by ``paths`` (globs expanded, in order), all of one readable format."""
+    files: list[str] = []
+    for path in map(str, paths):
+        found = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+        if not found:
+            raise CorpusError(f"{path}: no file matches")
+        for name in found:
+            if not Path(name).is_file():
+                raise CorpusError(f"{name}: no such file (the Ray engine reads CSV, JSONL, JSON and Parquet files)")
+        files += found
+    suffixes = {Path(f).suffix.lower() for f in files}
+    if not suffixes <= set(_READERS) or len({_READERS[s] for s in suffixes}) > 1:
+        raise CorpusError(f"the Ray engine reads files of one format among CSV, JSONL, JSON and Parquet; got "
+                          f"{', '.join(sorted(suffixes))}")
+    return files
+
+
+def _head(path: str, rows: int = HEAD_ROWS) -> pd.DataFrame:
+    """The first ``rows`` rows of a file, read without Ray."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path, nrows=rows)
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return next(pq.ParquetFile(path).iter_batches(batch_size=rows)).to_pandas()
+        return pd.read_json(path, lines=suffix == ".jsonl", nrows=rows if suffix == ".jsonl" else None).head(rows)
+    except (ValueError, OSError, StopIteration) as exc:
+        raise CorpusError(f"{path}: could not read it ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+
+
+class EmbedBatch:
+    """A Ray Data actor: validates a batch as a corpus and embeds it (the model loaded once)."""
+
+    def __init__(self, encoder: Any, settings: AuditSettings, columns: dict[str, Any]) -> None:
+        from auditor.audit.run import as_embedder
+
+        self.embedder = as_embedder(encoder, settings.replace(progress=False))
+        self.columns = columns
+
+    def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
+        corpus = from_frame(batch.reset_index(drop=True), **self.columns)
+        frame = corpus.frame
+        out = {"id": frame["id"].to_numpy(dtype=object), "text": frame["text"].to_numpy(dtype=object),
+               "vector": self.embedder.encode(corpus.texts)}
+        for role in ("group", "stratum"):
+            if role in frame:
+                out[role] = frame[role].to_numpy(dtype=object)
+        if "time" in frame:
+            out["time"] = np.array([t.isoformat() for t in frame["time"]], dtype=object)
+        return out
+
+
+def _block_state(batch: dict[str, np.ndarray], spec: dict[str, Any]) -> dict[str, np.ndarray]:
+    """One block's partial state, as the bytes of a state file."""
+    from auditor.states import build_state, state_bytes
+
+    frame = pd.DataFrame({k: v for k, v in batch.items() if k != "vector"})
+    state = build_state(frame, batch["vector"], model=spec["model"], columns=spec["columns"],
+                        calibration=spec["calibration"], seed=spec["seed"], sample_size=spec["sample_size"])
+    return {"state": np.array([np.frombuffer(state_bytes(state), dtype=np.uint8)], dtype=object)}
+
+
+def _most_typical(batch: dict[str, np.ndarray], direction: np.ndarray, top: int) -> dict[str, np.ndarray]:
+    """One row per block: its size and its ``top`` texts of highest typicality (cosine with the
+    corpus's centroid direction) with their rows in the block."""
+    scores = np.asarray(batch["vector"], dtype=np.float64) @ direction
+    keep = np.argsort(-scores, kind="stable")[:top]
+    return {"n": np.array([len(scores)]), "row": _one(keep), "id": _one(batch["id"][keep]),
+            "text": _one(batch["text"][keep]), "typicality": _one(scores[keep])}
+
+
+def _one(values: np.ndarray) -> np.ndarray:
+    out = np.empty(1, dtype=object)
+    out[0] = values
+    return out
+
+
+def most_typical(blocks: list[dict[str, Any]], sizes: list[int], ids_are_rows: bool, top: int) -> list[dict[str, Any]]:
+    """The ``top`` most typical texts of the corpus from each block's (blocks in the order of
+    ``sizes``, the texts in each part of the merged state), with the corpus's ids."""
+    if [int(b["n"]) for b in blocks] != list(sizes):
+        raise RuntimeError("the typicality pass saw other blocks than the state pass")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
+    rows = []
+    for start, block in zip(starts, blocks):
+        for row, text_id, text, score in zip(block["row"], block["id"], block["text"], block["typicality"]):
+            rows.append({"id": str(start + int(row) + 1) if ids_are_rows else str(text_id), "text": str(text),
+                         "typicality": float(score)})
+    return sorted(rows, key=lambda r: -r["typicality"])[:top]
+
+
+def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None, *, address: str | None = None,
+              workers: int = 2, embedder: Any = None, sample_size: int | None = None,
+              reporter: StageTimer | None = None, **options: Any) -> AuditResult:
+    """Audit the files ``paths`` on Ray Data (see the module docstring). ``options``: the
+    columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
+    ``embedder``: a model name, or an encoder object Ray can pickle."""
+    from auditor.states import DEFAULT_SAMPLE_SIZE, audit_state, merge_states, state_from_bytes
+    from auditor.states.exact import ExactValues
+
+    ray = import_ray()
+    if workers < 1:
+        raise SettingsError("workers", f"must be ≥ 1, got {workers}")
+    stage_options = {k: options.pop(k) for k in ("clusterer", "reducer", "vectorizer", "reference") if k in options}
+    settings, columns = split_options(settings, options)
+    columns = {k: v for k, v in columns.items() if k != "encoding"}
+    if settings.sample is not None:
+        raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
+    files = expand(paths)
+    roles = dict(from_frame(_head(files[0]), **columns, source=files[0]).columns)  # the columns, before any work
+    timer = reporter or StageTimer()
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=address, num_cpus=None if address else workers + 1, include_dashboard=False,
+                 log_to_driver=False, logging_level=logging.ERROR, configure_logging=False)
+    try:
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True  # the union's order: states merge in it
+        context.enable_progress_bars = False
+        with timer.stage("load"):
+            dataset = getattr(ray.data, _READERS[Path(files[0]).suffix.lower()])(files)
+        with timer.stage("embed"):
+            from auditor.audit.run import as_embedder
+            from auditor.calibration.texts import TEXTS
+
+            local = as_embedder(embedder, settings.replace(progress=False))
+            calibration = local.encode(list(TEXTS["en"]))
+            gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 and settings.device != "cpu" else 0
+            embedded = dataset.map_batches(
+                EmbedBatch, fn_constructor_kwargs={"encoder": embedder, "settings": settings,
+                                                  "columns": {**columns, "text_col": roles["text"]}},
+                compute=ray.data.ActorPoolStrategy(size=workers), batch_size=BATCH_TEXTS, batch_format="pandas",
+                num_cpus=0 if gpus else 1, num_gpus=gpus).materialize()
+            spec = {"model": local.model_info, "columns": roles,
+                    "calibration": calibration, "seed": settings.seed,
+                    "sample_size": sample_size or DEFAULT_SAMPLE_SIZE}
+            blocks = embedded.map_batches(_block_state, fn_kwargs={"spec": spec}, batch_size=None,
+                                          batch_format="numpy").take_all()
+            states = [state_from_bytes(np.asarray(row["state"], dtype=np.uint8).tobytes(), f"block {k + 1}")
+                      for k, row in enumerate(blocks)]
+            for k, state in enumerate(states):
+                state.sources = [f"block{k + 1}"]
+            merged = merge_states(states)
+        with timer.stage("typicality"):
+            direction = merged.whole.total / max(np.linalg.norm(merged.whole.total), 1e-12)
+            blocks = embedded.map_batches(_most_typical, fn_kwargs={"direction": direction, "top": settings.top},
+                                          batch_size=None, batch_format="numpy").take_all()
+            ranked = most_typical(blocks, merged.sizes, roles["id"] is None, settings.top)
+    except AuditorError:
+        raise
+    except Exception as exc:  # a worker's input error arrives wrapped by Ray: give it back as itself
+        cause = getattr(exc, "cause", None)
+        if isinstance(cause, AuditorError):
+            raise type(cause)(*cause.args) if not isinstance(cause, SettingsError) else cause from None
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+    exact = ExactValues(merged, most_typical=ranked)
+    return audit_state(merged, settings, reporter=timer, exact=exact, **stage_options)
