@@ -116,6 +116,13 @@ class AuditContext:
         return self.corpus.groups.astype(str).to_numpy() if self.corpus.groups is not None else None
 
     @cached_property
+    def languages(self) -> Any:
+        """The corpus's languages, and a warning when the model does not read them."""
+        from auditor.audit.languages import language_report
+
+        return language_report(self.corpus, self.model)
+
+    @cached_property
     def groups(self) -> Groups | None:
         return Groups.of(self.corpus)
 

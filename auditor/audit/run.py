@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from auditor.audit.context import AuditContext, Embeddings, Reference, Stages
+from auditor.audit.languages import calibration_language, languages_and_model
 from auditor.audit.result_cache import ResultCache, result_key
 from auditor.audit.sections import SECTIONS, applies
 from auditor.audit.sections.provenance import now
@@ -37,9 +38,8 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     :class:`Embedder` or any object with ``encode``; ``model=`` also takes one), ``reducer``,
     ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
     ``vectorizer``. ``reporter`` times (and may show) each stage; the times are the result's
-    ``timings``. An embedder with an ``exact`` attribute (the stored vectors of merged partial
-    states, :mod:`auditor.states`) supplies the exact values of the metrics its sample estimates.
-    Same input and same seed give identical numbers.
+    ``timings``. An embedder's ``exact`` (merged partial states, :mod:`auditor.states`) replaces
+    its sample's estimates with exact values. Same input and same seed give identical numbers.
     """
     if embedder is None and options.get("model") is not None and not isinstance(options["model"], (str, Path)):
         embedder = options.pop("model")
@@ -55,6 +55,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
         if settings.sample is not None:  # a sample as large as the corpus is the corpus
             settings = settings.replace(sample=None) if settings.sample >= len(corpus) else settings
             corpus = corpus.sample(settings.sample, settings.seed) if settings.sample else corpus
+        corpus, settings = languages_and_model(corpus, settings, embedder)  # multilingual model when needed
     with timer.stage("embed"):
         embedder = as_embedder(embedder, settings)
         if settings.device != "auto":
@@ -71,7 +72,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     device = metrics_device(settings.device, embedder)
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
     with timer.stage("calibration"):
-        floor = baseline(embedder)
+        floor = baseline(embedder, calibration_language(corpus))
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
                        getattr(embedder, "exact", None))
     result: dict[str, Any] = {}
@@ -134,7 +135,8 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
         return None, ""
-    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum") if c in corpus.frame}
+    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum", "locale")
+               if c in corpus.frame}
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,
                       "device": settings.device, "source": corpus.source, "freq": settings.freq,

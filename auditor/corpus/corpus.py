@@ -52,6 +52,10 @@ class Corpus:
         return self.frame["stratum"] if "stratum" in self.frame else None
 
     @property
+    def locales(self) -> pd.Series | None:
+        return self.frame["locale"] if "locale" in self.frame else None
+
+    @property
     def times(self) -> pd.Series | None:
         return self.frame["time"] if "time" in self.frame else None
 
@@ -153,12 +157,14 @@ def from_frame(
     time_col: str | None = None,
     id_col: str | None = None,
     strata: str | None = None,
+    locale_col: str | None = None,
     source: str | None = None,
     skip_invalid: bool = False,
 ) -> Corpus:
     """Validate a raw table and return a :class:`Corpus`.
 
-    ``strata`` names the column with each text's prompt, brief, product or question.
+    ``strata`` names the column with each text's prompt, brief, product or question;
+    ``locale_col`` the column with each text's locale (market or language version).
 
     Raises :class:`CorpusError` for unknown columns, rows with empty or non-text values (unless
     ``skip_invalid``), duplicate ids, and corpora of fewer than two texts.
@@ -167,10 +173,12 @@ def from_frame(
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
-                       (time_col, "--time-col"), (id_col, "--id-col"), (strata, "--strata")):
+                       (time_col, "--time-col"), (id_col, "--id-col"), (strata, "--strata"),
+                       (locale_col, "--locale-col")):
         _check_column(frame, name, flag)
-    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata) if c])
-    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata")):
+    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata, locale_col) if c])
+    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata"),
+                       (locale_col, "--locale-col")):
         if name is not None and name == text_col:
             raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
 
@@ -187,8 +195,9 @@ def from_frame(
     problems = [(bad, f"empty or non-text values in column {text_col!r}")]
     if group_col:
         problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
-    if strata:
-        problems.append((frame[strata].map(_is_missing), f"no value in column {strata!r}"))
+    for name in (strata, locale_col):
+        if name:
+            problems.append((frame[name].map(_is_missing), f"no value in column {name!r}"))
     times = None
     if time_col:
         missing_time = frame[time_col].map(_is_missing)
@@ -212,9 +221,12 @@ def from_frame(
         out["time"] = times
     if strata:
         out["stratum"] = frame[strata].map(str)
-    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata):
+    if locale_col:
+        out["locale"] = frame[locale_col].map(str)
+    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata, locale_col):
         out["source"] = frame["source"]
-    reserved = {text_col, group_col, time_col, id_col, strata, "id", "text", "group", "time", "stratum", "source"}
+    reserved = {text_col, group_col, time_col, id_col, strata, locale_col, "id", "text", "group", "time", "stratum",
+                "locale", "source"}
     for column in frame.columns:
         if column not in reserved:
             out[column] = frame[column]
@@ -225,7 +237,8 @@ def from_frame(
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     if len(out) == 1:
         raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
-    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata}
+    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata,
+               "locale": locale_col}
     return Corpus(out, source, columns)
 
 
@@ -237,6 +250,7 @@ def load_corpus(
     time_col: str | None = None,
     id_col: str | None = None,
     strata: str | None = None,
+    locale_col: str | None = None,
     encoding: str = "utf-8",
     skip_invalid: bool = False,
 ) -> Corpus:
@@ -245,7 +259,7 @@ def load_corpus(
     frame = read_table(path, encoding)
     return from_frame(
         frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata=strata,
-        source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
+        locale_col=locale_col, source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from auditor.embed.cache import EmbeddingCache, text_key
 from auditor.embed.model import ModelSpec, resolve_model, select_device
+from auditor.embed.multilingual import MULTILINGUAL, MultilingualE5
 from auditor.errors import ModelError
 
 #: Show a progress bar when at least this many texts need embedding (and stderr is a terminal).
@@ -66,6 +67,8 @@ class Embedder:
         progress: bool | None = None,
         cache_batch: int = CACHE_BATCH,
     ) -> None:
+        if isinstance(model, str) and model.lower() == MULTILINGUAL:
+            model = MultilingualE5()  # a package's model, not a sentence-transformers one
         self.custom = not (model is None or isinstance(model, (str, os.PathLike)))
         if not self.custom:
             self.spec: ModelSpec | None = resolve_model(str(model) if model else None)

@@ -93,7 +93,7 @@ class EmbedBatch:
         frame = corpus.frame
         out = {"id": frame["id"].to_numpy(dtype=object), "text": frame["text"].to_numpy(dtype=object),
                "vector": self.embedder.encode(corpus.texts)}
-        for role in ("group", "stratum"):
+        for role in ("group", "stratum", "locale"):
             if role in frame:
                 out[role] = frame[role].to_numpy(dtype=object)
         if "time" in frame:
@@ -173,10 +173,10 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
             dataset = getattr(ray.data, _READERS[Path(files[0]).suffix.lower()])(files)
         with timer.stage("embed"):
             from auditor.audit.run import as_embedder
-            from auditor.calibration.texts import TEXTS
+            from auditor.calibration.texts import ALL_TEXTS
 
             local = as_embedder(embedder, settings.replace(progress=False))
-            calibration = local.encode(list(TEXTS["en"]))
+            calibration = local.encode(list(ALL_TEXTS))
             gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 and settings.device != "cpu" else 0
             embedded = dataset.map_batches(
                 EmbedBatch, fn_constructor_kwargs={"encoder": embedder, "settings": settings,

@@ -1,21 +1,24 @@
 """Lexical homogeneity metrics over raw texts (Shaib et al. 2024, "Standardizing the Measurement
 of Text Diversity"), computed to agree with the reference ``diversity`` package where it is right.
 
-Tokenization: n-gram metrics split on whitespace, as the reference does; ROUGE-L lower-cases and
-keeps runs of letters and digits (the reference's rouge_score keeps ASCII ones only; on ASCII text
-the two agree exactly).
+Tokenization (:mod:`auditor.metrics.tokens`): n-gram metrics split on whitespace, as the
+reference does; ROUGE-L lower-cases and keeps runs of letters and digits (the reference's
+rouge_score keeps ASCII ones only; on ASCII text the two agree exactly). Non-ASCII text is NFKC
+normalised first, and each character of a script written without spaces (Chinese, Japanese,
+Thai) is a token of its own.
 """
 
 from __future__ import annotations
 
 import gzip
 import lzma
-import re
 from typing import Sequence
 
 import numpy as np
 
-_ROUGE_TOKEN = re.compile(r"[^\W_]+")
+from auditor.metrics.tokens import rouge_tokens
+from auditor.metrics.tokens import words as text_words
+
 
 
 def _check_texts(texts: Sequence[str], minimum: int = 1) -> list[str]:
@@ -83,7 +86,7 @@ class WordNgrams:
     def __init__(self, texts: Sequence[str], max_n: int = 4) -> None:
         if max_n < 1:
             raise ValueError(f"n must be >= 1, got {max_n}")
-        words = [t.split() for t in _check_texts(texts)]
+        words = [text_words(t) for t in _check_texts(texts)]
         self.n_texts, self.max_n = len(words), max_n
         self.token_doc = np.repeat(np.arange(len(words)), [len(w) for w in words])
         self.grams, self.keys = ngram_vocabulary(token_ids([tok for w in words for tok in w]), max_n)
@@ -202,9 +205,6 @@ def self_repetition(texts: Sequence[str], n: int = 4) -> float:
     return WordNgrams(texts, n).self_repetition()
 
 
-def rouge_tokens(text: str) -> list[str]:
-    """Lower-cased runs of letters and digits."""
-    return _ROUGE_TOKEN.findall(text.lower())
 
 
 def lcs_length(a: Sequence[int], b: Sequence[int]) -> int:

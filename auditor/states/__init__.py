@@ -1,8 +1,9 @@
-"""Mergeable partial states of an audit, for corpora split into shards (see :mod:`.state`).
+"""Mergeable partial states of an audit, for corpora split into shards (see :mod:`.state`)::
 
->>> from auditor.states import shard_state, merge_states, audit_state   # doctest: +SKIP
->>> parts = [shard_state(path, group_col="brand") for path in shards]    # doctest: +SKIP
->>> result = audit_state(merge_states(parts))                              # doctest: +SKIP
+    from auditor.states import audit_state, merge_states, shard_state
+
+    parts = [shard_state(path, group_col="brand") for path in shards]
+    result = audit_state(merge_states(parts))
 """
 
 from auditor.states.audit import audit_state, corpus_state, sample_corpus, shard_state

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.audit.settings import AuditSettings, split_options
-from auditor.calibration.texts import TEXTS
+from auditor.calibration.texts import ALL_TEXTS
 from auditor.corpus import Corpus, from_frame
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
@@ -40,7 +40,7 @@ def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: i
                  sketch_size: int = SKETCH_SIZE, vectors: np.ndarray | None = None) -> AuditState:
     """The state of a loaded corpus (its ``vectors`` when already embedded)."""
     vectors = embedder.encode(corpus.texts) if vectors is None else vectors
-    calibration = embedder.encode(list(TEXTS["en"]))
+    calibration = embedder.encode(list(ALL_TEXTS))
     return build_state(corpus.frame, vectors, model=embedder.model_info, columns=corpus.columns,
                        calibration=calibration, seed=seed, sample_size=sample_size, sketch_size=sketch_size,
                        source=corpus.source or "")
@@ -62,7 +62,7 @@ class StoredEmbedder(Embedder):
         self.cache, self.device = None, None
         self.n_embedded, self.n_cached = 0, 0
         self._vectors = dict(zip(state.sample.columns["text"], state.sample.vectors))
-        self._vectors.update(zip(TEXTS["en"], state.calibration))
+        self._vectors.update(zip(ALL_TEXTS, state.calibration))
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -93,7 +93,8 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
             roles[role] = names[role] or role
             frame[roles[role]] = cols[role]
     return from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
-                      time_col=roles.get("time"), strata=roles.get("stratum"), source=source)
+                      time_col=roles.get("time"), strata=roles.get("stratum"), locale_col=roles.get("locale"),
+                      source=source)
 
 
 def audit_state(state: AuditState, settings: AuditSettings | None = None, *,

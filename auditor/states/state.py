@@ -38,7 +38,7 @@ DEFAULT_SAMPLE_SIZE = 5000
 #: Groups (and months) keep their d×d XᵀX while there are at most this many of them.
 MAX_GRAM_KEYS = 64
 #: The optional columns a sample row carries besides its text and id.
-ROLES = ("group", "time", "stratum")
+ROLES = ("group", "time", "stratum", "locale")
 
 
 class StateMismatch(AuditorError):

@@ -7,6 +7,8 @@ from auditor.audit.sections import (
     comparison,
     corpus_map,
     groups,
+    languages,
+    locales,
     merged,
     metrics,
     provenance,
@@ -18,7 +20,7 @@ from auditor.audit.sections import (
     verdict,
 )
 
-SECTIONS = (provenance, merged, metrics, verdict, groups, strata, texts, comparison, trend, reference, corpus_map, review)
+SECTIONS = (provenance, merged, languages, metrics, verdict, groups, strata, texts, comparison, trend, locales, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:

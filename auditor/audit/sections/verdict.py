@@ -37,6 +37,7 @@ SCHEMA = {"verdict": {"type": "object", "required": ["level", "headline", "scale
                                                    "calibration_texts": {"type": "integer"},
                                                    "bands": {"type": "array"}}},
                           "raised_by": {"type": ["string", "null"]},
+                          "warning": {"type": "string"},
                           "scope": {"enum": ["corpus", "comparison"]}}}}
 
 
@@ -44,7 +45,10 @@ STAGE = "verdict"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:
-    return {"verdict": verdict(ctx.whole.metrics, ctx.n_texts, ctx.baseline)}
+    found = verdict(ctx.whole.metrics, ctx.n_texts, ctx.baseline)
+    if ctx.languages.warning:  # the model does not read these texts' language: say so with the verdict
+        found["warning"] = ctx.languages.warning
+    return {"verdict": found}
 
 
 def verdict(metrics: dict[str, dict[str, Any]], n_texts: int, floor: Baseline) -> dict[str, Any]:

@@ -1,0 +1,103 @@
+"""Languages in an audit: each text's language in the corpus, the model chosen for them, and a
+warning when the model does not read them.
+
+- Every text gets a ``language`` column (:mod:`auditor.corpus.language`).
+- When the texts are not mostly English and no model or encoder was named, the multilingual model
+  (:mod:`auditor.embed.multilingual`) is used if installed; if not, the default model embeds them
+  and the verdict warns.
+- The verdict's floor is measured on calibration texts in the corpus's main language when there
+  are some (:mod:`auditor.calibration.texts`), else in English (and the result says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.calibration.texts import TEXTS
+from auditor.corpus import Corpus
+from auditor.corpus.language import UNDETERMINED, detect_cached, mostly_english, shares
+from auditor.embed.multilingual import INSTALL_HINT, MULTILINGUAL, multilingual_available
+
+#: Models known to read English only (sentence-transformers' English checkpoints).
+ENGLISH_ONLY = ("all-minilm-l6-v2", "all-minilm-l12-v2", "all-mpnet-base-v2", "all-distilroberta-v1")
+NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+         "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "ru": "Russian", "pl": "Polish",
+         "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "ar": "Arabic"}
+
+
+def language_cache(settings: Any) -> Any:
+    """The embedding cache the settings name (it also keeps each text's language), or None."""
+    if settings.cache is False:
+        return None
+    from auditor.embed.cache import EmbeddingCache
+
+    return EmbeddingCache(None if settings.cache in (None, True) else settings.cache)
+
+
+def with_languages(corpus: Corpus, cache: Any = None) -> Corpus:
+    """The corpus with a ``language`` column (kept when it already has one)."""
+    if "language" in corpus.frame:
+        return corpus
+    frame = corpus.frame.copy()
+    frame["language"] = detect_cached(corpus.texts, cache)
+    return Corpus(frame, corpus.source, dict(corpus.columns))
+
+
+def languages_and_model(corpus: Corpus, settings: Any, embedder: Any) -> tuple[Corpus, Any]:
+    """The corpus with each text's language, and the settings with the model for them."""
+    corpus = with_languages(corpus, language_cache(settings))
+    return corpus, choose_model(settings, corpus, embedder)
+
+
+def main_language(corpus: Corpus) -> str:
+    """The most common identified language ("en" when none is identified)."""
+    found = [c for c in corpus.frame["language"] if c != UNDETERMINED]
+    return max(shares(found), key=shares(found).get) if found else "en"
+
+
+def choose_model(settings: Any, corpus: Corpus, embedder: Any) -> Any:
+    """``settings`` with the multilingual model when nothing was named, the texts are not mostly
+    English and the model is installed."""
+    if embedder is not None or settings.model is not None or mostly_english(corpus.frame["language"].tolist()):
+        return settings
+    return settings.replace(model=MULTILINGUAL) if multilingual_available() else settings
+
+
+def calibration_language(corpus: Corpus) -> str:
+    """The language of the texts the floor is measured on."""
+    language = main_language(corpus)
+    return language if language in TEXTS else "en"
+
+
+def reads_english_only(model: dict[str, Any]) -> bool:
+    name = str(model.get("name") or "").lower().rsplit("/", 1)[-1]
+    return name in ENGLISH_ONLY
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """Share of texts per language, the main one, the calibration language, and a warning when
+    an English-only model read mostly other languages."""
+
+    shares: dict[str, float]
+    main: str
+    calibration: str
+    warning: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"shares": {k: round(v, 6) for k, v in self.shares.items()}, "main": self.main,
+                "calibration_language": self.calibration, "detector": "py3langid", "warning": self.warning}
+
+
+def language_report(corpus: Corpus, model: dict[str, Any]) -> LanguageReport:
+    codes = corpus.frame["language"].tolist()
+    main = main_language(corpus)
+    warning = None
+    if reads_english_only(model) and not mostly_english(codes):
+        others = ", ".join(f"{NAMES.get(code, code)} {share:.0%}" for code, share in shares(codes).items()
+                           if code not in ("en", UNDETERMINED))
+        hint = "pass --model multilingual" if multilingual_available() else INSTALL_HINT
+        warning = (f"The model ({model.get('name')}) reads English only, and most of these texts are in other "
+                   f"languages ({others}): its similarities for them are unreliable; {hint}.")
+    return LanguageReport(shares(codes), main, calibration_language(corpus), warning)
