@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from auditor.audit.languages import choose_model, with_languages
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import from_frame
 from auditor.errors import AuditorError, CorpusError, SettingsError
@@ -158,7 +159,9 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
     files = expand(paths)
-    roles = dict(from_frame(_head(files[0]), **columns, source=files[0]).columns)  # the columns, before any work
+    head = from_frame(_head(files[0]), **columns, source=files[0])  # the columns, before any work
+    roles = dict(head.columns)
+    settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model
     timer = reporter or StageTimer()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = not ray.is_initialized()
@@ -203,10 +206,11 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     except Exception as exc:  # a worker's input error arrives wrapped by Ray: give it back as itself
         cause = getattr(exc, "cause", None)
         if isinstance(cause, AuditorError):
-            raise type(cause)(*cause.args) if not isinstance(cause, SettingsError) else cause from None
+            raise cause from None
         raise
     finally:
         if started:
             ray.shutdown()
     exact = ExactValues(merged, most_typical=ranked)
-    return audit_state(merged, settings, reporter=timer, exact=exact, **stage_options)
+    source = files[0] if len(files) == 1 else f"{files[0]} and {len(files) - 1} more"
+    return audit_state(merged, settings, reporter=timer, exact=exact, source=source, **stage_options)

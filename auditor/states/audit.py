@@ -98,15 +98,18 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
 
 
 def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
-                reporter: StageTimer | None = None, exact: ExactValues | None = None, **options: Any) -> AuditResult:
+                reporter: StageTimer | None = None, exact: ExactValues | None = None, source: str | None = None,
+                **options: Any) -> AuditResult:
     """The audit of a (merged) state: the usual result, computed on the state's sample with the
     exact values of the whole corpus in place (:mod:`auditor.states.exact`); when the sample
     holds every text, the same result as auditing their union. ``options``: any
     :class:`~auditor.audit.settings.AuditSettings` field and the stages of :func:`auditor.audit`;
-    ``exact``: the exact values to use (default: the state's own)."""
+    ``exact``: the exact values to use (default: the state's own); ``source``: what the corpus is
+    called (default: the states' sources)."""
     from auditor.audit.run import audit
 
     embedder = StoredEmbedder(state, exact)
     sources = [s for s in state.sources if s]
-    source = None if not sources else sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
+    if source is None and sources:
+        source = sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
     return audit(sample_corpus(state, source), settings, embedder=embedder, reporter=reporter, **options)
