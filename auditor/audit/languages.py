@@ -28,11 +28,9 @@ NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it":
 
 def language_cache(settings: Any) -> Any:
     """The embedding cache the settings name (it also keeps each text's language), or None."""
-    if settings.cache is False:
-        return None
     from auditor.embed.cache import EmbeddingCache
 
-    return EmbeddingCache(None if settings.cache in (None, True) else settings.cache)
+    return EmbeddingCache.of(settings.cache)
 
 
 def with_languages(corpus: Corpus, cache: Any = None) -> Corpus:

@@ -47,6 +47,16 @@ class EmbeddingCache:
         self.path = self.directory / "embeddings.sqlite3"
         self._conn: sqlite3.Connection | None = None
 
+    @classmethod
+    def of(cls, setting: "str | Path | EmbeddingCache | bool | None") -> "EmbeddingCache | None":
+        """The cache a ``cache`` setting names: None for False, the default folder for None or
+        True, a folder, or the cache itself."""
+        if setting is False:
+            return None
+        if isinstance(setting, EmbeddingCache):
+            return setting
+        return cls(None if setting in (None, True) else setting)
+
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self.directory.mkdir(parents=True, exist_ok=True)

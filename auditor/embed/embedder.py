@@ -82,12 +82,7 @@ class Embedder:
         self.device: str | None = None
         self.batch_size = batch_size
         self.progress = progress
-        if cache is False:
-            self.cache: EmbeddingCache | None = None
-        elif isinstance(cache, EmbeddingCache):
-            self.cache = cache
-        else:
-            self.cache = EmbeddingCache(None if cache in (None, True) else cache)
+        self.cache: EmbeddingCache | None = EmbeddingCache.of(cache)
         if self.spec is None:
             self.cache = None  # an encoder that declares no name and revision has no identity to key on
         self.n_embedded = 0

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from auditor.metrics.groups import unit
+from auditor.metrics.groups import centroids, unit
 from auditor.metrics.stats import ols_slope
 
 
@@ -30,12 +30,11 @@ def versions(X: np.ndarray, item: np.ndarray, locale: np.ndarray, period: np.nda
     """V[t, i, l]: the unit centroid of item i's texts in locale l and period t (NaN rows where
     there are none)."""
     V = np.full((n_periods, n_items, n_locales, X.shape[1]), np.nan)
-    key = np.where(item >= 0, (period * n_items + item) * n_locales + locale, -1)  # item −1: left out
-    for k in np.unique(key[key >= 0]):
-        rows = key == k
-        t, rest = divmod(int(k), n_items * n_locales)
-        i, loc = divmod(rest, n_locales)
-        V[t, i, loc] = unit(X[rows].astype(np.float64).mean(axis=0, keepdims=True))[0]
+    kept = item >= 0  # item −1: left out
+    found, cell = np.unique(((period * n_items + item) * n_locales + locale)[kept], return_inverse=True)
+    t, rest = np.divmod(found, n_items * n_locales)
+    i, loc = np.divmod(rest, n_locales)
+    V[t, i, loc] = unit(centroids(X[kept], cell.ravel()))
     return V
 
 

@@ -64,7 +64,16 @@ def stats_of(X: np.ndarray, block_rows: int = 8192) -> EmbeddingStats:
 
 
 def _keyed(labels: np.ndarray, X: np.ndarray) -> dict[str, EmbeddingStats]:
-    return _capped({str(k): stats_of(X[labels == k]) for k in sorted(set(labels.tolist()))})
+    keys, codes = np.unique(labels, return_inverse=True)
+    if len(keys) <= MAX_GRAM_KEYS:
+        return {str(k): stats_of(X[codes == c]) for c, k in enumerate(keys)}
+    # too many keys to keep XᵀX: only N, Σx and Σ‖x‖², without computing the products
+    X, codes = np.asarray(X, dtype=np.float64), codes.ravel()
+    counts = np.bincount(codes, minlength=len(keys))
+    totals = np.zeros((len(keys), X.shape[1]))
+    np.add.at(totals, codes, X)
+    squares = np.bincount(codes, weights=np.einsum("ij,ij->i", X, X), minlength=len(keys))
+    return {str(k): EmbeddingStats(int(counts[c]), totals[c], None, float(squares[c])) for c, k in enumerate(keys)}
 
 
 def _capped(keyed: dict[str, EmbeddingStats]) -> dict[str, EmbeddingStats]:

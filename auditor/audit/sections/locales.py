@@ -49,8 +49,6 @@ def build(ctx: AuditContext) -> dict[str, Any]:
                                        for k, n in enumerate(names)}}
     items = _items(ctx)
     periods = ctx.periods
-    period = periods.codes if periods is not None else np.zeros(len(codes), dtype=int)
-    n_periods = len(periods.bins) if periods is not None else 1
     if items is not None:
         item, n_items = items
         V = versions(X, item, codes, np.zeros(len(codes), dtype=int), n_items, len(names), 1)
@@ -62,16 +60,17 @@ def build(ctx: AuditContext) -> dict[str, Any]:
             column = to_source[:, k]
             out["locales"][n]["similarity_to_source"] = (rounded(float(np.nanmean(column)))
                                                          if np.isfinite(column).any() else None)
-    if periods is not None and n_periods >= 2:
-        item, n_items = items if items is not None else (np.zeros(len(codes), dtype=int), 1)
-        V = versions(X, item, codes, period, n_items, len(names), n_periods)
-        times = np.array([b.position for b in periods.bins])
-        overall = item_trend(cross_similarity(V), times, ctx.level) if items is not None else None
-        toward = cross_similarity(V, source)
-        drift = {n: _trend(item_trend(toward[:, :, k], times, ctx.level)) for k, n in enumerate(names)
-                 if k != source and items is not None}
-        out["over_time"] = {"freq": periods.freq, "all_locales": _trend(overall), "toward_source": drift,
-                            "unit": "items" if items is not None else "whole copy"}
+    if periods is not None and len(periods.bins) >= 2:
+        out["over_time"] = {"freq": periods.freq, "all_locales": None, "toward_source": {}, "unit": "whole copy"}
+        if items is not None:  # trends need items: their slopes are the independent units
+            item, n_items = items
+            V = versions(X, item, codes, periods.codes, n_items, len(names), len(periods.bins))
+            times = np.array([b.position for b in periods.bins])
+            toward = cross_similarity(V, source)
+            out["over_time"].update(
+                all_locales=_trend(item_trend(cross_similarity(V), times, ctx.level)), unit="items",
+                toward_source={n: _trend(item_trend(toward[:, :, k], times, ctx.level))
+                               for k, n in enumerate(names) if k != source})
     out["headline"] = headline(out, ctx.level)
     return {"locales": out}
 
@@ -86,9 +85,7 @@ def _items(ctx: AuditContext) -> tuple[np.ndarray, int] | None:
         keep = set(np.random.default_rng(ctx.settings.seed).choice(names, MAX_ITEMS, replace=False).tolist())
         labels = np.where(np.isin(labels, list(keep)), labels, "")
         names = sorted(keep)
-    item = np.searchsorted(names, labels)
-    item[labels == ""] = 0  # texts of items left out of the sample are ignored below
-    return np.where(labels == "", -1, item), len(names)
+    return np.where(labels == "", -1, np.searchsorted(names, labels)), len(names)  # −1: left out of the sample
 
 
 def _trend(trend: Trend | None) -> dict[str, Any] | None:
