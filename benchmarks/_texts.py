@@ -32,6 +32,12 @@ def benchmark_texts(n: int, salt: str = "") -> list[str]:
     return out
 
 
+def write_lines(path: Path, texts: list[str]) -> Path:
+    """``texts`` as a one-text-per-line corpus file (line breaks inside a text become spaces)."""
+    path.write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n", encoding="utf-8")
+    return path
+
+
 def timed_audit(path: Path, out: Path, env: dict[str, str], *extra: str) -> float:
     """Seconds for `auditor audit PATH --out OUT -q EXTRA…` in a fresh process."""
     import subprocess

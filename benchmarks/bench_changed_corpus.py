@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._texts import benchmark_texts, timed_audit as run  # noqa: E402
+from benchmarks._texts import benchmark_texts, timed_audit as run, write_lines  # noqa: E402
 
 
 def main() -> None:
@@ -29,14 +29,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "AUDITOR_CACHE_DIR": str(tmp / "cache")}
-        first = tmp / "corpus.txt"
-        first.write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n", encoding="utf-8")
-        cold = run(first, tmp / "r1", env)
+        cold = run(write_lines(tmp / "corpus.txt", texts), tmp / "r1", env)
         # the same texts in a new order, 5 of them dropped: every embedding cached, no stored result
-        changed = tmp / "changed.txt"
-        kept = [t.replace("\n", " ") for t in texts[5:]][::-1]
-        changed.write_text("\n".join(kept) + "\n", encoding="utf-8")
-        warm = run(changed, tmp / "r2", env)
+        warm = run(write_lines(tmp / "changed.txt", texts[5:][::-1]), tmp / "r2", env)
         data = json.loads((tmp / "r2" / "changed.json").read_text())
     print(f"texts: {args.n}")
     print(f"first audit (embeds everything, compiles the map's code): {cold:7.1f} s")

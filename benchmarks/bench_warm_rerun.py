@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._texts import benchmark_texts, timed_audit as run  # noqa: E402
+from benchmarks._texts import benchmark_texts, timed_audit as run, write_lines  # noqa: E402
 
 
 def main() -> None:
@@ -27,9 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        corpus = tmp_path / "corpus.txt"
-        corpus.write_text("\n".join(t.replace("\n", " ") for t in benchmark_texts(args.n, "w")) + "\n",
-                          encoding="utf-8")
+        corpus = write_lines(tmp_path / "corpus.txt", benchmark_texts(args.n, "w"))
         env = {**os.environ, "AUDITOR_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
         cold = run(corpus, tmp_path / "out", env)
         warm = min(run(corpus, tmp_path / "out", env) for _ in range(3))

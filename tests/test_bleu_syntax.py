@@ -24,6 +24,16 @@ def test_self_bleu_of_each_text_equals_nltk_sentence_bleu_against_all_the_others
     assert ours[3] == ours[-1] == pytest.approx(1.0)
 
 
+def tagger():  # noqa: ANN201
+    """The syntax module, or a skip when the tagger's weights are not installed."""
+    syntax = pytest.importorskip("auditor.metrics.syntax")
+    try:
+        syntax.weights_path()
+    except syntax.TaggerMissing:
+        pytest.skip("textblob-aptagger not installed")
+    return syntax
+
+
 GOLD = [  # Penn Treebank tags, written by hand
     ("The new lamp is bright and warm .", "DT JJ NN VBZ JJ CC JJ ."),
     ("She bought two chairs for the office .", "PRP VBD CD NNS IN DT NN ."),
@@ -34,11 +44,7 @@ GOLD = [  # Penn Treebank tags, written by hand
 
 
 def test_the_tagger_reads_hand_tagged_sentences_with_high_accuracy():
-    syntax = pytest.importorskip("auditor.metrics.syntax")
-    try:
-        syntax.weights_path()
-    except syntax.TaggerMissing:
-        pytest.skip("textblob-aptagger not installed")
+    syntax = tagger()
     right = total = 0
     for sentence, gold in GOLD:
         tags = syntax.pos_tags(sentence.split())
@@ -72,11 +78,7 @@ def _tags_word_by_word(syntax, words):
 
 
 def test_batched_tagging_equals_tagging_word_by_word():
-    syntax = pytest.importorskip("auditor.metrics.syntax")
-    try:
-        syntax.weights_path()
-    except syntax.TaggerMissing:
-        pytest.skip("textblob-aptagger not installed")
+    syntax = tagger()
     from benchmarks._texts import benchmark_texts
 
     sentences = [s for text in benchmark_texts(300) for s in syntax.tokenize(text)]
