@@ -5,6 +5,9 @@ Until 2021 each locale writes its own copy (French about savoir-faire and pleasu
 quality and durability, Japanese about craft and the seasons, English about busy weeknights);
 from 2022 every locale publishes a translation of one global English template. That convergence
 is planted on purpose; ``make(planted=False)`` writes the control, local copy in every year.
+Each French, German and Japanese row also carries ``plain_translation``: a literal translation of
+the English text it stands beside (same item, year and position), what the copy would read like
+had it only been translated.
 
     python sample_corpora/make_multilingual_copy.py
 """
@@ -65,27 +68,55 @@ GLOBAL = {  # one English template and its plain translations
     "ja": ("{name}で毎日をもっと上質に。{f}、モダンな暮らしのためにシームレスにデザインされています。",
            "革新とスタイルが出会う{name}をご紹介。{f}で、手間のかからない料理を。"),
 }
+PLAIN = {  # literal translations of the English local copy
+    "fr": ("{name} met plus vite le dîner sur la table en semaine, avec {f}. Conçu pour les cuisines des familles occupées.",
+           "Notre {name} est celui que nous prenons le dimanche : {f}, et il se nettoie en une minute.",
+           "Fait pour ceux qui cuisinent tous les jours, {name} apporte {f} à votre plan de travail.",
+           "Des crêpes aux sautés, {name} gère tout avec {f}."),
+    "de": ("{name} bringt das Abendessen unter der Woche schneller auf den Tisch, mit {f}. Gebaut für vielbeschäftigte Familienküchen.",
+           "Unser {name} ist der, zu dem wir sonntags greifen: {f}, und er ist in einer Minute sauber.",
+           "Gemacht für Menschen, die jeden Tag kochen: {name} bringt {f} auf Ihre Arbeitsfläche.",
+           "Von Pfannkuchen bis zu Pfannengerichten meistert {name} alles mit {f}."),
+    "ja": ("{name}なら平日の夕食がもっと早く食卓に並びます。{f}。忙しい家族のキッチンのために作られました。",
+           "日曜日に手に取るのは、いつもこの{name}。{f}で、お手入れは一分で済みます。",
+           "毎日料理する人のために作られた{name}が、{f}をあなたのキッチンに届けます。",
+           "パンケーキから炒め物まで、{name}は{f}で何でもこなします。"),
+}
 OUT = Path(__file__).with_name("multilingual_copy.csv")
+FIELDS = ["id", "item", "locale", "date", "text", "plain_translation"]
+
+
+def plain_translation(english_template: str, locale: str) -> str:
+    """The literal translation of an English template (local or global) into ``locale``."""
+    for english, translated in ((LOCAL["en"], PLAIN), (GLOBAL["en"], GLOBAL)):
+        if english_template in english:
+            return translated[locale][english.index(english_template)]
+    raise KeyError(english_template)
 
 
 def make(planted: bool = True, seed: int = 7) -> list[dict[str, str]]:
-    """The rows: id, item, locale, date, text (two texts per item, locale and year)."""
+    """The rows: id, item, locale, date, text, plain_translation (two texts per item, locale and
+    year; no translation for the English source)."""
     rng = random.Random(seed)
     rows = []
     for year in YEARS:
         for item, (name, features) in ITEMS.items():
             for locale in LOCALES:
                 templates = GLOBAL[locale] if planted and year >= CONVERGED_FROM else rng.sample(LOCAL[locale], 2)
-                for template in templates:
+                if locale == "en":
+                    english = templates
+                for template, source in zip(templates, english):
                     date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                    plain = "" if locale == "en" else plain_translation(source, locale).format(name=name, f=features[locale])
                     rows.append({"id": f"{item}-{locale}-{year}-{len(rows) + 1}", "item": item, "locale": locale,
-                                 "date": date, "text": template.format(name=name, f=features[locale])})
+                                 "date": date, "text": template.format(name=name, f=features[locale]),
+                                 "plain_translation": plain})
     return rows
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["id", "item", "locale", "date", "text"])
+        writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
 

@@ -137,29 +137,54 @@ def test_planted_cross_locale_convergence_is_detected_and_the_control_is_not():
 @needs_multilingual
 @pytest.mark.slow
 def test_the_convergence_interval_is_calibrated_on_seeded_controls():
+    """On 20 controls (local copy every year): the trends over items, over periods without items
+    and toward the plain translations exclude zero at most 10% of the time (95% intervals)."""
     import numpy as np
 
     from auditor.embed.multilingual import MultilingualE5
-    from auditor.metrics.locales import cross_similarity, item_trend, versions
+    from auditor.metrics.locales import (
+        cell_means,
+        cross_similarity,
+        item_trend,
+        locale_similarity,
+        pair_mean,
+        period_trend,
+        translation_similarity,
+        versions,
+    )
 
-    encoder, false_positives, tests, seen = MultilingualE5(), 0, 0, {}
+    encoder, found, seen = MultilingualE5(), {"items": [], "periods": [], "translation": []}, {}
+
+    def vectors(texts):
+        new = [t for t in dict.fromkeys(texts) if t not in seen]  # the controls reuse a few hundred texts
+        seen.update(zip(new, encoder.encode(new)))
+        return np.array([seen[t] for t in texts])
+
     for seed in range(20):
         frame = _multilingual_copy(False, seed=seed)
-        new = [t for t in dict.fromkeys(frame["text"]) if t not in seen]  # the controls reuse 128 texts
-        seen.update(zip(new, encoder.encode(new)))
-        X = np.array([seen[t] for t in frame["text"]])
+        X = vectors(frame["text"].tolist())
         codes = {c: np.unique(frame[c], return_inverse=True) for c in ("item", "locale")}
+        item, locale = codes["item"][1], codes["locale"][1]
         years, year = np.unique(frame["date"].str[:4], return_inverse=True)
-        V = versions(X, codes["item"][1], codes["locale"][1], year, len(codes["item"][0]), len(codes["locale"][0]),
-                     len(years))
+        V = versions(X, item, locale, year, len(codes["item"][0]), 4, len(years))
         times = years.astype(float) + 0.5
         source = list(codes["locale"][0]).index("en")
+        others = [k for k in range(4) if k != source]
         toward = cross_similarity(V, source)
-        for values in [cross_similarity(V)] + [toward[:, :, k] for k in range(4) if k != source]:
-            found = item_trend(values, times)
-            false_positives += not (found.ci_low <= 0 <= found.ci_high)
-            tests += 1
-    assert false_positives / tests <= 0.10, (false_positives, tests)  # 95% intervals on 80 null trends
+        found["items"] += [item_trend(v, times) for v in [cross_similarity(V)] + [toward[:, :, k] for k in others]]
+        S = locale_similarity(X, locale, year, 4, len(years))
+        found["periods"] += [period_trend(v, times) for v in [pair_mean(S)] + [S[:, k, source] for k in others]]
+        rows = np.flatnonzero(frame["plain_translation"].to_numpy() != "")
+        sim = np.full(len(frame), np.nan)
+        sim[rows] = translation_similarity(X[rows], vectors(frame["plain_translation"].iloc[rows].tolist()))
+        for k in others:
+            mine = np.flatnonzero(locale == k)
+            found["translation"] += [item_trend(cell_means(sim, mine, year, item, len(years), 8), times),
+                                     period_trend(cell_means(sim, mine, year, np.zeros_like(item), len(years), 1)[:, 0],
+                                                  times)]
+    for kind, trends in found.items():
+        misses = sum(not (t.ci_low <= 0 <= t.ci_high) for t in trends)
+        assert misses / len(trends) <= 0.10, (kind, misses, len(trends))  # 95% intervals on null trends
 
 
 def test_versions_and_cross_similarity_by_hand():
@@ -196,4 +221,5 @@ def test_the_readme_locales_command_runs_as_written(tmp_path, monkeypatch):
     assert out.exit_code == 0, out.output
     data = json.loads(Path("reports/multilingual_copy.json").read_text())
     assert data["locales"]["headline"].startswith("The locales are converging on one voice")
+    assert "plain translation" in data["locales"]["headline"]
     assert "Locales" in Path("reports/multilingual_copy.html").read_text()

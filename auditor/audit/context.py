@@ -96,6 +96,9 @@ class AuditContext:
     reference: Reference | None = None
     #: Exact values for the metrics of a sample (merged partial states, :mod:`auditor.states`).
     exact: Any = None
+    #: The embedding stage for texts that are not the corpus's (``encode(texts) -> unit vectors``,
+    #: through the embedding cache), e.g. the plain translations a locale's copy is compared with.
+    encode: Any = None
 
     @property
     def texts(self) -> np.ndarray:

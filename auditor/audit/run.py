@@ -74,7 +74,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     with timer.stage("calibration"):
         floor = baseline(embedder, calibration_language(corpus))
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
-                       getattr(embedder, "exact", None))
+                       getattr(embedder, "exact", None), embedder.encode)
     result: dict[str, Any] = {}
     if stages.clusterer is not None:  # the map's imports overlap the metrics
         prepare_in_background(stages.reducer, stages.clusterer)
@@ -135,7 +135,7 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
         return None, ""
-    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum", "locale")
+    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum", "locale", "translation")
                if c in corpus.frame}
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,

@@ -26,7 +26,7 @@ from auditor.metrics.groups import DEFAULT_PERMUTATIONS
 DEVICES = ("auto", "cpu", "cuda", "mps")
 CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
 #: Options that say how to read a corpus (columns), as opposed to how to audit it.
-CORPUS_OPTIONS = ("text_col", "group_col", "time_col", "id_col", "strata", "locale_col", "encoding", "skip_invalid")
+CORPUS_OPTIONS = ("text_col", "group_col", "time_col", "id_col", "strata", "locale_col", "translation_col", "encoding", "skip_invalid")
 #: CLI flags whose name is not ``--`` + the parameter with dashes.
 _FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir",
           "top": "--top", "clusterer": "--clusters"}

@@ -36,6 +36,7 @@ INPUT = _group(
     time_col=(Optional[str], typer.Option(None, "--time-col", help="Column with a date or year for each text.")),
     strata=(Optional[str], typer.Option(None, "--strata", help="Column naming the prompt, brief, product or question each text answers: homogeneity is also measured within each, and comparisons permute labels within them.")),
     locale_col=(Optional[str], typer.Option(None, "--locale-col", help="Column with each text's locale (fr-FR, de, ja...): how far each locale's copy sits from the others and whether they converge on one voice (with --strata on an item id, version by version).")),
+    translation_col=(Optional[str], typer.Option(None, "--translation-col", help="With --locale-col: column with a plain translation of the source locale's version into each text's language (empty for the source's own texts): how close each locale's copy sits to a literal translation.")),
     id_col=(Optional[str], typer.Option(None, "--id-col", help="Column with a unique id per row (default: 'id' if present, else the row number).")),
     encoding=(str, typer.Option("utf-8", "--encoding", help="Text encoding of the input files.")),
     skip_invalid=(bool, typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing.")),

@@ -56,6 +56,11 @@ class Corpus:
         return self.frame["locale"] if "locale" in self.frame else None
 
     @property
+    def translations(self) -> pd.Series | None:
+        """Each text's plain translation of the source locale's version ("" where none)."""
+        return self.frame["translation"] if "translation" in self.frame else None
+
+    @property
     def times(self) -> pd.Series | None:
         return self.frame["time"] if "time" in self.frame else None
 
@@ -158,13 +163,16 @@ def from_frame(
     id_col: str | None = None,
     strata: str | None = None,
     locale_col: str | None = None,
+    translation_col: str | None = None,
     source: str | None = None,
     skip_invalid: bool = False,
 ) -> Corpus:
     """Validate a raw table and return a :class:`Corpus`.
 
     ``strata`` names the column with each text's prompt, brief, product or question;
-    ``locale_col`` the column with each text's locale (market or language version).
+    ``locale_col`` the column with each text's locale (market or language version);
+    ``translation_col`` (with ``locale_col``) a column with a plain translation of the source
+    locale's version into each text's language, empty where there is none.
 
     Raises :class:`CorpusError` for unknown columns, rows with empty or non-text values (unless
     ``skip_invalid``), duplicate ids, and corpora of fewer than two texts.
@@ -174,11 +182,14 @@ def from_frame(
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
                        (time_col, "--time-col"), (id_col, "--id-col"), (strata, "--strata"),
-                       (locale_col, "--locale-col")):
+                       (locale_col, "--locale-col"), (translation_col, "--translation-col")):
         _check_column(frame, name, flag)
-    text_col = _pick_text_column(frame, text_col, [c for c in (group_col, time_col, id_col, strata, locale_col) if c])
+    if translation_col is not None and locale_col is None:
+        raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
+    roles = (group_col, time_col, id_col, strata, locale_col, translation_col)
+    text_col = _pick_text_column(frame, text_col, [c for c in roles if c])
     for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata"),
-                       (locale_col, "--locale-col")):
+                       (locale_col, "--locale-col"), (translation_col, "--translation-col")):
         if name is not None and name == text_col:
             raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
 
@@ -198,6 +209,9 @@ def from_frame(
     for name in (strata, locale_col):
         if name:
             problems.append((frame[name].map(_is_missing), f"no value in column {name!r}"))
+    if translation_col:  # empty where a text has no translation (the source's own texts)
+        problems.append((frame[translation_col].map(lambda v: not _is_missing(v) and not isinstance(v, str)),
+                         f"non-text values in column {translation_col!r}"))
     times = None
     if time_col:
         missing_time = frame[time_col].map(_is_missing)
@@ -223,10 +237,11 @@ def from_frame(
         out["stratum"] = frame[strata].map(str)
     if locale_col:
         out["locale"] = frame[locale_col].map(str)
-    if "source" in frame.columns and "source" not in (text_col, group_col, time_col, id_col, strata, locale_col):
+    if translation_col:
+        out["translation"] = frame[translation_col].map(lambda v: "" if _is_missing(v) else v).astype(object)
+    if "source" in frame.columns and "source" not in (text_col, *roles):
         out["source"] = frame["source"]
-    reserved = {text_col, group_col, time_col, id_col, strata, locale_col, "id", "text", "group", "time", "stratum",
-                "locale", "source"}
+    reserved = {text_col, *roles, "id", "text", "group", "time", "stratum", "locale", "translation", "source"}
     for column in frame.columns:
         if column not in reserved:
             out[column] = frame[column]
@@ -238,7 +253,7 @@ def from_frame(
     if len(out) == 1:
         raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
     columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata,
-               "locale": locale_col}
+               "locale": locale_col, "translation": translation_col}
     return Corpus(out, source, columns)
 
 
@@ -251,6 +266,7 @@ def load_corpus(
     id_col: str | None = None,
     strata: str | None = None,
     locale_col: str | None = None,
+    translation_col: str | None = None,
     encoding: str = "utf-8",
     skip_invalid: bool = False,
 ) -> Corpus:
@@ -259,7 +275,7 @@ def load_corpus(
     frame = read_table(path, encoding)
     return from_frame(
         frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata=strata,
-        locale_col=locale_col, source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
+        locale_col=locale_col, translation_col=translation_col, source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
     )
 
 

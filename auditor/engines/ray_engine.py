@@ -148,6 +148,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
     ``embedder``: a model name, or an encoder object Ray can pickle."""
     from auditor.states import DEFAULT_SAMPLE_SIZE, audit_state, merge_states, state_from_bytes
+    from auditor.states.audit import local_only
     from auditor.states.exact import ExactValues
 
     ray = import_ray()
@@ -155,6 +156,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
         raise SettingsError("workers", f"must be ≥ 1, got {workers}")
     stage_options = {k: options.pop(k) for k in ("clusterer", "reducer", "vectorizer", "reference") if k in options}
     settings, columns = split_options(settings, options)
+    local_only(columns)
     columns = {k: v for k, v in columns.items() if k != "encoding"}
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")

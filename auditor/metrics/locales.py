@@ -12,6 +12,14 @@ and the convergence index is the mean over items of each item's OLS slope per ye
 with the t interval of that mean (the items are the independent units; the summary-statistics
 approach to repeated measures, Holmes & Friston 1998). A locale's distinctiveness is 1 − cos(its centroid, the centroid of the other
 locales' texts) (0: indistinguishable from the rest).
+
+Without items, the versions are each locale's whole copy in a period, compared by the debiased
+cosine of their mean vectors, μ̂_a·μ̂_b / √(q_a q_b) with q_a = (‖Σx‖² − Σ‖x‖²) / (n(n − 1)), the
+unbiased estimate of ‖μ_a‖² (a U-statistic, as in the unbiased MMD of Gretton et al. 2012), so a
+period with fewer texts does not read as less alike; the trend is the OLS slope over periods with
+its classical t interval (n − 2 degrees of freedom). With a plain translation T_j of the source's
+version for text j, its translation similarity is cos(x_j, T_j): 1 when the locale's copy is the
+plain translation, lower when it was written or adapted for its market.
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ class Trend:
     ci_high: float
     first: float
     last: float
-    n_items: int
+    n_items: int | None  # None: a trend over periods, not items
     n_periods: int
 
 
@@ -90,6 +98,62 @@ def item_trend(values: np.ndarray, times: np.ndarray, level: float = 0.95) -> Tr
         means = np.nanmean(values[usable], axis=1)
     return Trend(mean, mean - q * half, mean + q * half, float(means[0]), float(means[-1]), len(slopes_arr),
                  len(usable))
+
+
+def period_trend(values: np.ndarray, times: np.ndarray, level: float = 0.95) -> Trend | None:
+    """The OLS slope per year of one value per period (NaN where missing) with its t interval over
+    periods (at least 3 periods with values)."""
+    from auditor.metrics.stats import ols_slope_interval
+
+    seen = np.isfinite(values)
+    if seen.sum() < 3:
+        return None
+    t, y = times[seen], values[seen]
+    low, high = ols_slope_interval(t, y, level)
+    return Trend(ols_slope(t, y), low, high, float(y[0]), float(y[-1]), None, int(seen.sum()))
+
+
+def locale_similarity(X: np.ndarray, locale: np.ndarray, period: np.ndarray, n_locales: int,
+                      n_periods: int) -> np.ndarray:
+    """S[t, a, b]: the debiased cosine of locale a's and b's mean vectors in period t (NaN where a
+    cell has fewer than 2 texts), μ̂_a·μ̂_b / √(q_a q_b), q_a = (‖Σx‖² − Σ‖x‖²) / (n(n − 1))."""
+    X = X.astype(np.float64)
+    cell = period * n_locales + locale
+    size = np.bincount(cell, minlength=n_periods * n_locales).astype(np.float64)
+    sums = np.zeros((n_periods * n_locales, X.shape[1]))
+    np.add.at(sums, cell, X)
+    squares = np.bincount(cell, weights=np.einsum("ij,ij->i", X, X), minlength=n_periods * n_locales)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = (np.einsum("ij,ij->i", sums, sums) - squares) / (size * (size - 1))
+        means = sums / size[:, None]
+        scale = np.where((size >= 2) & (q > 0), 1.0 / np.sqrt(np.where(q > 0, q, 1.0)), np.nan)
+    M = (means * scale[:, None]).reshape(n_periods, n_locales, -1)
+    return np.einsum("tad,tbd->tab", np.nan_to_num(M), np.nan_to_num(M)) + np.where(
+        np.isnan(M[..., :1]) | np.isnan(M[..., :1]).transpose(0, 2, 1), np.nan, 0.0)
+
+
+def pair_mean(S: np.ndarray) -> np.ndarray:
+    """The mean over the pairs of locales (a < b) of S[t, a, b] that are present, per period."""
+    a, b = np.triu_indices(S.shape[1], 1)
+    pairs = S[:, a, b]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(pairs, axis=1) if pairs.shape[1] else np.full(len(S), np.nan)
+
+
+def cell_means(values: np.ndarray, rows: np.ndarray, period: np.ndarray, item: np.ndarray, n_periods: int,
+               n_items: int) -> np.ndarray:
+    """M[t, i]: the mean of ``values`` over ``rows`` in period t and item i (NaN where none)."""
+    cell = period[rows] * n_items + item[rows]
+    total = np.bincount(cell, weights=values[rows], minlength=n_periods * n_items)
+    count = np.bincount(cell, minlength=n_periods * n_items)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (total / count).reshape(n_periods, n_items)
+
+
+def translation_similarity(X: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """cos(x_j, T_j) for unit rows: how close each text sits to its plain translation."""
+    return np.einsum("ij,ij->i", X.astype(np.float64), T.astype(np.float64))
 
 
 def distinctiveness(X: np.ndarray, locale: np.ndarray, n_locales: int) -> np.ndarray:

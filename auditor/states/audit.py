@@ -12,7 +12,7 @@ from auditor.calibration.texts import ALL_TEXTS
 from auditor.corpus import Corpus, from_frame
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
-from auditor.errors import CorpusError
+from auditor.errors import CorpusError, SettingsError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
 from auditor.states.exact import ExactValues
@@ -31,9 +31,17 @@ def shard_state(data: Any, settings: AuditSettings | None = None, *, embedder: A
     if sample_size < 2:
         raise CorpusError(f"--sample-size must be at least 2, got {sample_size}")
     settings, columns = split_options(settings, options)
+    local_only(columns)
     corpus = as_corpus(data, **columns)
     return corpus_state(corpus, as_embedder(embedder, settings), seed=settings.seed, sample_size=sample_size,
                         sketch_size=sketch_size)
+
+
+def local_only(columns: dict[str, Any]) -> None:
+    """Refuse the corpus options a partial state does not carry (before any work)."""
+    if columns.get("translation_col") is not None:
+        raise SettingsError("translation_col", "is not carried by partial states (auditor state, --engine ray): "
+                            "audit the corpus locally to compare it with plain translations")
 
 
 def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
