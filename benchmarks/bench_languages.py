@@ -1,5 +1,6 @@
-"""The cost of language identification and of tokenising for scripts without spaces, at 10,000
-texts (HC3 answers from ../shared, or the bundled sample repeated, plus Japanese and Chinese texts).
+"""The cost of language identification, of tokenising for scripts without spaces and of the stock
+phrases per language, at 10,000 texts (HC3 answers from ../shared, or the bundled sample repeated,
+plus Japanese and Chinese texts).
 
     python benchmarks/bench_languages.py [--n 10000]
 """
@@ -49,6 +50,20 @@ def main() -> None:
         print(f"{name}, {len(texts):,} texts: identify {identify:.2f} s ({identify / len(texts) * 1e3:.3f} ms a text), "
               f"from the cache {cached:.2f} s, tokenise {tokenise:.2f} s")
     print(f"identifier model load: {load:.2f} s (once per process)")
+    from auditor.metrics.phrases import phrase_lengths, repeated_phrases
+
+    half = args.n // 2
+    mixed = {"en": english[:half], "ja": cjk[:half][0::2], "zh": cjk[:half][1::2]}
+    t0 = time.perf_counter()
+    repeated_phrases([t for texts in mixed.values() for t in texts])
+    whole = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for code, texts in mixed.items():
+        low, high = phrase_lengths(code)
+        repeated_phrases(texts, min_n=low, max_n=high, top=15)
+    apart = time.perf_counter() - t0
+    print(f"stock phrases of {sum(map(len, mixed.values())):,} texts (en, ja, zh): the whole corpus {whole:.2f} s, "
+          f"each language on its own {apart:.2f} s")
 
 
 if __name__ == "__main__":

@@ -170,3 +170,28 @@ def test_the_report_shows_translations_and_items(tmp_path, monkeypatch):
     assert "<code>plain_translation</code>" in html
     data = json.loads(Path("reports/multilingual_copy.json").read_text())
     assert data["corpus"]["columns"]["translation"] == "plain_translation"
+
+
+def test_stock_phrases_per_language_in_words_or_characters(hash_encoder):
+    from auditor.calibration.texts import TEXTS
+    from auditor.metrics.phrases import repeated_phrases
+    from auditor.metrics.tokens import spaceless
+
+    fr = [t + (" Sublimez votre quotidien avec élégance." if k < 10 else "") for k, t in enumerate(TEXTS["fr"])]
+    ja = [t + ("モダンな暮らしのために。" if k < 8 else "") for k, t in enumerate(TEXTS["ja"])]
+    texts = list(TEXTS["en"]) + fr + ja
+    data = audit(texts, embedder=hash_encoder, clusterer=None, resamples=0).data
+    found = data["phrases_by_language"]
+    assert set(found) == {"en", "fr", "ja"} and found["ja"]["unit"] == "characters" and found["fr"]["unit"] == "words"
+    top_fr, top_ja = found["fr"]["phrases"][0], found["ja"]["phrases"][0]
+    assert top_fr["phrase"] == "sublimez votre quotidien avec élégance" and top_fr["doc_freq"] == 10
+    assert top_fr["doc_share"] == pytest.approx(10 / len(fr))  # a share of the French texts
+    assert top_ja["phrase"] == "モダンな暮らしのために" and top_ja["doc_freq"] == 8  # characters, joined without spaces
+    rows = [int(i) - 1 for i in top_ja["ids"]]  # ids are corpus row numbers, not positions in the Japanese texts
+    start = len(TEXTS["en"]) + len(fr)
+    assert rows == list(range(start, start + 8)) and all("モダンな暮らし" in texts[r] for r in rows)
+    # over the whole corpus, a run of fewer than 5 characters is a word, not a stock phrase
+    whole = repeated_phrases(ja)
+    assert whole and not any(all(map(spaceless, p.text)) and p.n_words < 5 for p in whole)
+    english_only = audit(list(TEXTS["en"]), embedder=hash_encoder, clusterer=None, resamples=0).data
+    assert "phrases_by_language" not in english_only  # one language in words: the corpus's phrases say it all

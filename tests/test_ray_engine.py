@@ -63,6 +63,7 @@ def test_a_local_two_worker_ray_audit_gives_the_single_process_metrics_and_leave
     assert not ray.is_initialized() and not ray_processes()
     theirs = audit(frame, embedder=hash_encoder, **opts).data
     assert ours["corpus"]["n_texts"] == 2000 and ours["merged"]["sample"]["sampled"] is False
+    assert ours["languages"] == theirs["languages"]  # each batch's texts identified by the workers
     for metric_id, entry in theirs["metrics"].items():
         assert ours["metrics"][metric_id]["value"] == pytest.approx(entry["value"], rel=1e-6, abs=1e-9), metric_id
     for name, group in theirs["groups"].items():

@@ -85,6 +85,7 @@ def test_a_state_file_round_trips_exactly(brand, hash_encoder, tmp_path):
     assert back.sample.columns == state.sample.columns and np.array_equal(back.sample.vectors, state.sample.vectors)
     assert {k: v.n for k, v in back.groups.items()} == {k: v.n for k, v in state.groups.items()}
     assert back.lexical.values() == state.lexical.values()
+    assert back.languages == state.languages == {"en": len(brand)}  # every text identified and counted
 
 
 def test_the_distinct_sketch_is_exact_below_k_and_estimates_above_it_and_merges_exactly():
@@ -188,3 +189,23 @@ def test_state_files_are_checked_before_any_work(tmp_path):
         assert out.exit_code == 2, (args, out.output)
         assert out.output.startswith("error: ") and message in out.output and out.output.count("\n") == 1, out.output
     assert notes.read_text() == "my notes" and not (tmp_path / "x.auditor-state").exists()
+
+
+def test_a_merged_sample_reports_the_language_shares_of_every_text(hash_encoder):
+    """288 English texts and 60 French ones in two shards, a 40-row sample: the shares and the main
+    language are the whole corpus's, not the sample's."""
+    from auditor.calibration.texts import TEXTS
+    from auditor.corpus.language import detect
+
+    english = [f"{t} ({k})" for k in range(3) for t in TEXTS["en"]]
+    french = [f"{t} ({k})" for k in range(3) for t in TEXTS["fr"]][:60]
+    codes = detect(english + french)
+    parts = [shard_state(texts, embedder=hash_encoder, cache=False, sample_size=40) for texts in (english, french)]
+    merged = merge_states(parts)
+    assert merged.languages == {c: codes.count(c) for c in sorted(set(codes))}
+    assert sum(merged.languages.values()) == len(codes) == 348 and len(merged.sample.columns["language"]) == 40
+    data = audit_state(merged, clusterer=None, resamples=0).data
+    expected = {c: round(codes.count(c) / len(codes), 6) for c in set(codes)}
+    assert data["languages"]["shares"] == expected and data["languages"]["main"] == "en"
+    sample_codes = merged.sample.columns["language"]
+    assert data["languages"]["shares"] != {c: round(sample_codes.count(c) / 40, 6) for c in set(sample_codes)}

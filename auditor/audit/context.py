@@ -123,7 +123,7 @@ class AuditContext:
         """The corpus's languages, and a warning when the model does not read them."""
         from auditor.audit.languages import language_report
 
-        return language_report(self.corpus, self.model)
+        return language_report(self.corpus, self.model, getattr(self.exact, "languages", None))
 
     @cached_property
     def groups(self) -> Groups | None:

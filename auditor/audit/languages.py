@@ -11,12 +11,13 @@ warning when the model does not read them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.calibration.texts import TEXTS
 from auditor.corpus import Corpus
-from auditor.corpus.language import UNDETERMINED, detect_cached, mostly_english, shares
+from auditor.corpus.language import UNDETERMINED, count_shares, detect_cached, mostly_english, shares
 from auditor.embed.multilingual import INSTALL_HINT, MULTILINGUAL, multilingual_available
 
 #: Models known to read English only (sentence-transformers' English checkpoints).
@@ -88,14 +89,17 @@ class LanguageReport:
                 "calibration_language": self.calibration, "detector": "py3langid", "warning": self.warning}
 
 
-def language_report(corpus: Corpus, model: dict[str, Any]) -> LanguageReport:
-    codes = corpus.frame["language"].tolist()
-    main = main_language(corpus)
+def language_report(corpus: Corpus, model: dict[str, Any], counts: dict[str, int] | None = None) -> LanguageReport:
+    """The corpus's languages (``counts``: texts per language of a whole corpus whose rows here are
+    a sample, as merged partial states know them)."""
+    counts = counts or Counter(corpus.frame["language"].tolist())
+    found = {c: n for c, n in counts.items() if c != UNDETERMINED}
+    main = max(sorted(found), key=found.get) if found else "en"
     warning = None
-    if reads_english_only(model) and not mostly_english(codes):
-        others = ", ".join(f"{NAMES.get(code, code)} {share:.0%}" for code, share in shares(codes).items()
+    if reads_english_only(model) and not mostly_english(counts):
+        others = ", ".join(f"{NAMES.get(code, code)} {share:.0%}" for code, share in count_shares(counts).items()
                            if code not in ("en", UNDETERMINED))
         hint = "pass --model multilingual" if multilingual_available() else INSTALL_HINT
         warning = (f"The model ({model.get('name')}) reads English only, and most of these texts are in other "
                    f"languages ({others}): its similarities for them are unreliable; {hint}.")
-    return LanguageReport(shares(codes), main, calibration_language(corpus), warning)
+    return LanguageReport(count_shares(counts), main, calibration_language(corpus), warning)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -97,12 +97,18 @@ def shares(codes: Sequence[str]) -> dict[str, float]:
     >>> shares(["en", "fr", "en", "und"])
     {'en': 0.5, 'fr': 0.25, 'und': 0.25}
     """
-    counts = Counter(codes)
-    return {code: n / len(codes) for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return count_shares(Counter(codes))
 
 
-def mostly_english(codes: Sequence[str]) -> bool:
+def count_shares(counts: Mapping[str, int]) -> dict[str, float]:
+    """Share of texts per language from the number of texts per language, largest first."""
+    total = sum(counts.values())
+    return {code: n / total for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def mostly_english(codes: Sequence[str] | Mapping[str, int]) -> bool:
     """Whether at least :data:`MOSTLY` of the identified texts are English (True when none is
-    identified: nothing says otherwise)."""
-    known = [c for c in codes if c != UNDETERMINED]
-    return not known or sum(c == "en" for c in known) / len(known) >= MOSTLY
+    identified: nothing says otherwise); ``codes`` are the texts' codes or their counts."""
+    counts = codes if isinstance(codes, Mapping) else Counter(codes)
+    known = sum(n for c, n in counts.items() if c != UNDETERMINED)
+    return not known or counts.get("en", 0) / known >= MOSTLY

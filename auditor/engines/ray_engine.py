@@ -26,6 +26,7 @@ import pandas as pd
 from auditor.audit.languages import choose_model, with_languages
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import from_frame
+from auditor.corpus.language import detect_cached
 from auditor.errors import AuditorError, CorpusError, SettingsError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
@@ -93,7 +94,8 @@ class EmbedBatch:
         corpus = from_frame(batch.reset_index(drop=True), **self.columns)
         frame = corpus.frame
         out = {"id": frame["id"].to_numpy(dtype=object), "text": frame["text"].to_numpy(dtype=object),
-               "vector": self.embedder.encode(corpus.texts)}
+               "vector": self.embedder.encode(corpus.texts),
+               "language": np.array(detect_cached(corpus.texts, self.embedder.cache), dtype=object)}
         for role in ("group", "stratum", "locale"):
             if role in frame:
                 out[role] = frame[role].to_numpy(dtype=object)

@@ -9,6 +9,16 @@ from typing import Sequence
 import numpy as np
 
 from auditor.metrics.lexical import rouge_tokens
+from auditor.metrics.tokens import CHARACTER_LANGUAGES, join_tokens, spaceless
+
+#: Phrase lengths in tokens: words, or characters in the languages written without spaces (a
+#: run of 3 to 6 characters there is a word or two, often a grammatical ending).
+WORD_LENGTHS, CHARACTER_LENGTHS = (3, 6), (5, 16)
+
+
+def phrase_lengths(language: str) -> tuple[int, int]:
+    """(min_n, max_n) of a stock phrase in ``language``'s tokens."""
+    return CHARACTER_LENGTHS if language in CHARACTER_LANGUAGES else WORD_LENGTHS
 
 
 @dataclass(frozen=True)
@@ -136,11 +146,17 @@ def repeated_phrases(
                     covered.add(part)
         survivors = {g: d for g, d in levels[n].items() if g not in covered}
         found.extend(_chains(survivors, overlap) if n == top_n else survivors.items())
+    found = [(g, d) for g, d in found if not _short_characters(g)]
     found.sort(key=lambda item: (-len(item[1]), -len(item[0]), item[0]))
     return [
-        Phrase(" ".join(g), len(g), len(d), len(d) / n_texts, tuple(sorted(d)))
+        Phrase(join_tokens(g), len(g), len(d), len(d) / n_texts, tuple(sorted(d)))
         for g, d in found[:top] if len(d) >= min_docs
     ]
+
+
+def _short_characters(gram: tuple[str, ...]) -> bool:
+    """A run of fewer than CHARACTER_LENGTHS[0] characters of a spaceless script (a word, not a phrase)."""
+    return len(gram) < CHARACTER_LENGTHS[0] and all(map(spaceless, gram))
 
 
 def stock_phrase_share(texts: Sequence[str], phrases: Sequence[Phrase]) -> float:

@@ -12,6 +12,8 @@ Japanese when no segmenter is used), and words elsewhere. Plain ASCII text skips
 ['Elevate', 'your', '毎', '日', 'の', '生', '活']
 >>> rouge_tokens("Ｎｅｗ!  The cat\u200bs")
 ['new', 'the', 'cats']
+>>> join_tokens(["steam", "basket", "の", "竹"])
+'steam basketの竹'
 """
 
 from __future__ import annotations
@@ -41,3 +43,25 @@ def rouge_tokens(text: str) -> list[str]:
     if text.isascii():
         return _ROUGE_ASCII.findall(text.lower())
     return _ROUGE.findall(normalize(text).lower())
+
+
+_ONE_SPACELESS = re.compile(rf"[{_SPACELESS}]")
+
+
+def spaceless(token: str) -> bool:
+    """Whether ``token`` is one character of a script written without spaces."""
+    return _ONE_SPACELESS.fullmatch(token) is not None
+
+
+def join_tokens(tokens: list[str] | tuple[str, ...]) -> str:
+    """Tokens back into text: a space between two words, none next to a spaceless-script character."""
+    out: list[str] = []
+    for k, token in enumerate(tokens):
+        if k and not spaceless(token) and not spaceless(tokens[k - 1]):
+            out.append(" ")
+        out.append(token)
+    return "".join(out)
+
+
+#: Languages written without spaces between words: their tokens are characters.
+CHARACTER_LANGUAGES = frozenset({"ja", "zh", "th"})

@@ -46,7 +46,11 @@ def local_only(columns: dict[str, Any]) -> None:
 
 def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
                  sketch_size: int = SKETCH_SIZE, vectors: np.ndarray | None = None) -> AuditState:
-    """The state of a loaded corpus (its ``vectors`` when already embedded)."""
+    """The state of a loaded corpus (its ``vectors`` when already embedded); every text's language
+    is identified (through the embedder's cache) and counted."""
+    from auditor.audit.languages import with_languages
+
+    corpus = with_languages(corpus, getattr(embedder, "cache", None))
     vectors = embedder.encode(corpus.texts) if vectors is None else vectors
     calibration = embedder.encode(list(ALL_TEXTS))
     return build_state(corpus.frame, vectors, model=embedder.model_info, columns=corpus.columns,
@@ -100,6 +104,8 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
         if role in cols:
             roles[role] = names[role] or role
             frame[roles[role]] = cols[role]
+    if "language" in cols:  # kept as each row was identified (with_languages does not identify it again)
+        frame["language"] = cols["language"]
     return from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
                       time_col=roles.get("time"), strata=roles.get("stratum"), locale_col=roles.get("locale"),
                       source=source)

@@ -42,6 +42,12 @@ class ExactValues:
     def sampled(self) -> bool:
         return self.state.sampled
 
+    @property
+    def languages(self) -> dict[str, int] | None:
+        """Texts per language of the whole corpus, when every state counted them."""
+        counts = self.state.languages
+        return dict(counts) if counts and sum(counts.values()) == self.state.n_texts else None
+
     def values(self, key: tuple[str, str] | None = None) -> dict[str, float]:
         """Exact metric values of the whole corpus (``key`` None) or of ("group", label)."""
         if key is None:

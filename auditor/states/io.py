@@ -58,7 +58,7 @@ def state_bytes(state: AuditState) -> bytes:
         "time_range": state.time_range,
         "lexical": {"head": state.lexical.head, "tail": state.lexical.tail,
                     "sketches": [{"n": s.n, "total": s.total, "k": s.k} for s in state.lexical.sketches]},
-        "sample_columns": state.sample.columns,
+        "sample_columns": state.sample.columns, "languages": state.languages,
     }
     arrays["document"] = np.frombuffer(json.dumps(doc, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
@@ -104,4 +104,5 @@ def state_from_bytes(data: bytes, where: str = "the state") -> AuditState:
                       _keyed_from("groups", doc["keyed"]["groups"], data),
                       _keyed_from("months", doc["keyed"]["months"], data), time_range,
                       LexicalState(sketches, doc["lexical"]["head"], doc["lexical"]["tail"]), sample,
-                      data["calibration"], list(doc["sources"]), [int(n) for n in doc["sizes"]])
+                      data["calibration"], list(doc["sources"]), [int(n) for n in doc["sizes"]],
+                      {str(k): int(v) for k, v in doc.get("languages", {}).items()})

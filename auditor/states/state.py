@@ -13,6 +13,8 @@ A state holds, for its texts:
   hash of the text, and the ``sample_size`` rows of smallest priority are kept, so the sample of
   a union is the same whatever the shards (a uniform sample of the distinct texts, copies kept
   together). A corpus of at most ``sample_size`` texts is kept whole;
+- the number of texts per language (every text identified), so a merged result's language shares
+  are the whole corpus's; the sample rows carry their language;
 - the model's identity, the settings the state depends on and the model's calibration vectors.
 
 States of different models, versions or settings do not merge (:class:`StateMismatch`).
@@ -143,6 +145,8 @@ class AuditState:
     sources: list[str] = field(default_factory=list)
     #: Texts in each part, in order (a sample row's place in the union follows from them).
     sizes: list[int] = field(default_factory=list)
+    #: Texts per language ({} when a state did not count them).
+    languages: dict[str, int] = field(default_factory=dict)
 
     @property
     def parts(self) -> int:
@@ -180,7 +184,15 @@ class AuditState:
             sample=Sample.concat(self.sample, later.sample, self.parts).keep(size),
             sources=self.sources + later.sources,
             sizes=self.sizes + later.sizes,
+            languages=_add_counts(self, later),
         )
+
+
+def _add_counts(a: AuditState, b: AuditState) -> dict[str, int]:
+    """Texts per language of both states ({} unless both counted every text)."""
+    if sum(a.languages.values()) != a.n_texts or sum(b.languages.values()) != b.n_texts:
+        return {}
+    return {code: a.languages.get(code, 0) + b.languages.get(code, 0) for code in sorted({*a.languages, *b.languages})}
 
 
 def _short(value: Any) -> str:
@@ -220,11 +232,13 @@ def build_state(frame: pd.DataFrame, vectors: np.ndarray, *, model: dict[str, An
         months = _keyed(np.array([f"{t.year:04d}-{t.month:02d}" for t in times]), vectors)
         time_range = (min(iso), max(iso))
     kept = {"text": texts, "id": frame["id"].astype(str).tolist()}
-    for role in ROLES:
+    for role in (*ROLES, "language"):
         if role in frame:
             kept[role] = iso if role == "time" else frame[role].astype(str).tolist()
+    languages = frame["language"].astype(str).value_counts().to_dict() if "language" in frame else {}
     rows = np.arange(len(texts), dtype=np.int64)
     sample = Sample(priorities(texts, seed), np.zeros(len(texts), dtype=np.int64), rows, vectors, kept)
     return AuditState(header, len(texts), stats_of(vectors), groups, months, time_range,
                       LexicalState.of(texts, MAX_N, sketch_size), sample.keep(sample_size),
-                      np.asarray(calibration, dtype=np.float32), [source], [len(texts)])
+                      np.asarray(calibration, dtype=np.float32), [source], [len(texts)],
+                      {str(k): int(v) for k, v in sorted(languages.items())})

@@ -7,6 +7,7 @@ from auditor.audit.sections import (
     comparison,
     corpus_map,
     groups,
+    language_phrases,
     languages,
     locales,
     merged,
@@ -20,7 +21,7 @@ from auditor.audit.sections import (
     verdict,
 )
 
-SECTIONS = (provenance, merged, languages, metrics, verdict, groups, strata, texts, comparison, trend, locales, reference, corpus_map, review)
+SECTIONS = (provenance, merged, languages, metrics, verdict, groups, strata, texts, language_phrases, comparison, trend, locales, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:
