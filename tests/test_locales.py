@@ -195,3 +195,22 @@ def test_stock_phrases_per_language_in_words_or_characters(hash_encoder):
     assert whole and not any(all(map(spaceless, p.text)) and p.n_words < 5 for p in whole)
     english_only = audit(list(TEXTS["en"]), embedder=hash_encoder, clusterer=None, resamples=0).data
     assert "phrases_by_language" not in english_only  # one language in words: the corpus's phrases say it all
+
+
+def test_locale_item_and_phrase_labels_are_escaped_and_no_text_hides_the_phrases(hash_encoder):
+    from auditor.calibration.texts import TEXTS
+
+    hostile = " <img src=x onerror=alert(1)> quokka marmalade zebrawood"
+    fr = [t + (hostile if k < 10 else "") for k, t in enumerate(TEXTS["fr"])]
+    en = list(TEXTS["en"][:24])
+    frame = pd.DataFrame({"text": en + fr, "locale": ["<script>alert(2)</script>"] * 24 + ["fr"] * 24,
+                          "item": [f"<b onmouseover=alert(3)>{k % 4}</b>" for k in range(48)],
+                          "plain": [""] * 24 + [f"<script>alert(4)</script> {t}" for t in en]})
+    result = audit(frame, locale_col="locale", strata="item", translation_col="plain", embedder=hash_encoder,
+                   clusterer=None, resamples=0)
+    assert "quokka marmalade zebrawood" in result.data["phrases_by_language"]["fr"]["phrases"][0]["phrase"]
+    html = result.to_html()
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "&lt;b onmouseover=alert(3)&gt;" in html
+    hidden = result.to_html(include_text=False)
+    assert "quokka" not in hidden and "phrase 1 (" in hidden

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from auditor.audit.context import AuditContext
+from auditor.audit.languages import NAMES
 from auditor.audit.sections.texts import phrases
 from auditor.corpus.language import UNDETERMINED
 from auditor.metrics.phrases import phrase_lengths, repeated_phrases
@@ -53,6 +54,6 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         low, high = phrase_lengths(code)
         found = repeated_phrases(texts[rows].tolist(), min_n=low, max_n=high, top=TOP)
         in_corpus = [replace(p, docs=tuple(rows[list(p.docs)].tolist())) for p in found]  # corpus rows
-        out[code] = {"n_texts": int(len(rows)), "unit": "characters" if code in CHARACTER_LANGUAGES else "words",
+        out[code] = {"name": NAMES.get(code, code), "n_texts": int(len(rows)), "unit": "characters" if code in CHARACTER_LANGUAGES else "words",
                      "min_n": low, "max_n": high, "phrases": phrases(ctx.corpus, in_corpus)}
     return {"phrases_by_language": out}
