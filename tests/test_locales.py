@@ -22,6 +22,7 @@ from auditor.metrics.locales import (
     locale_similarity,
     pair_mean,
     period_trend,
+    to_others,
     translation_similarity,
     versions,
 )
@@ -68,6 +69,11 @@ def test_period_trend_cell_means_and_translation_similarity_by_hand():
     v = np.array([1.0, 3.0, 5.0, 7.0, 100.0])
     M = cell_means(v, np.array([0, 1, 2, 3]), np.array([0, 0, 1, 1, 1]), np.array([0, 0, 0, 1, 1]), 2, 2)
     assert M[0, 0] == 2.0 and np.isnan(M[0, 1]) and M[1, 0] == 5.0 and M[1, 1] == 7.0  # row 4 left out
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [1.0, 0.0], [0.6, 0.8]])
+    V = versions(X, np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 0, 2]), np.zeros(5, dtype=int), 2, 3, 1)
+    others = to_others(V)[0]  # item 0: locale 0 vs (0, 0.6), 1 vs (0, 0.8), 2 vs (0.6, 0.8); item 1 lacks locale 1
+    assert others[0].tolist() == pytest.approx([0.3, 0.4, 0.7]) and others[1, 0] == pytest.approx(0.6)
+    assert np.isnan(others[1, 1])
     X, T = np.array([[1.0, 0.0], [0.6, 0.8]]), np.array([[0.6, 0.8], [0.6, 0.8]])
     assert translation_similarity(X, T).tolist() == pytest.approx([0.6, 1.0])
 
@@ -151,6 +157,7 @@ def test_the_sample_says_which_locale_became_a_plain_translation():
     assert all(items["locales"][n]["n_translated"] == 96 for n in ("de", "fr", "ja"))
     listed = items["by_item"]["items"]
     assert len(listed) == 8 and set(listed[0]["to_translation"]) == {"de", "fr", "ja"}
+    assert set(listed[0]["to_others"]) == {"de", "en", "fr", "ja"} and items["locales"]["en"]["similarity_to_others"] > 0
     assert [e["cross_locale_similarity"] for e in listed] == sorted((e["cross_locale_similarity"] for e in listed),
                                                                     reverse=True)
     whole = audit(frame, **opts).data["locales"]  # no item column: the locales' whole copy per period

@@ -46,6 +46,17 @@ def versions(X: np.ndarray, item: np.ndarray, locale: np.ndarray, period: np.nda
     return V
 
 
+def to_others(V: np.ndarray) -> np.ndarray:
+    """O[t, i, l]: the mean cosine of locale l's version of item i with the other locales' versions
+    present (NaN where l's is missing or alone)."""
+    S = np.einsum("tiad,tibd->tiab", np.nan_to_num(V), np.nan_to_num(V))
+    present = ~np.isnan(V[..., 0])
+    others = present.sum(axis=2, keepdims=True) - present
+    total = np.einsum("tiab,tib->tia", S, present.astype(np.float64)) - np.einsum("tiaa->tia", S)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(present & (others > 0), total / others, np.nan)
+
+
 def cross_similarity(V: np.ndarray, source: int | None = None) -> np.ndarray:
     """C[t, i] (mean cosine over the pairs of locales present), or with ``source`` the (t, i, l)
     cosines of each locale's version with the source locale's (NaN where either is missing)."""

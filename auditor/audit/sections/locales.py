@@ -27,6 +27,7 @@ from auditor.metrics.locales import (
     locale_similarity,
     pair_mean,
     period_trend,
+    to_others,
     translation_similarity,
     versions,
 )
@@ -69,9 +70,9 @@ def build(ctx: AuditContext) -> dict[str, Any]:
                 rounded(float(translated[rows].mean())) if len(rows) else None))
     if items is not None:
         out["by_item"] = _by_item(ctx, X, items, codes, names, source, translated)
-        to_source = out["by_item"].pop("to_source")
+        to_source, apart = out["by_item"].pop("to_source"), out["by_item"].pop("to_others")
         for n in names:
-            out["locales"][n]["similarity_to_source"] = to_source[n]
+            out["locales"][n].update(similarity_to_source=to_source[n], similarity_to_others=apart[n])
     periods = ctx.periods
     if periods is not None and len(periods.bins) >= 2:
         out["over_time"] = _over_time(ctx, X, items, codes, names, source, translated)
@@ -98,7 +99,7 @@ def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarr
     and (with translations) its texts against their plain translations."""
     item, item_names = items
     V = versions(X, item, codes, np.zeros(len(codes), dtype=int), len(item_names), len(names), 1)
-    pooled, to_source = cross_similarity(V)[0], cross_similarity(V, source)[0]
+    pooled, to_source, apart = cross_similarity(V)[0], cross_similarity(V, source)[0], to_others(V)[0]
     to_translation = None
     if translated is not None:  # (items, locales): the mean over each version's texts
         once = np.zeros(len(codes), dtype=int)
@@ -109,6 +110,7 @@ def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarr
     listed = []
     for i in order[:ITEMS_SHOWN]:
         entry = {"item": item_names[i], "cross_locale_similarity": rounded(pooled[i]),
+                 "to_others": {n: rounded(apart[i, k]) for k, n in enumerate(names) if np.isfinite(apart[i, k])},
                  "to_source": {n: rounded(to_source[i, k]) for k, n in enumerate(names) if np.isfinite(to_source[i, k])}}
         if to_translation is not None:
             entry["to_translation"] = {n: rounded(to_translation[i, k]) for k, n in enumerate(names)
@@ -116,7 +118,8 @@ def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarr
         listed.append(entry)
     return {"n_items": int(np.isfinite(pooled).sum()), "column": ctx.corpus.columns.get("stratum"),
             "cross_locale_similarity": rounded(float(np.nanmean(pooled))) if np.isfinite(pooled).any() else None,
-            "items": listed, "to_source": {n: _nanmean(to_source[:, k]) for k, n in enumerate(names)}}
+            "items": listed, "to_source": {n: _nanmean(to_source[:, k]) for k, n in enumerate(names)},
+            "to_others": {n: _nanmean(apart[:, k]) for k, n in enumerate(names)}}
 
 
 def _over_time(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarray] | None, codes: np.ndarray,
