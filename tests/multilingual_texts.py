@@ -1,4 +1,4 @@
-"""Test texts written for this project: 12 unrelated sentences in five languages (each sentence
+"""Test texts written for this project: 12 unrelated sentences in nine languages (each sentence
 says the same thing in every language), and 12 close paraphrases of one sentence in Japanese and
 in Chinese."""
 
@@ -74,6 +74,63 @@ UNRELATED = {
         "望远镜发现有四颗卫星绕着那颗行星转。",
     ],
 }
+
+UNRELATED["es"] = [
+    "El ferry a la isla sale dos veces al día en invierno.",
+    "Mi abuela tenía abejas detrás del viejo granero de piedra.",
+    "El comité aplazó hasta la primavera la votación sobre el nuevo puente.",
+    "La albahaca fresca pierde rápidamente su aroma en la nevera.",
+    "Una cuerda de violín se rompió en mitad del segundo movimiento.",
+    "El glaciar ha retrocedido casi un kilómetro desde 1990.",
+    "Nuestro equipo por fin arregló el fallo que bloqueaba el sistema de nóminas.",
+    "Aprendió a tejer con vídeos durante el largo confinamiento.",
+    "El museo cierra los lunes por limpieza.",
+    "Unos jabalíes levantaron el campo de fútbol durante la noche.",
+    "Pagó la bicicleta de segunda mano con monedas.",
+    "El telescopio reveló cuatro lunas que giran alrededor del planeta.",
+]
+UNRELATED["pt"] = [
+    "O ferry para a ilha parte duas vezes por dia no inverno.",
+    "A minha avó tinha abelhas atrás do velho celeiro de pedra.",
+    "A comissão adiou para a primavera a votação sobre a nova ponte.",
+    "O manjericão fresco perde depressa o aroma no frigorífico.",
+    "Uma corda de violino partiu-se a meio do segundo andamento.",
+    "O glaciar recuou quase um quilómetro desde 1990.",
+    "A nossa equipa finalmente corrigiu o erro que fazia falhar o sistema de salários.",
+    "Ele aprendeu a tricotar com vídeos durante o longo confinamento.",
+    "O museu está fechado às segundas-feiras para limpeza.",
+    "Javalis reviraram o campo de futebol durante a noite.",
+    "Ela pagou a bicicleta em segunda mão com moedas.",
+    "O telescópio revelou quatro luas a orbitar o planeta.",
+]
+UNRELATED["it"] = [
+    "Il traghetto per l'isola parte due volte al giorno in inverno.",
+    "Mia nonna teneva le api dietro il vecchio fienile di pietra.",
+    "Il comitato ha rinviato alla primavera il voto sul nuovo ponte.",
+    "Il basilico fresco perde presto il suo profumo in frigorifero.",
+    "Una corda del violino si è spezzata a metà del secondo movimento.",
+    "Il ghiacciaio si è ritirato di quasi un chilometro dal 1990.",
+    "La nostra squadra ha finalmente corretto il bug che bloccava il sistema delle buste paga.",
+    "Ha imparato a lavorare a maglia con i video durante il lungo lockdown.",
+    "Il museo è chiuso il lunedì per le pulizie.",
+    "I cinghiali hanno devastato il campo da calcio durante la notte.",
+    "Ha pagato la bicicletta usata in monete.",
+    "Il telescopio ha rivelato quattro lune che orbitano intorno al pianeta.",
+]
+UNRELATED["ko"] = [
+    "섬으로 가는 여객선은 겨울에 하루 두 번 출발한다.",
+    "할머니는 오래된 돌 헛간 뒤에서 벌을 치셨다.",
+    "위원회는 새 다리에 대한 투표를 봄으로 미뤘다.",
+    "신선한 바질은 냉장고에서 향이 금방 사라진다.",
+    "두 번째 악장 도중에 바이올린 줄이 끊어졌다.",
+    "그 빙하는 1990년 이후 거의 1킬로미터 후퇴했다.",
+    "우리 팀은 마침내 급여 시스템을 멈추게 한 버그를 고쳤다.",
+    "그는 긴 봉쇄 기간 동안 영상을 보며 뜨개질을 배웠다.",
+    "박물관은 청소를 위해 월요일마다 문을 닫는다.",
+    "멧돼지들이 밤사이 축구장을 파헤쳐 놓았다.",
+    "그녀는 중고 자전거 값을 동전으로 치렀다.",
+    "망원경으로 그 행성을 도는 위성 네 개가 드러났다.",
+]
 
 PARAPHRASES = {
     "ja": [

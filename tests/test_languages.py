@@ -64,7 +64,7 @@ def test_tokens_for_scripts_without_spaces_and_unicode_normalisation():
 
 
 @needs_multilingual
-def test_unrelated_sentences_get_the_same_level_in_five_languages_and_paraphrases_are_homogeneous():
+def test_unrelated_sentences_get_the_same_level_in_nine_languages_and_paraphrases_are_homogeneous():
     levels = {}
     for language, texts in UNRELATED.items():
         data = audit(texts, clusterer=None, resamples=0).data

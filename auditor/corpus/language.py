@@ -1,9 +1,13 @@
-"""The language of each text (Lui & Baldwin 2012, "langid.py"; the ``py3langid`` package: 97
+"""The language of each text (Lui & Baldwin 2012, "langid.py"; the ``py3langid`` package: 140
 languages, BSD licence, 4.6 MB, its model read without pickle), from the first
 :data:`READ_CHARS` characters; Chinese, Japanese and Korean from their scripts.
 
 A text identified with a normalised probability below :data:`MIN_CONFIDENCE` (short slogans,
-mixed languages) counts as "und" (undetermined) rather than as a guess.
+mixed languages) counts as "und" (undetermined) rather than as a guess. The bar is a majority, not
+near-certainty: the identifier also knows regional varieties (Extremaduran, Aragonese, Galician)
+that take probability from a short Spanish or Portuguese sentence whose top guess is right (on
+the project's test sentences in nine languages, every top guess was right; the lowest
+probabilities were 0.48 for Spanish, 0.64 for Portuguese, 0.77 for English).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 
 #: Characters of each text the identifier reads (enough for a reliable guess; keeps it cheap).
 READ_CHARS = 300
-MIN_CONFIDENCE = 0.9
+MIN_CONFIDENCE = 0.5
 UNDETERMINED = "und"
 #: Below this share of English texts (among those identified) the corpus is "not mostly English".
 MOSTLY = 0.5
