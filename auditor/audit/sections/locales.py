@@ -93,7 +93,7 @@ def _translation_similarity(ctx: AuditContext) -> np.ndarray | None:
     return out
 
 
-def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarray], codes: np.ndarray,
+def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, list[str]], codes: np.ndarray,
              names: list[str], source: int, translated: np.ndarray | None) -> dict[str, Any]:
     """Per item: how alike its locales' versions are, each locale's version against the source's
     and (with translations) its texts against their plain translations."""
@@ -122,7 +122,7 @@ def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarr
             "to_others": {n: _nanmean(apart[:, k]) for k, n in enumerate(names)}}
 
 
-def _over_time(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, np.ndarray] | None, codes: np.ndarray,
+def _over_time(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, list[str]] | None, codes: np.ndarray,
                names: list[str], source: int, translated: np.ndarray | None) -> dict[str, Any]:
     """The trends: of all locales' likeness, of each locale toward the source and toward a plain
     translation. With items, each item's slope is a unit (t interval over items); without, each
