@@ -15,7 +15,7 @@ from auditor import audit
 from auditor.cli import app
 from auditor.corpus import from_frame
 from auditor.embed.multilingual import multilingual_available
-from auditor.errors import CorpusError, SettingsError
+from auditor.errors import CorpusError
 from auditor.metrics.locales import (
     cell_means,
     cross_similarity,
@@ -114,19 +114,14 @@ def test_the_translation_column_is_checked_before_any_work(tmp_path):
         from_frame(frame.assign(plain=[None, 3, "x"]), locale_col="locale", translation_col="plain")
     with pytest.raises(CorpusError, match="is the text column"):
         from_frame(frame, text_col="text", locale_col="locale", translation_col="text")
-    from auditor.states import shard_state
-
-    with pytest.raises(SettingsError, match="not carried by partial states"):
-        shard_state(frame, locale_col="locale", translation_col="plain")
     path = tmp_path / "copy.csv"
     frame.to_csv(path, index=False)
     before = path.read_bytes()
     for extra in (["--translation-col", "plain"], ["--locale-col", "locale", "--translation-col", "nope"]):
         out = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "r"), *extra])
         assert out.exit_code == 2 and out.output.startswith("error: ") and len(out.output.splitlines()) == 1, out.output
-    out = runner.invoke(app, ["state", str(path), "--locale-col", "locale", "--translation-col", "plain",
-                              "-o", str(tmp_path / "x.auditor-state")])
-    assert out.exit_code == 2 and "not carried by partial states" in out.output
+    out = runner.invoke(app, ["state", str(path), "--translation-col", "plain", "-o", str(tmp_path / "x.auditor-state")])
+    assert out.exit_code == 2 and "--translation-col needs --locale-col" in out.output
     assert path.read_bytes() == before and not (tmp_path / "r").exists() and not (tmp_path / "x.auditor-state").exists()
 
 
@@ -221,3 +216,31 @@ def test_locale_item_and_phrase_labels_are_escaped_and_no_text_hides_the_phrases
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "&lt;b onmouseover=alert(3)&gt;" in html
     hidden = result.to_html(include_text=False)
     assert "quokka" not in hidden and "phrase 1 (" in hidden
+
+
+def test_partial_states_carry_each_texts_similarity_to_its_translation(hash_encoder, tmp_path):
+    """Shards built with a translation column merge into the local audit's Locales section (the
+    sample holds every text); with a smaller sample, the similarities are the sampled rows'."""
+    from auditor.states import audit_state, merge_states, read_state, shard_state, write_state
+
+    rng = np.random.default_rng(5)
+    words = "warm light soft oak steel quick bright calm fresh clean bold deep".split()
+    texts = [" ".join(rng.choice(words, 7)) for _ in range(120)]
+    frame = pd.DataFrame({"text": texts, "locale": np.tile(["en", "fr", "de"], 40), "item": np.repeat(np.arange(40), 3) % 10,
+                          "date": np.tile(np.repeat(["2019-05-01", "2020-05-01", "2021-05-01", "2022-05-01"], 3), 10)})
+    frame["plain"] = [("" if loc == "en" else " ".join(rng.choice(words, 7)) if k % 2 else text)
+                      for k, (loc, text) in enumerate(zip(frame["locale"], frame["text"]))]
+    opts = {"locale_col": "locale", "strata": "item", "time_col": "date", "translation_col": "plain"}
+    local = audit(frame, embedder=hash_encoder, clusterer=None, resamples=0, **opts).data["locales"]
+    parts = [shard_state(frame.iloc[a:b], embedder=hash_encoder, cache=False, **opts) for a, b in ((0, 50), (50, 120))]
+    merged = merge_states([read_state(write_state(p, tmp_path / f"{k}.auditor-state")) for k, p in enumerate(parts)])
+    data = audit_state(merged, clusterer=None, resamples=0).data["locales"]
+    for name in ("de", "fr"):
+        for key in ("similarity_to_translation", "n_translated", "similarity_to_source"):
+            assert data["locales"][name][key] == pytest.approx(local["locales"][name][key], abs=1e-6), (name, key)
+        mine, theirs = data["over_time"]["toward_translation"][name], local["over_time"]["toward_translation"][name]
+        assert mine["slope_per_year"] == pytest.approx(theirs["slope_per_year"], abs=1e-6)
+    assert data["headline"] == local["headline"]
+    small = audit_state(merge_states([shard_state(frame, embedder=hash_encoder, cache=False, sample_size=60, **opts)]),
+                        clusterer=None, resamples=0).data
+    assert sum(v.get("n_translated", 0) for v in small["locales"]["locales"].values()) < 80  # the sample's rows

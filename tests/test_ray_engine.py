@@ -39,8 +39,11 @@ def two_files(tmp_path: Path) -> tuple[list[Path], pd.DataFrame]:
     from benchmarks._texts import benchmark_texts
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"text": benchmark_texts(2000, salt="ray"), "brand": rng.choice(list("abcd"), 2000),
-                          "date": pd.date_range("2020-01-01", periods=2000, freq="D").astype(str)})
+    texts = benchmark_texts(2000, salt="ray")
+    frame = pd.DataFrame({"text": texts, "brand": rng.choice(list("abcd"), 2000),
+                          "date": pd.date_range("2020-01-01", periods=2000, freq="D").astype(str),
+                          "locale": np.tile(["en", "fr"], 1000)})
+    frame["plain"] = ["" if k % 2 == 0 else texts[k - 1] for k in range(2000)]  # "translated" from the row before
     paths = [tmp_path / "a.csv", tmp_path / "b.csv"]
     frame.iloc[:1100].to_csv(paths[0], index=False)
     frame.iloc[1100:].to_csv(paths[1], index=False)
@@ -58,12 +61,16 @@ def test_a_local_two_worker_ray_audit_gives_the_single_process_metrics_and_leave
     cloudpickle.register_pickle_by_value(sys.modules[type(hash_encoder).__module__])  # the test's encoder
     assert not ray_processes()
     paths, frame = two_files
-    opts = {"group_col": "brand", "time_col": "date", "clusterer": None, "cache": False, "resamples": 20}
+    opts = {"group_col": "brand", "time_col": "date", "clusterer": None, "cache": False, "resamples": 20,
+            "locale_col": "locale", "translation_col": "plain"}
     ours = ray_audit(paths, embedder=hash_encoder, workers=2, **opts).data
     assert not ray.is_initialized() and not ray_processes()
     theirs = audit(frame, embedder=hash_encoder, **opts).data
     assert ours["corpus"]["n_texts"] == 2000 and ours["merged"]["sample"]["sampled"] is False
     assert ours["languages"] == theirs["languages"]  # each batch's texts identified by the workers
+    fr, local = ours["locales"]["locales"]["fr"], theirs["locales"]["locales"]["fr"]  # translations embedded by the actors
+    assert fr["n_translated"] == local["n_translated"] == 1000
+    assert fr["similarity_to_translation"] == pytest.approx(local["similarity_to_translation"], abs=1e-6)
     for metric_id, entry in theirs["metrics"].items():
         assert ours["metrics"][metric_id]["value"] == pytest.approx(entry["value"], rel=1e-6, abs=1e-9), metric_id
     for name, group in theirs["groups"].items():

@@ -66,6 +66,21 @@ def expand(paths: Sequence[str | Path]) -> list[str]:
     return files
 
 
+def read_dataset(ray: Any, files: list[str], columns: list[str]) -> Any:
+    """The files as one Ray dataset. CSV: quoted values may hold line breaks (copy often does;
+    Arrow's reader splits on every newline unless told), and every column is read as text (Arrow
+    infers a column's type from its first rows, and a column empty there, such as a translation
+    the source rows lack, would be typed null and fail at its first value)."""
+    reader = _READERS[Path(files[0]).suffix.lower()]
+    if reader != "read_csv":
+        return getattr(ray.data, reader)(files)
+    import pyarrow as pa
+    from pyarrow import csv
+
+    return ray.data.read_csv(files, parse_options=csv.ParseOptions(newlines_in_values=True),
+                             convert_options=csv.ConvertOptions(column_types={c: pa.string() for c in columns}))
+
+
 def _head(path: str, rows: int = HEAD_ROWS) -> pd.DataFrame:
     """The first ``rows`` rows of a file, read without Ray."""
     suffix = Path(path).suffix.lower()
@@ -99,6 +114,11 @@ class EmbedBatch:
         for role in ("group", "stratum", "locale"):
             if role in frame:
                 out[role] = frame[role].to_numpy(dtype=object)
+        if "translation" in frame:  # each text against its plain translation, embedded here
+            from auditor.states.audit import TRANSLATION_SIMILARITY, with_translation_similarity
+
+            out[TRANSLATION_SIMILARITY] = with_translation_similarity(frame, out["vector"], self.embedder)[
+                TRANSLATION_SIMILARITY].to_numpy(dtype=np.float64)
         if "time" in frame:
             out["time"] = np.array([t.isoformat() for t in frame["time"]], dtype=object)
         return out
@@ -150,7 +170,6 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
     ``embedder``: a model name, or an encoder object Ray can pickle."""
     from auditor.states import DEFAULT_SAMPLE_SIZE, audit_state, merge_states, state_from_bytes
-    from auditor.states.audit import local_only
     from auditor.states.exact import ExactValues
 
     ray = import_ray()
@@ -158,12 +177,12 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
         raise SettingsError("workers", f"must be ≥ 1, got {workers}")
     stage_options = {k: options.pop(k) for k in ("clusterer", "reducer", "vectorizer", "reference") if k in options}
     settings, columns = split_options(settings, options)
-    local_only(columns)
     columns = {k: v for k, v in columns.items() if k != "encoding"}
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
     files = expand(paths)
-    head = from_frame(_head(files[0]), **columns, source=files[0])  # the columns, before any work
+    head_frame = _head(files[0])
+    head = from_frame(head_frame, **columns, source=files[0])  # the columns, before any work
     roles = dict(head.columns)
     settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model
     timer = reporter or StageTimer()
@@ -177,7 +196,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
         context.execution_options.preserve_order = True  # the union's order: states merge in it
         context.enable_progress_bars = False
         with timer.stage("load"):
-            dataset = getattr(ray.data, _READERS[Path(files[0]).suffix.lower()])(files)
+            dataset = read_dataset(ray, files, list(head_frame.columns))
         with timer.stage("embed"):
             from auditor.audit.run import as_embedder
             from auditor.calibration.texts import ALL_TEXTS

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -165,6 +166,16 @@ def cell_means(values: np.ndarray, rows: np.ndarray, period: np.ndarray, item: n
 def translation_similarity(X: np.ndarray, T: np.ndarray) -> np.ndarray:
     """cos(x_j, T_j) for unit rows: how close each text sits to its plain translation."""
     return np.einsum("ij,ij->i", X.astype(np.float64), T.astype(np.float64))
+
+
+def similarity_to_translations(X: np.ndarray, translations: np.ndarray, encode: Any) -> np.ndarray:
+    """cos(x_j, encode(t_j)) for each row with a translation t_j ("" for none: NaN), the
+    translations embedded in one call of ``encode`` (texts → unit vectors)."""
+    rows = np.flatnonzero(translations != "")
+    out = np.full(len(translations), np.nan)
+    if len(rows):
+        out[rows] = translation_similarity(np.asarray(X)[rows], encode(translations[rows].tolist()))
+    return out
 
 
 def distinctiveness(X: np.ndarray, locale: np.ndarray, n_locales: int) -> np.ndarray:

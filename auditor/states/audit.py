@@ -12,12 +12,12 @@ from auditor.calibration.texts import ALL_TEXTS
 from auditor.corpus import Corpus, from_frame
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
-from auditor.errors import CorpusError, SettingsError
+from auditor.errors import CorpusError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
 from auditor.states.exact import ExactValues
 from auditor.states.sketch import SKETCH_SIZE
-from auditor.states.state import DEFAULT_SAMPLE_SIZE, ROLES, AuditState, build_state
+from auditor.states.state import DEFAULT_SAMPLE_SIZE, ROLES, TRANSLATION_SIMILARITY, AuditState, build_state
 
 
 def shard_state(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None,
@@ -31,17 +31,20 @@ def shard_state(data: Any, settings: AuditSettings | None = None, *, embedder: A
     if sample_size < 2:
         raise CorpusError(f"--sample-size must be at least 2, got {sample_size}")
     settings, columns = split_options(settings, options)
-    local_only(columns)
     corpus = as_corpus(data, **columns)
     return corpus_state(corpus, as_embedder(embedder, settings), seed=settings.seed, sample_size=sample_size,
                         sketch_size=sketch_size)
 
 
-def local_only(columns: dict[str, Any]) -> None:
-    """Refuse the corpus options a partial state does not carry (before any work)."""
-    if columns.get("translation_col") is not None:
-        raise SettingsError("translation_col", "is not carried by partial states (auditor state, --engine ray): "
-                            "audit the corpus locally to compare it with plain translations")
+def with_translation_similarity(frame: pd.DataFrame, vectors: np.ndarray, embedder: Any) -> pd.DataFrame:
+    """``frame`` with each row's cosine to its plain translation (NaN where none; the translations
+    embedded by ``embedder``), when it has a translation column; else ``frame`` as it is."""
+    if "translation" not in frame:
+        return frame
+    from auditor.metrics.locales import similarity_to_translations
+
+    sims = similarity_to_translations(vectors, frame["translation"].to_numpy(dtype=object), embedder.encode)
+    return frame.assign(**{TRANSLATION_SIMILARITY: sims})
 
 
 def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
@@ -53,7 +56,7 @@ def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: i
     corpus = with_languages(corpus, getattr(embedder, "cache", None))
     vectors = embedder.encode(corpus.texts) if vectors is None else vectors
     calibration = embedder.encode(list(ALL_TEXTS))
-    return build_state(corpus.frame, vectors, model=embedder.model_info, columns=corpus.columns,
+    return build_state(with_translation_similarity(corpus.frame, vectors, embedder), vectors, model=embedder.model_info, columns=corpus.columns,
                        calibration=calibration, seed=seed, sample_size=sample_size, sketch_size=sketch_size,
                        source=corpus.source or "")
 
@@ -106,9 +109,12 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
             frame[roles[role]] = cols[role]
     if "language" in cols:  # kept as each row was identified (with_languages does not identify it again)
         frame["language"] = cols["language"]
-    return from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
-                      time_col=roles.get("time"), strata=roles.get("stratum"), locale_col=roles.get("locale"),
-                      source=source)
+    corpus = from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
+                        time_col=roles.get("time"), strata=roles.get("stratum"), locale_col=roles.get("locale"),
+                        source=source)
+    if TRANSLATION_SIMILARITY in cols:  # the rows' similarities travel in ExactValues; the column is named
+        corpus.columns["translation"] = names.get("translation")
+    return corpus
 
 
 def audit_state(state: AuditState, settings: AuditSettings | None = None, *,

@@ -16,10 +16,12 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from auditor.audit.measurements import Measurement
 from auditor.metrics.semantic import EmbeddingStats
 from auditor.metrics.suite import state_metrics
-from auditor.states.state import AuditState
+from auditor.states.state import TRANSLATION_SIMILARITY, AuditState
 from auditor.vocabulary import SIZE_DEPENDENT
 
 EXACT_METHOD = "exact (merged states)"
@@ -41,6 +43,12 @@ class ExactValues:
     @property
     def sampled(self) -> bool:
         return self.state.sampled
+
+    @property
+    def translation_similarity(self) -> np.ndarray | None:
+        """Each sample row's cosine with its plain translation (NaN: none), when the corpus gave them."""
+        values = self.state.sample.columns.get(TRANSLATION_SIMILARITY)
+        return None if values is None else np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
     @property
     def languages(self) -> dict[str, int] | None:

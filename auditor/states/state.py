@@ -14,7 +14,8 @@ A state holds, for its texts:
   a union is the same whatever the shards (a uniform sample of the distinct texts, copies kept
   together). A corpus of at most ``sample_size`` texts is kept whole;
 - the number of texts per language (every text identified), so a merged result's language shares
-  are the whole corpus's; the sample rows carry their language;
+  are the whole corpus's; the sample rows carry their language, and with a translation column the
+  similarity of each text to its plain translation (embedded when the state is built);
 - the model's identity, the settings the state depends on and the model's calibration vectors.
 
 States of different models, versions or settings do not merge (:class:`StateMismatch`).
@@ -34,13 +35,15 @@ from auditor.metrics.semantic import EmbeddingStats, embedding_stats
 from auditor.states.lexical import MAX_N, LexicalState
 from auditor.states.sketch import SKETCH_SIZE
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: language counts, translation similarities
 #: Rows kept for the sampled parts of an audit.
 DEFAULT_SAMPLE_SIZE = 5000
 #: Groups (and months) keep their d×d XᵀX while there are at most this many of them.
 MAX_GRAM_KEYS = 64
 #: The optional columns a sample row carries besides its text and id.
 ROLES = ("group", "time", "stratum", "locale")
+#: A number a sample row carries: the cosine of the text with its plain translation (None: none given).
+TRANSLATION_SIMILARITY = "translation_similarity"
 
 
 class StateMismatch(AuditorError):
@@ -222,7 +225,7 @@ def build_state(frame: pd.DataFrame, vectors: np.ndarray, *, model: dict[str, An
         "model": {k: model.get(k) for k in ("name", "revision")} | {"dimension": int(vectors.shape[1])},
         "settings": {"seed": int(seed), "sample_size": int(sample_size), "sketch_size": int(sketch_size),
                      "max_n": MAX_N},
-        "columns": {k: columns.get(k) for k in ("text", "id", *ROLES)},
+        "columns": {k: columns.get(k) for k in ("text", "id", *ROLES, "translation")},
     }
     groups = _keyed(frame["group"].to_numpy(dtype=str), vectors) if "group" in frame else {}
     months, time_range, iso = {}, None, None
@@ -235,6 +238,8 @@ def build_state(frame: pd.DataFrame, vectors: np.ndarray, *, model: dict[str, An
     for role in (*ROLES, "language"):
         if role in frame:
             kept[role] = iso if role == "time" else frame[role].astype(str).tolist()
+    if TRANSLATION_SIMILARITY in frame:
+        kept[TRANSLATION_SIMILARITY] = [None if np.isnan(v) else float(v) for v in frame[TRANSLATION_SIMILARITY]]
     languages = frame["language"].astype(str).value_counts().to_dict() if "language" in frame else {}
     rows = np.arange(len(texts), dtype=np.int64)
     sample = Sample(priorities(texts, seed), np.zeros(len(texts), dtype=np.int64), rows, vectors, kept)

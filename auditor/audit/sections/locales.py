@@ -27,8 +27,8 @@ from auditor.metrics.locales import (
     locale_similarity,
     pair_mean,
     period_trend,
+    similarity_to_translations,
     to_others,
-    translation_similarity,
     versions,
 )
 
@@ -81,16 +81,15 @@ def build(ctx: AuditContext) -> dict[str, Any]:
 
 
 def _translation_similarity(ctx: AuditContext) -> np.ndarray | None:
-    """cos(text, its plain translation) per row (NaN where there is none), or None without them."""
+    """cos(text, its plain translation) per row (NaN where there is none), or None without them
+    (a merged state's rows bring theirs, computed when each state was built)."""
+    known = getattr(ctx.exact, "translation_similarity", None)
+    if known is not None:
+        return known
     given = ctx.corpus.translations
     if given is None or ctx.encode is None:
         return None
-    texts = given.to_numpy(dtype=object)
-    rows = np.flatnonzero(texts != "")
-    out = np.full(len(texts), np.nan)
-    if len(rows):
-        out[rows] = translation_similarity(ctx.embeddings.host[rows], ctx.encode(texts[rows].tolist()))
-    return out
+    return similarity_to_translations(ctx.embeddings.host, given.to_numpy(dtype=object), ctx.encode)
 
 
 def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, list[str]], codes: np.ndarray,
