@@ -209,3 +209,16 @@ def test_a_merged_sample_reports_the_language_shares_of_every_text(hash_encoder)
     assert data["languages"]["shares"] == expected and data["languages"]["main"] == "en"
     sample_codes = merged.sample.columns["language"]
     assert data["languages"]["shares"] != {c: round(sample_codes.count(c) / 40, 6) for c in set(sample_codes)}
+
+
+def test_a_state_of_another_format_version_is_one_error_line(brand, hash_encoder, tmp_path):
+    from auditor.states import STATE_VERSION
+
+    state = _state(brand.iloc[:40], hash_encoder)
+    state.header["version"] = STATE_VERSION - 1  # a file written by an earlier auditor
+    path = write_state(state, tmp_path / "old.auditor-state")
+    with pytest.raises(StateMismatch, match=f"state version {STATE_VERSION - 1}, this auditor reads version {STATE_VERSION}"):
+        read_state(path)
+    out = runner.invoke(app, ["merge", str(path), "--out", str(tmp_path / "r"), "--clusters", "none"])
+    assert out.exit_code == 2 and out.output.startswith("error: ") and len(out.output.splitlines()) == 1, out.output
+    assert not (tmp_path / "r").exists()
