@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from auditor.calibration.texts import TEXTS
 from auditor.corpus import Corpus
-from auditor.corpus.language import UNDETERMINED, count_shares, detect_cached, mostly_english, shares
+from auditor.corpus.language import UNDETERMINED, count_shares, detect_cached, mostly_english
 from auditor.embed.multilingual import INSTALL_HINT, MULTILINGUAL, multilingual_available
 
 #: Models known to read English only (sentence-transformers' English checkpoints).
@@ -50,9 +50,15 @@ def languages_and_model(corpus: Corpus, settings: Any, embedder: Any) -> tuple[C
 
 
 def main_language(corpus: Corpus) -> str:
-    """The most common identified language ("en" when none is identified)."""
-    found = [c for c in corpus.frame["language"] if c != UNDETERMINED]
-    return max(shares(found), key=shares(found).get) if found else "en"
+    """The most common identified language of the corpus's texts."""
+    return main_of(Counter(corpus.frame["language"].tolist()))
+
+
+def main_of(counts: Mapping[str, int]) -> str:
+    """The most common identified language in ``counts`` (texts per language; ties: the first in
+    alphabetical order; "en" when none is identified)."""
+    found = {c: n for c, n in counts.items() if c != UNDETERMINED and n > 0}
+    return max(sorted(found), key=found.get) if found else "en"
 
 
 def choose_model(settings: Any, corpus: Corpus, embedder: Any) -> Any:
@@ -93,8 +99,6 @@ def language_report(corpus: Corpus, model: dict[str, Any], counts: dict[str, int
     """The corpus's languages (``counts``: texts per language of a whole corpus whose rows here are
     a sample, as merged partial states know them)."""
     counts = counts or Counter(corpus.frame["language"].tolist())
-    found = {c: n for c, n in counts.items() if c != UNDETERMINED}
-    main = max(sorted(found), key=found.get) if found else "en"
     warning = None
     if reads_english_only(model) and not mostly_english(counts):
         others = ", ".join(f"{NAMES.get(code, code)} {share:.0%}" for code, share in count_shares(counts).items()
@@ -102,4 +106,4 @@ def language_report(corpus: Corpus, model: dict[str, Any], counts: dict[str, int
         hint = "pass --model multilingual" if multilingual_available() else INSTALL_HINT
         warning = (f"The model ({model.get('name')}) reads English only, and most of these texts are in other "
                    f"languages ({others}): its similarities for them are unreliable; {hint}.")
-    return LanguageReport(count_shares(counts), main, calibration_language(corpus), warning)
+    return LanguageReport(count_shares(counts), main_of(counts), calibration_language(corpus), warning)

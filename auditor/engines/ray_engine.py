@@ -26,7 +26,6 @@ import pandas as pd
 from auditor.audit.languages import choose_model, with_languages
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import from_frame
-from auditor.corpus.language import detect_cached
 from auditor.errors import AuditorError, CorpusError, SettingsError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
@@ -106,19 +105,16 @@ class EmbedBatch:
         self.columns = columns
 
     def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
-        corpus = from_frame(batch.reset_index(drop=True), **self.columns)
-        frame = corpus.frame
-        out = {"id": frame["id"].to_numpy(dtype=object), "text": frame["text"].to_numpy(dtype=object),
-               "vector": self.embedder.encode(corpus.texts),
-               "language": np.array(detect_cached(corpus.texts, self.embedder.cache), dtype=object)}
-        for role in ("group", "stratum", "locale"):
-            if role in frame:
-                out[role] = frame[role].to_numpy(dtype=object)
-        if "translation" in frame:  # each text against its plain translation, embedded here
-            from auditor.states.audit import TRANSLATION_SIMILARITY, with_translation_similarity
+        from auditor.states.audit import TRANSLATION_SIMILARITY, state_frame
 
-            out[TRANSLATION_SIMILARITY] = with_translation_similarity(frame, out["vector"], self.embedder)[
-                TRANSLATION_SIMILARITY].to_numpy(dtype=np.float64)
+        corpus = from_frame(batch.reset_index(drop=True), **self.columns)
+        vectors = self.embedder.encode(corpus.texts)
+        frame = state_frame(corpus, vectors, self.embedder)
+        out = {c: frame[c].to_numpy(dtype=object) for c in ("id", "text", "language", "group", "stratum", "locale")
+               if c in frame}
+        out["vector"] = vectors
+        if TRANSLATION_SIMILARITY in frame:
+            out[TRANSLATION_SIMILARITY] = frame[TRANSLATION_SIMILARITY].to_numpy(dtype=np.float64)
         if "time" in frame:
             out["time"] = np.array([t.isoformat() for t in frame["time"]], dtype=object)
         return out

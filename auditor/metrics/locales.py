@@ -47,11 +47,17 @@ def versions(X: np.ndarray, item: np.ndarray, locale: np.ndarray, period: np.nda
     return V
 
 
+def _cosines(V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """S[t, i, a, b]: the cosine of locales a's and b's versions (0 where either is missing), and
+    which versions are present."""
+    filled = np.nan_to_num(V)
+    return np.einsum("tiad,tibd->tiab", filled, filled), ~np.isnan(V[..., 0])
+
+
 def to_others(V: np.ndarray) -> np.ndarray:
     """O[t, i, l]: the mean cosine of locale l's version of item i with the other locales' versions
     present (NaN where l's is missing or alone)."""
-    S = np.einsum("tiad,tibd->tiab", np.nan_to_num(V), np.nan_to_num(V))
-    present = ~np.isnan(V[..., 0])
+    S, present = _cosines(V)
     others = present.sum(axis=2, keepdims=True) - present
     total = np.einsum("tiab,tib->tia", S, present.astype(np.float64)) - np.einsum("tiaa->tia", S)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -61,8 +67,7 @@ def to_others(V: np.ndarray) -> np.ndarray:
 def cross_similarity(V: np.ndarray, source: int | None = None) -> np.ndarray:
     """C[t, i] (mean cosine over the pairs of locales present), or with ``source`` the (t, i, l)
     cosines of each locale's version with the source locale's (NaN where either is missing)."""
-    S = np.einsum("tiad,tibd->tiab", np.nan_to_num(V), np.nan_to_num(V))
-    present = ~np.isnan(V[..., 0])
+    S, present = _cosines(V)
     if source is not None:
         out = S[:, :, :, source]
         out[~(present & present[:, :, [source]])] = np.nan
@@ -155,7 +160,8 @@ def pair_mean(S: np.ndarray) -> np.ndarray:
 
 def cell_means(values: np.ndarray, rows: np.ndarray, period: np.ndarray, item: np.ndarray, n_periods: int,
                n_items: int) -> np.ndarray:
-    """M[t, i]: the mean of ``values`` over ``rows`` in period t and item i (NaN where none)."""
+    """M[t, i]: the mean of ``values`` over ``rows`` in period t and item i (NaN where none; any
+    two keys serve, e.g. locale and item)."""
     cell = period[rows] * n_items + item[rows]
     total = np.bincount(cell, weights=values[rows], minlength=n_periods * n_items)
     count = np.bincount(cell, minlength=n_periods * n_items)

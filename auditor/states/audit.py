@@ -47,18 +47,23 @@ def with_translation_similarity(frame: pd.DataFrame, vectors: np.ndarray, embedd
     return frame.assign(**{TRANSLATION_SIMILARITY: sims})
 
 
-def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
-                 sketch_size: int = SKETCH_SIZE, vectors: np.ndarray | None = None) -> AuditState:
-    """The state of a loaded corpus (its ``vectors`` when already embedded); every text's language
-    is identified (through the embedder's cache) and counted."""
+def state_frame(corpus: Corpus, vectors: np.ndarray, embedder: Any) -> pd.DataFrame:
+    """The rows a state is built from: the corpus's frame with each text's language (identified
+    through the embedder's cache) and, with a translation column, its similarity to the translation."""
     from auditor.audit.languages import with_languages
 
     corpus = with_languages(corpus, getattr(embedder, "cache", None))
+    return with_translation_similarity(corpus.frame, vectors, embedder)
+
+
+def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: int = DEFAULT_SAMPLE_SIZE,
+                 sketch_size: int = SKETCH_SIZE, vectors: np.ndarray | None = None) -> AuditState:
+    """The state of a loaded corpus (its ``vectors`` when already embedded; :func:`state_frame`)."""
     vectors = embedder.encode(corpus.texts) if vectors is None else vectors
     calibration = embedder.encode(list(ALL_TEXTS))
-    return build_state(with_translation_similarity(corpus.frame, vectors, embedder), vectors, model=embedder.model_info, columns=corpus.columns,
-                       calibration=calibration, seed=seed, sample_size=sample_size, sketch_size=sketch_size,
-                       source=corpus.source or "")
+    return build_state(state_frame(corpus, vectors, embedder), vectors, model=embedder.model_info,
+                       columns=corpus.columns, calibration=calibration, seed=seed, sample_size=sample_size,
+                       sketch_size=sketch_size, source=corpus.source or "")
 
 
 class StoredEmbedder(Embedder):

@@ -52,9 +52,9 @@ class ExactValues:
 
     @property
     def languages(self) -> dict[str, int] | None:
-        """Texts per language of the whole corpus, when every state counted them."""
-        counts = self.state.languages
-        return dict(counts) if counts and sum(counts.values()) == self.state.n_texts else None
+        """Texts per language of the whole corpus, when every state counted them (a merge keeps
+        counts only when both sides have them for every text)."""
+        return dict(self.state.languages) or None
 
     def values(self, key: tuple[str, str] | None = None) -> dict[str, float]:
         """Exact metric values of the whole corpus (``key`` None) or of ("group", label)."""

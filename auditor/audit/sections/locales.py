@@ -101,10 +101,8 @@ def _by_item(ctx: AuditContext, X: np.ndarray, items: tuple[np.ndarray, list[str
     pooled, to_source, apart = cross_similarity(V)[0], cross_similarity(V, source)[0], to_others(V)[0]
     to_translation = None
     if translated is not None:  # (items, locales): the mean over each version's texts
-        once = np.zeros(len(codes), dtype=int)
-        to_translation = np.stack([
-            cell_means(translated, np.flatnonzero((item >= 0) & (codes == k) & np.isfinite(translated)), once, item, 1,
-                       len(item_names))[0] for k in range(len(names))], axis=1)
+        rows = np.flatnonzero((item >= 0) & np.isfinite(translated))
+        to_translation = cell_means(translated, rows, codes, item, len(names), len(item_names)).T
     order = [i for i in np.lexsort((np.arange(len(pooled)), -np.nan_to_num(pooled, nan=-9.0))) if np.isfinite(pooled[i])]
     listed = []
     for i in order[:ITEMS_SHOWN]:
