@@ -1,6 +1,7 @@
 """The one guard every writer goes through, before any work: nothing a user supplied (inputs,
 the config, the baseline being read, the history database) is written over, nor any file that
-auditor did not write itself, and no report takes the folder index's name.
+auditor did not provably write itself (:mod:`auditor.ownership`), and no report takes the folder
+index's name.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -14,64 +15,18 @@ auditor.errors.AuditorError: refusing to overwrite the input .../copy.csv
 >>> guard.file(folder / "notes.txt")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-auditor.errors.AuditorError: refusing to overwrite .../notes.txt: auditor did not write it
+auditor.errors.AuditorError: refusing to overwrite .../notes.txt: auditor did not write it...
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.ownership import record_problem, written_by_auditor
 
 INDEX_NAME = "index.html"
-#: Marks every HTML page auditor writes; the CSP line marks pages of earlier versions.
-GENERATOR = '<meta name="generator" content="auditor">'
-_OLD_HTML = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"
-_CHECK_TEXT_END = re.compile(r"^(passed|failed): \d+ rules, \d+ failed, \d+ warnings$", re.M)
-_HEAD_BYTES = 4096
-
-
-def written_by_auditor(path: Path) -> bool:
-    """Whether ``path`` is a file auditor wrote: a report, index or trend page, a result, trend
-    or export JSON, a metrics CSV export, or a check output (text, JUnit, SARIF, GitHub)."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(_HEAD_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    if head.lstrip().lower().startswith("<!doctype html>"):
-        return GENERATOR in head or _OLD_HTML in head
-    if head.startswith(("snapshot_id,name,created_at,", "rank,id,typicality,percentile,", "# written by auditor")):
-        return True
-    if '<testsuite name="auditor check"' in head:
-        return True
-    if head.startswith('{"message": ') and '"source": {"name": "auditor"}' in head.splitlines()[0]:
-        return True  # rdjsonl
-    if head.lstrip().startswith(("{", "[")):
-        return _auditor_json(path)
-    try:
-        return bool(_CHECK_TEXT_END.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
-        return False
-
-
-def _auditor_json(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if isinstance(data, list):  # history export: rows of snapshot metrics
-        return all(isinstance(r, dict) and "snapshot_id" in r for r in data)
-    if not isinstance(data, dict):
-        return False
-    runs = data.get("runs")
-    first = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else {}
-    driver = (first.get("tool") or {}).get("driver") or {}  # SARIF
-    return ((data.get("tool") or {}).get("name") == "auditor" or data.get("kind") == "trend"
-            or driver.get("name") == "auditor")
 
 
 def folder_problem(folder: str | Path) -> str | None:
@@ -124,8 +79,12 @@ class OutputGuard:
         if path.is_dir():
             raise AuditorError(f"{where} is a folder, not a file")
         if path.exists() and not written_by_auditor(path):
-            raise AuditorError(f"refusing to overwrite {target}: auditor did not write it")
+            raise AuditorError(f"refusing to overwrite {target}: auditor did not write it (or it changed "
+                               "since); move it away or choose another path")
         self.folder(path.parent, flag or "the folder of")
+        problem = record_problem(path.parent) if path.parent.is_dir() else None
+        if problem:
+            raise AuditorError(f"refusing to write {where}: {problem}")
         return path
 
     def report_set(self, out: str | Path, name: str) -> dict[str, Path]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.fileio import atomic_write_text
+from auditor.ownership import write_owned_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -85,7 +85,7 @@ class AuditResult:
         text = json.dumps(self.to_dict(include_text), indent=indent, ensure_ascii=False,
                           allow_nan=False) + "\n"
         if path is not None:
-            atomic_write_text(path, text)
+            write_owned_text(path, text)
         return text
 
     def to_html(self, path: str | Path | None = None, *, include_text: bool = True,
@@ -96,7 +96,7 @@ class AuditResult:
 
         html = render_html(self.to_dict(include_text), include_text=include_text, review_file=review_file)
         if path is not None:
-            atomic_write_text(path, html)
+            write_owned_text(path, html)
         return html
 
     def review_csv(self, include_text: bool = True) -> str:

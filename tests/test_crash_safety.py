@@ -37,19 +37,19 @@ def test_a_report_set_killed_before_its_json_is_not_listed(tmp_path: Path, monke
     import auditor.report.sets as sets
 
     result = auditor.audit(TEXTS, embedder=HashEncoder(), resamples=0, clusterer=None)
-    real = sets.atomic_write_text
+    real = sets.write_owned_text
 
     def dies_at_json(path, text):  # the process "dies" when it reaches the JSON
         if str(path).endswith(".json"):
             raise Boom()
         return real(path, text)
 
-    monkeypatch.setattr(sets, "atomic_write_text", dies_at_json)
+    monkeypatch.setattr(sets, "write_owned_text", dies_at_json)
     with pytest.raises(Boom):
         sets.write_report_set(result, sets.report_paths(tmp_path, "copy"))
     assert (tmp_path / "copy.html").exists() and not (tmp_path / "copy.json").exists()
     assert not (tmp_path / "index.html").exists()
-    monkeypatch.setattr(sets, "atomic_write_text", real)
+    monkeypatch.setattr(sets, "write_owned_text", real)
     with pytest.raises(Boom):  # a record that fails (the history insert) stops the JSON too
         sets.write_report_set(result, sets.report_paths(tmp_path, "copy2"), record=lambda: (_ for _ in ()).throw(Boom()))
     assert not (tmp_path / "copy2.json").exists()

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from tests.conftest import file_checksums as tree
+from auditor.errors import AuditorError
 from auditor.guard import OutputGuard, written_by_auditor
 
 runner = CliRunner()
@@ -63,30 +64,76 @@ def test_refused_writes_are_one_line_exit_2_and_change_nothing(workdir: Path, ar
     assert tree(workdir) == before
 
 
-def test_auditor_recognises_its_own_files_and_nothing_else(tmp_path: Path) -> None:
-    samples = {
-        "report.html": ('<!doctype html>\n<html><head><meta charset="utf-8">\n'
-                        '<meta name="generator" content="auditor">', True),
-        "old.html": ("<!DOCTYPE html>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; x\">", True),
-        "page.html": ("<!doctype html><title>mine</title>", False),
-        "result.json": ('{"tool": {"name": "auditor"}}', True),
-        "trend.json": ('{"kind": "trend"}', True),
-        "other.json": ('{"tool": {"name": "other"}}', False),
-        "rows.json": ('[{"snapshot_id": 1}]', True),
-        "metrics.csv": ("snapshot_id,name,created_at,model_name\n", True),
-        "data.csv": ("id,text\n", False),
-        "check.txt": ("PASS x: y\npassed: 3 rules, 0 failed, 0 warnings\n", True),
-        "notes.txt": ("my notes\n", False),
-    }
-    for name, (content, ours) in samples.items():
+FORGERIES = {
+    "report.html": '<!doctype html>\n<html><head><meta charset="utf-8">\n<meta name="generator" content="auditor">',
+    "result.json": '{"tool": {"name": "auditor"}}',
+    "trend.json": '{"kind": "trend"}',
+    "empty.json": "[]\n",
+    "rows.json": '[{"snapshot_id": 1}]',
+    "metrics.csv": "snapshot_id,name,created_at,model_name\n",
+    "check.txt": "PASS x: y\npassed: 3 rules, 0 failed, 0 warnings\n",
+    "junit.xml": '<testsuite name="auditor check" tests="1">',
+    "empty.rdjsonl": "",
+}
+
+
+def test_no_content_makes_a_file_pass_for_one_auditor_wrote(tmp_path: Path) -> None:
+    for name, content in FORGERIES.items():
         (tmp_path / name).write_text(content)
-        assert written_by_auditor(tmp_path / name) is ours, name
+        assert not written_by_auditor(tmp_path / name), name
+
+
+def test_a_file_auditor_wrote_is_its_own_until_someone_changes_it(tmp_path: Path) -> None:
+    from auditor.ownership import write_owned_text
+
+    for name, content in FORGERIES.items():
+        write_owned_text(tmp_path / name, content)
+        assert written_by_auditor(tmp_path / name), name
+    (tmp_path / "result.json").write_text('{"tool": {"name": "auditor"}, "mine": 1}')
+    assert not written_by_auditor(tmp_path / "result.json")
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (moved / "check.txt").write_bytes((tmp_path / "check.txt").read_bytes())  # same bytes, no record there
+    assert not written_by_auditor(moved / "check.txt")
+
+
+def test_a_killed_replacement_leaves_a_file_auditor_can_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import ownership
+
+    ownership.write_owned_text(tmp_path / "out.json", "old\n")
+    real = ownership.atomic_write_bytes
+    calls = []
+
+    def dies_after_the_record(path: Path, data: bytes) -> Path:
+        calls.append(path.name)
+        if path.name == "out.json":
+            raise KeyboardInterrupt  # killed between recording the new hash and writing the file
+        return real(path, data)
+
+    monkeypatch.setattr(ownership, "atomic_write_bytes", dies_after_the_record)
+    with pytest.raises(KeyboardInterrupt):
+        ownership.write_owned_text(tmp_path / "out.json", "new\n")
+    monkeypatch.undo()
+    assert calls == [ownership.RECORD_NAME, "out.json"]
+    assert written_by_auditor(tmp_path / "out.json")  # still the old bytes, still auditor's
+    OutputGuard().file(tmp_path / "out.json")
+
+
+def test_a_record_auditor_did_not_write_stops_every_write_in_its_folder(tmp_path: Path) -> None:
+    from auditor.ownership import RECORD_NAME
+
+    (tmp_path / RECORD_NAME).write_text('{"files": {"mine.json": ["x"]}}')
+    with pytest.raises(AuditorError, match="not auditor's record"):
+        OutputGuard().file(tmp_path / "new.json")
+    assert (tmp_path / RECORD_NAME).read_text() == '{"files": {"mine.json": ["x"]}}'
 
 
 def test_a_new_file_or_one_auditor_wrote_may_be_written(tmp_path: Path) -> None:
+    from auditor.ownership import write_owned_text
+
     guard = OutputGuard().protect(tmp_path / "in.csv", "the input")
     assert guard.file(tmp_path / "new" / "out.json") == tmp_path / "new" / "out.json"
-    (tmp_path / "old.json").write_text('{"tool": {"name": "auditor"}}')
+    write_owned_text(tmp_path / "old.json", '{"tool": {"name": "auditor"}}')
     assert guard.file(tmp_path / "old.json") == tmp_path / "old.json"
 
 
@@ -105,16 +152,40 @@ def test_a_report_set_can_be_written_again_over_itself(tmp_path: Path) -> None:
 def test_a_report_named_after_its_file_never_replaces_another_corpus_of_that_name(workdir: Path) -> None:
     import json
 
+    from auditor.ownership import write_owned_text
     from auditor.report.sets import report_paths
 
     for folder in ("a", "b"):
         Path(folder).mkdir()
         (Path(folder) / "copy.csv").write_bytes((workdir / "copy.csv").read_bytes())
     Path("reports").mkdir()
-    Path("reports/copy.json").write_text(json.dumps({"tool": {"name": "auditor"}, "corpus": {"source": "a/copy.csv"}}))
+    write_owned_text("reports/copy.json", json.dumps({"tool": {"name": "auditor"}, "corpus": {"source": "a/copy.csv"}}))
     before = tree(workdir)
     res = runner.invoke(app, ["audit", "b/copy.csv"])
     assert res.exit_code == 2 and "is the report of another corpus (a/copy.csv)" in res.output and "--name" in res.output
     assert tree(workdir) == before
     assert report_paths("reports", "copy", source="a/copy.csv")["json"] == Path("reports/copy.json")  # its own: fine
     assert report_paths("reports", "copy")["json"] == Path("reports/copy.json")  # an explicit --name: fine
+
+
+@pytest.mark.parametrize("name", sorted(FORGERIES))
+def test_check_output_never_replaces_a_users_file_whatever_it_holds(workdir: Path, name: str) -> None:
+    Path(name).write_text(FORGERIES[name])
+    before = tree(workdir)
+    res = runner.invoke(app, ["check", "batch", "--format", "json", "-o", name])
+    assert res.exit_code == 2 and "auditor did not write it" in res.output, res.output
+    assert tree(workdir) == before
+
+
+def test_a_passing_check_can_write_its_empty_output_again(workdir: Path) -> None:
+    varied = ["The harbour ferry leaves at dawn.", "Quantum dots glow under ultraviolet light.",
+              "My grandmother's soup needs more salt.", "The committee postponed the vote on zoning.",
+              "Penguins huddle together against the wind.", "Jazz drummers often play with brushes."]
+    Path("varied").mkdir()
+    for i, text in enumerate(varied):
+        Path(f"varied/{i}.md").write_text(text + "\n")
+    for _ in range(2):
+        res = runner.invoke(app, ["check", "varied", "--format", "rdjsonl", "-o", "out.rdjsonl"])
+        assert res.exit_code == 0, res.output
+        assert Path("out.rdjsonl").read_text() == ""
+    assert written_by_auditor(Path("out.rdjsonl"))

@@ -21,6 +21,7 @@ from auditor.cli import app
 from auditor.history import SCHEMA_VERSION, HistoryError, HistoryStore
 from auditor.history.schema import SCHEMA_V1
 from auditor.history.trend import trend_data
+from auditor.ownership import write_owned_text
 from auditor.report.index import report_entries, write_index
 
 runner = CliRunner()
@@ -230,9 +231,10 @@ def test_index_lists_reports_newest_first_with_a_trend_line_per_corpus(tmp_path:
     for i, mps in enumerate([0.2, 0.3, 0.4]):
         data = fake_result(mps, created=f"2026-0{i + 1}-01T00:00:00+00:00")
         data["snapshot"] = {"name": "brand <b>"}
-        (tmp_path / f"brand-{i}.json").write_text(json.dumps(data))
-        (tmp_path / f"brand-{i}.html").write_text("<html></html>")
+        write_owned_text(tmp_path / f"brand-{i}.json", json.dumps(data))
+        write_owned_text(tmp_path / f"brand-{i}.html", "<html></html>")
     (tmp_path / "notes.json").write_text("[1, 2]")  # not a report: ignored
+    (tmp_path / "copied.json").write_text(json.dumps(fake_result(0.5, created="2026-05-01T00:00:00+00:00")))  # not auditor's
     entries = report_entries(tmp_path)
     assert [e["title"] for e in entries] == ["brand-2", "brand-1", "brand-0"]
     html = write_index(tmp_path).read_text()
@@ -297,3 +299,38 @@ def test_scheduled_workflow_example_runs_snapshot_and_trend_with_valid_options()
         args = shlex.split(command)[1:]
         sub = group.get_command(None, args[0])
         sub.make_context(args[0], args[1:])  # raises on an unknown option or a missing argument
+
+
+OTHER_DATABASES = {
+    "other app's snapshots": ("CREATE TABLE snapshots (id INTEGER PRIMARY KEY, taken TEXT)",),
+    "snapshots without schema_info": ("CREATE TABLE snapshots (id INTEGER PRIMARY KEY, name TEXT, created_at TEXT, "
+                                      "result_json TEXT)",),
+    "a version that is text": ("CREATE TABLE schema_info (version TEXT)", "INSERT INTO schema_info VALUES ('two')",
+                               "CREATE TABLE snapshots (id INTEGER PRIMARY KEY, name TEXT, created_at TEXT, "
+                               "result_json TEXT)"),
+    "unrelated tables": ("CREATE TABLE orders (id INTEGER PRIMARY KEY)",),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_DATABASES))
+@pytest.mark.parametrize("command", [["history", "list"], ["history", "export"], ["trend", "--name", "x"]])
+def test_another_applications_database_is_refused_without_a_byte_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with sqlite3.connect(tmp_path / "other.db") as conn:
+        for statement in OTHER_DATABASES[kind]:
+            conn.execute(statement)
+    before = (tmp_path / "other.db").read_bytes()
+    res = runner.invoke(app, [*command, "--history", "other.db"])
+    assert res.exit_code == 2 and res.output.startswith("error: "), res.output
+    assert (tmp_path / "other.db").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]  # no -wal, -shm, report or index
+
+
+def test_reading_an_empty_sqlite_file_leaves_it_as_it_was(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "empty.db") as conn:
+        conn.execute("PRAGMA user_version = 7")  # a valid SQLite file with no tables
+    before = (tmp_path / "empty.db").read_bytes()
+    res = runner.invoke(app, ["history", "list", "--history", str(tmp_path / "empty.db")])
+    assert res.exit_code == 2 and "not an auditor history" in res.output
+    assert (tmp_path / "empty.db").read_bytes() == before

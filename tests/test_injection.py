@@ -102,12 +102,13 @@ def test_history_export_writes_no_live_formula(tmp_path: Path) -> None:
 
 
 def test_index_links_only_to_plain_relative_file_names(tmp_path: Path) -> None:
+    from auditor.ownership import write_owned_text
     from auditor.report.index import write_index
     from tests.test_history import fake_result
 
     for stem in ("javascript:alert(document.domain)", "brand copy"):
-        (tmp_path / f"{stem}.json").write_text(json.dumps(fake_result(0.3)))
-        (tmp_path / f"{stem}.html").write_text("<p>report</p>")
+        write_owned_text(tmp_path / f"{stem}.json", json.dumps(fake_result(0.3)))
+        write_owned_text(tmp_path / f"{stem}.html", "<p>report</p>")
     html = write_index(tmp_path).read_text()
     assert 'href="javascript' not in html and "javascript:alert(document.domain)" in html  # listed, not linked
     assert 'href="brand%20copy.html"' in html

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.fileio import atomic_write_text
 from auditor.guard import OutputGuard
+from auditor.ownership import write_owned_text
 
 HEADER = "# written by auditor: a stock phrase of the audited corpus"
 
@@ -69,5 +69,5 @@ def export_vale(report: str | Path, out: str | Path, level: str = "warning") -> 
     guard.folder(out, "--output")
     targets = {guard.file(Path(out) / name, "--output"): text for name, text in files.items()}
     for path, text in targets.items():
-        atomic_write_text(path, text)
+        write_owned_text(path, text)
     return list(targets)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from auditor.errors import AuditorError
 from auditor.escape import csv_cell
-from auditor.fileio import atomic_write_text
 from auditor.guard import OutputGuard
 from auditor.history.store import HistoryStore, history_url
+from auditor.ownership import write_owned_text
 
 EXPORT_FORMATS = ("csv", "json")
 FIELDS = ["snapshot_id", "name", "created_at", "model_name", "fingerprint", "scope", "group_name",
@@ -41,11 +41,11 @@ def export_metrics(output: str | Path, *, history: str | Path | None = None, nam
     with HistoryStore(history, must_exist=True) as store:
         rows = store.metric_table(name)
     if kind == "json":
-        atomic_write_text(output, json.dumps(rows, indent=2, ensure_ascii=False))
+        write_owned_text(output, json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-        atomic_write_text(output, buffer.getvalue())
+        write_owned_text(output, buffer.getvalue())
     return len(rows)

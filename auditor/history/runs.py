@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from auditor.fileio import atomic_write_text
 from auditor.history.store import HistoryError, HistoryStore
 from auditor.history.trend import trend_data
 from auditor.guard import OutputGuard
+from auditor.ownership import write_owned_text
 from auditor.report.index import write_index
 from auditor.report.sets import report_name, report_paths, write_report_set
 
@@ -53,7 +53,7 @@ def write_trend(name: str, *, history: str | Path | None = None, out: str | Path
             raise HistoryError(f"no snapshots named {name!r} in {store.display} (names: {known})")
     trend = trend_data(name, runs)
     trend.update(kind="trend", created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    atomic_write_text(paths["json"], json.dumps(trend, indent=2, ensure_ascii=False, default=str))
-    atomic_write_text(paths["html"], render_trend(trend))
+    write_owned_text(paths["json"], json.dumps(trend, indent=2, ensure_ascii=False, default=str))
+    write_owned_text(paths["html"], render_trend(trend))
     write_index(out)
     return {"html": paths["html"], "json": paths["json"], "trend": trend}

@@ -8,6 +8,7 @@ a write that still meets a locked database is retried with backoff.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 import time
@@ -50,11 +51,12 @@ def history_url(target: str | Path | None) -> str:
     return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, wal: bool = True) -> None:
     dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN IMMEDIATE
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
+    if wal:  # a header change: only for a database auditor writes to
+        cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
@@ -84,6 +86,8 @@ class Snapshot:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = {"snapshots", "schema_info", "metrics"}
+#: The columns every version of the snapshots table has (version 1's).
+SNAPSHOT_V1_COLUMNS = {"id", "name", "created_at", "result_json"}
 
 
 def check_sqlite_file(path: Path, must_exist: bool) -> None:
@@ -109,9 +113,16 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
     try:
         with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")} if "snapshots" in tables else set()
+            version = (conn.execute("SELECT version FROM schema_info").fetchall()
+                       if "schema_info" in tables else [])
     except sqlite3.DatabaseError as exc:
         raise HistoryError(f"cannot read history database {path}: {exc}") from None
-    if tables and "snapshots" not in tables:
+    if not tables and must_exist:
+        raise HistoryError(f"{path} is an empty SQLite database, not an auditor history")
+    ours = (not tables or (SNAPSHOT_V1_COLUMNS <= columns and len(version) == 1
+                           and isinstance(version[0][0], int) and not isinstance(version[0][0], bool)))
+    if not ours:
         raise HistoryError(f"{path} is another application's SQLite database (tables: "
                            f"{', '.join(sorted(tables)[:5])}); pass --history with another path")
 
@@ -129,7 +140,7 @@ class HistoryStore:
                 if path and path != ":memory:":
                     check_sqlite_file(Path(path), must_exist)
                 self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-                event.listen(self.engine, "connect", _sqlite_pragmas)
+                event.listen(self.engine, "connect", functools.partial(_sqlite_pragmas, wal=not must_exist))
                 event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)

@@ -9,18 +9,17 @@ from typing import Any
 from markupsafe import Markup
 
 from auditor.escape import relative_link
-from auditor.fileio import atomic_write_text
 from auditor.guard import INDEX_NAME
+from auditor.ownership import write_owned_text, written_by_auditor
 from auditor.report.charts import sparkline
 from auditor.report.html import environment, stylesheet
 
 
-
 def report_entries(folder: Path) -> list[dict[str, Any]]:
-    """The audit and trend reports in ``folder`` (from their JSON files), newest first."""
+    """The audit and trend reports auditor wrote in ``folder`` (from their JSON files), newest first."""
     entries = []
     for path in sorted(folder.glob("*.json")):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or not written_by_auditor(path):
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -64,4 +63,4 @@ def render_index(folder: Path) -> str:
 def write_index(folder: str | Path) -> Path:
     """Rebuild ``folder/index.html`` atomically; returns its path."""
     folder = Path(folder)
-    return atomic_write_text(folder / INDEX_NAME, render_index(folder))
+    return write_owned_text(folder / INDEX_NAME, render_index(folder))

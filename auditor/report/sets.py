@@ -10,8 +10,8 @@ from typing import Any, Callable, Iterable
 from auditor.corpus.loaders import corpus_name
 from auditor.errors import AuditorError, SettingsError
 from auditor.escape import relative_link
-from auditor.fileio import atomic_write_text
 from auditor.guard import OutputGuard
+from auditor.ownership import write_owned_text
 from auditor.report.index import write_index
 
 
@@ -61,11 +61,11 @@ def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool 
     review = paths.get("review")
     html = result.to_html(include_text=include_text, review_file=relative_link(review.name) if review else None)
     js = result.to_json(include_text=include_text)
-    atomic_write_text(paths["html"], html)
+    write_owned_text(paths["html"], html)
     if review is not None and "review_queue" in result.data:
-        atomic_write_text(review, result.review_csv(include_text=include_text))
+        write_owned_text(review, result.review_csv(include_text=include_text))
     if record is not None:
         record()
-    atomic_write_text(paths["json"], js)
+    write_owned_text(paths["json"], js)
     write_index(paths["html"].parent)
     return paths
