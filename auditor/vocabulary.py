@@ -166,3 +166,56 @@ CATALOG.update({
                                      f"The mean over strata (briefs, prompts, products) of: {label.lower()}.",
                                      "diverse" if name == "vendi_per_text" else "homogeneous")
     for name, label in HOMOGENEITY_LABELS.items()})
+
+#: Check rules may name the feed's figures (``auditor check LOG --user-col U``): ``feed.<key>``,
+#: read from the value (or the slope, for a trend) of ``feed.<key>`` in the result.
+FEED = "feed."
+FEED_METRICS = {
+    "within_user": MetricInfo(
+        "Within-user similarity",
+        "How alike the items shown to one user are, on the scale where unrelated texts score 0, averaged over users.",
+        "homogeneous"),
+    "between_users": MetricInfo(
+        "Between-user similarity",
+        "How alike different users' feeds are: the debiased cosine of their exposure centroids, averaged over pairs.",
+        "homogeneous"),
+    "novelty": MetricInfo(
+        "Novelty",
+        "How far a shown item sits from what the same user was shown before (calibrated distance).",
+        "diverse"),
+    "narrowing": MetricInfo(
+        "Narrowing",
+        "Change of within-user similarity per period (users as units); positive: feeds narrowing.",
+        "homogeneous"),
+    "convergence": MetricInfo(
+        "Convergence across users",
+        "Change of between-user similarity per period; positive: everyone is shown the same.",
+        "homogeneous"),
+    "novelty_trend": MetricInfo(
+        "Novelty trend", "Change of novelty per period (users as units); negative: fewer surprises.", "diverse"),
+    "coverage": MetricInfo("Catalogue coverage", "Share of the catalogue shown at least once.", "diverse"),
+    "gini": MetricInfo("Exposure Gini", "Concentration of exposures on few items (0 even, 1 all on one).",
+                       "homogeneous"),
+    "overlap": MetricInfo("Feed overlap", "Mean Jaccard overlap of two users' item sets.", "homogeneous"),
+}
+CATALOG.update({FEED + name: entry for name, entry in FEED_METRICS.items()})
+#: The feed's trends: a rule on ``feed.narrowing`` reads its slope.
+FEED_TRENDS = ("narrowing", "convergence", "novelty_trend")
+
+
+def feed_field(metric: str) -> tuple[str, str] | None:
+    """(key, field) a rule on a feed figure reads (``feed.narrowing.slope``, ``feed.within_user``,
+    ``feed.within_user.ci_high``), or None when ``metric`` names none.
+
+    >>> feed_field("feed.narrowing"), feed_field("feed.within_user.ci_low"), feed_field("feed.nope")
+    (('narrowing', 'slope'), ('within_user', 'ci_low'), None)
+    """
+    if not metric.startswith(FEED):
+        return None
+    key, _, part = metric[len(FEED):].partition(".")
+    trend = key in FEED_TRENDS
+    if key not in FEED_METRICS or part not in ("", "ci_low", "ci_high", "slope" if trend else "value"):
+        return None
+    if key in ("coverage", "gini", "overlap") and part:
+        return None
+    return key, part or ("slope" if trend else "value")

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from auditor.check import ConfigError, Rule, evaluate, load_config
 from auditor.check.config import DEFAULT_RULES
 from auditor.cli import app
+from auditor.errors import AuditorError
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -283,12 +284,43 @@ def test_check_column_flags_override_the_config_and_quiet_prints_nothing(tmp_pat
     assert res.exit_code == 0 and res.output == ""
 
 
-@pytest.mark.parametrize("entry", [0.3, "0.3", {"value": "high"}, {"value": None}, [0.3]])
-def test_a_baseline_metric_that_is_not_a_number_is_noted_not_a_crash(entry) -> None:
+BAD_BASELINE_ENTRIES = [0.3, "0.3", {"value": "high"}, {"value": None}, [0.3], {"value": float("nan")},
+                        {"value": True}, {}]
+
+
+@pytest.mark.parametrize("entry", BAD_BASELINE_ENTRIES)
+def test_a_regression_rule_that_cannot_read_the_baseline_never_passes(entry) -> None:
     rule = Rule("drift", "mean_pairwise_similarity", max_regression=0.01)
-    outcome = evaluate(data(mean_pairwise_similarity=0.3), [rule],
-                       {"metrics": {"mean_pairwise_similarity": entry}, "model": {"revision": "r1"}})
-    assert outcome.passed and any("the baseline has no mean_pairwise_similarity" in n for n in outcome.notes)
+    with pytest.raises(AuditorError, match="no numeric value for it"):
+        evaluate(data(mean_pairwise_similarity=0.3), [rule],
+                 {"metrics": {"mean_pairwise_similarity": entry}, "model": {"revision": "r1"}})
+
+
+@pytest.mark.parametrize("baseline", [
+    {"metrics": {"mean_pairwise_similarity": 0.2}},
+    {"metrics": {}},
+    {"metrics": {"mean_pairwise_similarity": {"value": 0.2}}, "model": "all-MiniLM-L6-v2"},
+    {"metrics": {"mean_pairwise_similarity": {"value": "0.2"}}},
+], ids=["bare number", "no metric", "model a string", "value a string"])
+def test_check_refuses_a_baseline_its_rules_cannot_read_before_any_work(tmp_path: Path, baseline) -> None:
+    batch = write_batch(tmp_path / "batch", duplicates=0)
+    config = tmp_path / "auditor.toml"
+    config.write_text("[check.rules.drift]\nmetric = \"mean_pairwise_similarity\"\nmax_regression = 0.05\n")
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps(baseline))
+    res = invoke(str(batch), "--config", str(config), "--baseline", str(path))
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: "), res.output
+    assert "PASS" not in res.output and str(path) in lines[0]
+
+
+def test_a_baseline_of_another_model_is_not_compared() -> None:
+    rule = Rule("drift", "mean_pairwise_similarity", max_regression=0.01)
+    base = data(mean_pairwise_similarity=0.3)
+    base["model"] = {"name": "other-model", "revision": "x"}
+    with pytest.raises(AuditorError, match="another model"):
+        evaluate(data(mean_pairwise_similarity=0.3), [rule], base)
+    assert evaluate(data(mean_pairwise_similarity=0.3), [Rule("cap", "mean_pairwise_similarity", max=0.5)], base).passed
 
 
 def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_offending_text(tmp_path: Path) -> None:

@@ -99,6 +99,8 @@ class AuditContext:
     #: The embedding stage for texts that are not the corpus's (``encode(texts) -> unit vectors``,
     #: through the embedding cache), e.g. the plain translations a locale's copy is compared with.
     encode: Any = None
+    #: The exposure log whose items the corpus holds (:class:`auditor.feed.FeedLog`), or None.
+    feed: Any = None
 
     @property
     def texts(self) -> np.ndarray:

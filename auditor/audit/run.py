@@ -39,13 +39,12 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     ``clusterer`` ("hdbscan", "kmeans", None for no map and clusters, or an object) and
     ``vectorizer``. ``reporter`` times (and may show) each stage; the times are the result's
     ``timings``. An embedder's ``exact`` (merged partial states, :mod:`auditor.states`) replaces
-    its sample's estimates with exact values. Same input and same seed give identical numbers.
+    Same input and same seed give identical numbers.
     """
     if embedder is None and options.get("model") is not None and not isinstance(options["model"], (str, Path)):
         embedder = options.pop("model")
     settings, columns = split_options(settings, options)
-    stages = Stages(reducer_stage(reducer, settings.seed), clusterer_stage(clusterer, settings.seed),
-                    vectorizer_stage(vectorizer))
+    stages = stages_of(settings, reducer, clusterer, vectorizer)
     timer = reporter or StageTimer()
     with timer.stage("load"):
         corpus = as_corpus(data, **columns)
@@ -55,6 +54,22 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
         if settings.sample is not None:  # a sample as large as the corpus is the corpus
             settings = settings.replace(sample=None) if settings.sample >= len(corpus) else settings
             corpus = corpus.sample(settings.sample, settings.seed) if settings.sample else corpus
+    return audit_loaded(corpus, settings, stages, embedder, timer, reference=ref_corpus)
+
+
+def stages_of(settings: AuditSettings, reducer: Any = None, clusterer: Any = "hdbscan", vectorizer: Any = None) -> Stages:
+    """The stages from what :func:`audit` takes (presets by name, objects, or None)."""
+    return Stages(reducer_stage(reducer, settings.seed), clusterer_stage(clusterer, settings.seed),
+                  vectorizer_stage(vectorizer))
+
+
+def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedder: Any, timer: StageTimer, *,
+                 reference: Corpus | None = None, exact: Any = None, feed: Any = None) -> AuditResult:
+    """The core every entry point calls once it has loaded its inputs: embed ``corpus`` (and the
+    ``reference``), calibrate, and build every section that applies. ``exact``: exact values that
+    replace a sample's (merged partial states); ``feed``: the exposure log whose items ``corpus``
+    holds (:mod:`auditor.feed`)."""
+    with timer.stage("load"):
         corpus, settings = languages_and_model(corpus, settings, embedder)  # multilingual model when needed
     with timer.stage("embed"):
         embedder = as_embedder(embedder, settings)
@@ -62,9 +77,9 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
             select_device(settings.device)  # a device that is not there is bad input too
         timer.show()  # the input is valid: from here on, stages are shown
         vectors = embedder.encode(corpus.texts)
-        ref = Reference(ref_corpus, embedder.encode(ref_corpus.texts)) if ref_corpus is not None else None
+        ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
     embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached}
-    store, key = reusable(corpus, settings, embedder, stages, ref)
+    store, key = reusable(corpus, settings, embedder, stages, ref, feed.fingerprint() if feed is not None else None)
     stored = store.get(key) if store is not None else None
     if stored is not None:
         stored.update(created_at=now(), embedding={**embedding, "result_reused": True}, timings=dict(timer.timings))
@@ -74,7 +89,7 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
     with timer.stage("calibration"):
         floor = baseline(embedder, calibration_language(corpus))
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
-                       getattr(embedder, "exact", None), embedder.encode)
+                       exact, embedder.encode, feed)
     result: dict[str, Any] = {}
     if stages.clusterer is not None:  # the map's imports overlap the metrics
         prepare_in_background(stages.reducer, stages.clusterer)
@@ -128,9 +143,9 @@ def metrics_device(device: str, embedder: Embedder) -> str:
 
 
 def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages: Stages,
-             ref: Reference | None) -> tuple[ResultCache | None, str]:
+             ref: Reference | None, feed: str | None = None) -> tuple[ResultCache | None, str]:
     """The result cache and this audit's key in it, when everything that decides the numbers has
-    an identity (the model, every stage); else (None, "")."""
+    an identity (the model, every stage); else (None, ""). ``feed``: the exposure log's fingerprint."""
     stage_ids = [identity(stages.reducer), identity(stages.clusterer),
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
@@ -140,5 +155,5 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,
                       "device": settings.device, "source": corpus.source, "freq": settings.freq,
-                      "reference": ref.corpus.fingerprint() if ref is not None else None})
+                      "reference": ref.corpus.fingerprint() if ref is not None else None, "feed": feed})
     return ResultCache(embedder.cache.directory), key

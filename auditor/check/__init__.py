@@ -1,12 +1,14 @@
 """`auditor check`: pass/fail rules on an audit, for CI."""
 
+from typing import Any
+
 from auditor.check.config import DEFAULT_RULES, CheckConfig, ConfigError, Rule, load_config
-from auditor.check.evaluate import CheckOutcome, Finding, Verdict, evaluate
+from auditor.check.evaluate import CheckOutcome, Finding, Verdict, check_baseline, evaluate, read_baseline
 from auditor.check.formats import FORMATS, append_step_summary, render, step_summary
 
 __all__ = [
     "DEFAULT_RULES", "FORMATS", "append_step_summary", "CheckConfig", "CheckOutcome", "ConfigError", "Finding", "Rule",
-    "Verdict", "evaluate", "load_config", "render", "run_check", "step_summary",
+    "Verdict", "check_baseline", "evaluate", "read_baseline", "load_config", "render", "run_check", "step_summary",
 ]
 
 
@@ -19,41 +21,40 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, **op
     ``resamples`` defaults to 0 and ``threshold`` to the config's). ``updating_baseline``: this
     run's result becomes the baseline (the notes say so instead of "no baseline given").
     """
-    import json
     from pathlib import Path
 
     from auditor.audit.run import audit
     from auditor.audit.settings import split_options
     from auditor.corpus import load_corpus
     from auditor.errors import AuditorError
+    from auditor.feed import FEED_OPTIONS, audit_feed
     from auditor.vocabulary import WITHIN_STRATA
 
     cfg = config if isinstance(config, CheckConfig) else load_config(config)
+    feed = {k: options.pop(k) for k in ("user_col", "item_col", "catalog") if k in options}
+    base = read_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
+    if base is not None:  # before any work
+        check_baseline(base, cfg.rules, str(baseline) if isinstance(baseline, (str, Path)) else "the baseline")
     settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **options})
-    columns = {"text_col": cfg.text_col, "group_col": cfg.group_col, "strata": cfg.strata,
-               **{k: v for k, v in columns.items() if v is not None}}
-    needs_strata = [r.name for r in cfg.rules if r.metric.startswith(WITHIN_STRATA)]
-    if needs_strata and columns["strata"] is None:
-        raise AuditorError(f"rule {needs_strata[0]!r} reads a metric within strata; name the strata column "
-                           "with --strata (or strata = \"…\" in the configuration)")
-    base = baseline
-    if isinstance(baseline, (str, Path)):
-        try:
-            base = json.loads(Path(baseline).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise AuditorError(f"{baseline}: no such baseline file (create it with --update-baseline)") from None
-        except OSError as exc:
-            raise AuditorError(f"{baseline}: cannot read the baseline ({exc.strerror or exc})") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise AuditorError(f"{baseline}: not a valid baseline JSON ({exc})") from None
-        if not isinstance(base, dict) or not isinstance(base.get("metrics"), dict):
-            raise AuditorError(f"{baseline}: not an auditor result (no 'metrics' table)")
-    corpus = load_corpus(path, **columns)
-    result = audit(corpus, settings, clusterer=None)
-    sources = {}
-    if "source" in corpus.frame:
-        sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))
-    no_baseline = ("this run becomes the baseline (--update-baseline), regression not checked"
-                   if updating_baseline else "no baseline given (--baseline), regression not checked")
-    outcome = evaluate(result.data, cfg.rules, base, sources, no_baseline)
+    sources: dict[str, Any] = {}
+    if feed.get("user_col") is not None:  # an exposure log: the feed audit, and rules on its figures
+        columns = {k: v for k, v in columns.items() if k in FEED_OPTIONS and v is not None}
+        result = audit_feed(path, settings, clusterer=None, **feed, **columns)
+    else:
+        columns = {"text_col": cfg.text_col, "group_col": cfg.group_col, "strata": cfg.strata,
+                   **{k: v for k, v in columns.items() if v is not None}}
+        needs_strata = [r.name for r in cfg.rules if r.metric.startswith(WITHIN_STRATA)]
+        if needs_strata and columns["strata"] is None:
+            raise AuditorError(f"rule {needs_strata[0]!r} reads a metric within strata; name the strata column "
+                               "with --strata (or strata = \"…\" in the configuration)")
+        corpus = load_corpus(path, **columns)
+        result = audit(corpus, settings, clusterer=None)
+        if "source" in corpus.frame:
+            sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))
+    outcome = evaluate(result.data, cfg.rules, base, sources, _no_baseline(updating_baseline))
     return result, outcome, cfg
+
+
+def _no_baseline(updating: bool) -> str:
+    return ("this run becomes the baseline (--update-baseline), regression not checked" if updating
+            else "no baseline given (--baseline), regression not checked")

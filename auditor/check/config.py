@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.vocabulary import CATALOG
+from auditor.vocabulary import CATALOG, feed_field
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,7 +85,7 @@ DEFAULT_RULES = [
 
 
 def known_metric(metric: str) -> bool:
-    return metric in CATALOG or metric in DERIVED
+    return metric in CATALOG or metric in DERIVED or feed_field(metric) is not None
 
 
 def _number(table: dict, key: str, where: str) -> float | None:

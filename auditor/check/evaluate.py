@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.check.config import DERIVED, Rule
 from auditor.errors import AuditorError
-from auditor.vocabulary import WITHIN_STRATA, info
+from auditor.vocabulary import FEED, WITHIN_STRATA, feed_field, info
 
 MAX_FINDINGS_PER_RULE = 50
 _PAIR_METRICS = {"near_duplicate_rate", "nearest_neighbor_similarity"}
@@ -64,17 +65,80 @@ def metric_value(data: dict[str, Any], metric: str) -> float:
     """A metric's value in an audit JSON, including the derived ones rules may name."""
     if metric == "vendi_score_per_100_texts":
         return 100.0 * metric_value(data, "vendi_score_per_text")
+    feed = feed_field(metric)
+    if feed is not None:
+        table = data.get("feed")
+        entry = table.get(feed[0]) if isinstance(table, dict) else None
+        value = entry.get(feed[1]) if isinstance(entry, dict) else entry if feed[1] == "value" else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise KeyError(metric)
+        return float(value)
     if metric.startswith(WITHIN_STRATA):
-        entry = (data.get("strata") or {}).get("metrics", {}).get(metric[len(WITHIN_STRATA):])
+        strata = data.get("strata")
+        table = strata.get("metrics") if isinstance(strata, dict) else None
+        entry = table.get(metric[len(WITHIN_STRATA):]) if isinstance(table, dict) else None
     else:
-        entry = data["metrics"].get(metric)
+        table = data.get("metrics")
+        entry = table.get(metric) if isinstance(table, dict) else None
     value = entry.get("value") if isinstance(entry, dict) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise KeyError(metric)  # absent, or not a number (a hand-edited or foreign baseline)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise KeyError(metric)  # absent, or not a finite number (a hand-edited or foreign baseline)
     return float(value)
 
 
+#: The largest baseline file read (a result JSON is a few MB at most).
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def read_baseline(path: Any) -> dict[str, Any]:
+    """The baseline JSON at ``path``: an object with a ``metrics`` table, read within bounds."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BASELINE_BYTES:
+            raise AuditorError(f"{path}: too large for a baseline ({path.stat().st_size} bytes)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AuditorError(f"{path}: no such baseline file (create it with --update-baseline)") from None
+    except OSError as exc:
+        raise AuditorError(f"{path}: cannot read the baseline ({exc.strerror or exc})") from None
+    except RecursionError:
+        raise AuditorError(f"{path}: not a valid baseline JSON (nested too deeply)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AuditorError(f"{path}: not a valid baseline JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+        raise AuditorError(f"{path}: not an auditor result (no 'metrics' table)")
+    return data
+
+
+def check_baseline(baseline: dict[str, Any], rules: list[Rule], where: str = "the baseline") -> None:
+    """Refuse, before any work, a baseline that a ``max_regression`` rule cannot be evaluated
+    against: its model is not a table, or the rule's metric has no numeric value in it. A rule
+    that cannot be evaluated never passes."""
+    if not isinstance(baseline.get("model", {}), dict):
+        raise AuditorError(f"{where}: its 'model' is not a table of name and revision; not an auditor result")
+    for rule in rules:
+        if rule.max_regression is None:
+            continue
+        try:
+            metric_value(baseline, rule.metric)
+        except (KeyError, TypeError, AttributeError):
+            raise AuditorError(f"{where}: rule {rule.name!r} compares {rule.metric} with the baseline, which has "
+                               f"no numeric value for it (metrics.{rule.metric}.value)") from None
+
+
+def _model_identity(data: dict[str, Any]) -> tuple[Any, Any]:
+    model = data.get("model")
+    return (model.get("name"), model.get("revision")) if isinstance(model, dict) else (None, None)
+
+
 def _label(metric: str) -> str:
+    feed = feed_field(metric)
+    if feed is not None:
+        base = info(FEED + feed[0]).label
+        return base if feed[1] in ("value", "slope") else f"{base} ({feed[1].replace('_', ' ')})"
     return DERIVED.get(metric) or info(metric).label
 
 
@@ -135,8 +199,12 @@ def evaluate(
     sources = sources or {}
     verdicts: list[Verdict] = []
     notes: list[str] = []
-    if baseline is not None and baseline.get("model", {}).get("revision") != data["model"].get("revision"):
-        notes.append("the baseline was computed with a different model; its numbers are not comparable")
+    if baseline is not None:
+        check_baseline(baseline, rules)
+        if any(r.max_regression is not None for r in rules) and _model_identity(baseline) != _model_identity(data):
+            raise AuditorError("the baseline was computed with another model ({} @ {}) than this run ({} @ {}); its "
+                               "numbers are not comparable: update the baseline with this model".format(
+                                   *_model_identity(baseline), *_model_identity(data)))
     for rule in rules:
         try:
             value = metric_value(data, rule.metric)
@@ -156,16 +224,13 @@ def evaluate(
                 skipped = rule.max is None and rule.min is None
                 notes.append(f"rule {rule.name!r}: {no_baseline}")
             else:
-                try:
-                    base_value = metric_value(baseline, rule.metric)
-                except KeyError:
-                    notes.append(f"rule {rule.name!r}: the baseline has no {rule.metric}")
-                else:
-                    worse = value - base_value if info(rule.metric).higher_means == "homogeneous" \
-                        else base_value - value
-                    if worse > rule.max_regression + 1e-12:
-                        problems.append(f"{label} {_fmt(value)} is worse than the baseline "
-                                        f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
+                base_value = metric_value(baseline, rule.metric)
+                direction = info(FEED + feed_field(rule.metric)[0] if feed_field(rule.metric) else rule.metric)
+                worse = value - base_value if direction.higher_means == "homogeneous" \
+                    else base_value - value
+                if worse > rule.max_regression + 1e-12:
+                    problems.append(f"{label} {_fmt(value)} is worse than the baseline "
+                                    f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
         if skipped:
             verdicts.append(Verdict(rule, "skip", value, f"{label} {_fmt(value)}: no baseline to compare with"))
             continue

@@ -7,11 +7,11 @@ from typing import Any, Optional
 import typer
 
 from auditor.cli.app import app, fail, run_guarded
-from auditor.cli.options import CACHE, INPUT, MODEL, QUIET, Options, shared
+from auditor.cli.options import CACHE, FEED, INPUT, MODEL, QUIET, Options, shared
 
 
 @app.command()
-@shared(INPUT, MODEL, CACHE, QUIET)
+@shared(INPUT, FEED, MODEL, CACHE, QUIET)
 def check(
     path: Path = typer.Argument(..., help="The batch to check: any input `auditor audit` reads (a folder of .txt/.md files, a CSV, ...)."),
     config: Optional[Path] = typer.Option(None, "--config", help="Rules file (default: ./auditor.toml, else the tool.auditor.check table of ./pyproject.toml, else the built-in rules)."),
@@ -37,21 +37,22 @@ def check(
         from auditor.audit import AuditSettings
         from auditor.check import append_step_summary, render, run_check
         from auditor.errors import AuditorError
-        from auditor.fileio import atomic_write_text
+        from auditor.ownership import write_owned_text
 
         AuditSettings(**opts.settings(resamples=resamples))  # every setting checked before any work
-        guard_outputs(path, config, baseline, update_baseline, output)
+        guard_outputs(path, config, baseline, update_baseline, output, opts.feed["catalog"])
         summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
         if summary_path and (Path(summary_path).is_dir() or not Path(summary_path).parent.is_dir()):
             raise AuditorError(f"$GITHUB_STEP_SUMMARY {summary_path} is not a file that can be appended to")
         result, outcome, _ = run_check(path, config=config, baseline=None if update_baseline else baseline,
                                        updating_baseline=update_baseline,
-                                       **opts.settings(resamples=resamples), **opts.columns())
+                                       **opts.settings(resamples=resamples),
+                                       **(opts.feed_columns() or opts.columns()))
         text = render(fmt, outcome, result.to_dict(include_text=False), __version__)
         if update_baseline:
             result.to_json(baseline, include_text=False)
         if output is not None:
-            atomic_write_text(output, text)
+            write_owned_text(output, text)
         elif not opts.quiet:
             typer.echo(text, nl=False)
         if summary_path:
@@ -65,12 +66,12 @@ def check(
 
 
 def guard_outputs(path: Path, config: Optional[Path], baseline: Optional[Path], update_baseline: bool,
-                  output: Optional[Path]) -> None:
+                  output: Optional[Path], catalog: Optional[Path] = None) -> None:
     """Check, before any work, that --output and an updated --baseline write over nothing the
-    user supplied: the batch, the rules files, the baseline being read."""
+    user supplied: the batch (and a feed's catalogue), the rules files, the baseline being read."""
     from auditor.guard import OutputGuard
 
-    guard = OutputGuard().protect(path, "the input").protect(config, "the config")
+    guard = OutputGuard().protect(path, "the input").protect(catalog, "the catalogue").protect(config, "the config")
     for rules in ("auditor.toml", "pyproject.toml"):
         guard.protect(rules, "the config")
     if not update_baseline:

@@ -41,6 +41,12 @@ INPUT = _group(
     encoding=(str, typer.Option("utf-8", "--encoding", help="Text encoding of the input files.")),
     skip_invalid=(bool, typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing.")),
 )
+FEED = _group(
+    "feed",
+    user_col=(Optional[str], typer.Option(None, "--user-col", help="Exposure log: the column naming the user each item was shown to (reads the input as a feed: auditor feed).")),
+    item_col=(Optional[str], typer.Option(None, "--item-col", help="Exposure log: the column with each item's id (with --catalog, the id looked up there; else items are told apart by their text).")),
+    catalog=(Optional[Path], typer.Option(None, "--catalog", help="Exposure log: a table of the items (their ids, in the --item-col column or 'id', and their texts) when the log holds only ids.")),
+)
 MODEL = _group(
     "model",
     model=(Optional[str], typer.Option(None, "--model", help="Sentence-transformers model name or local path (default: all-MiniLM-L6-v2, bundled).")),
@@ -124,6 +130,15 @@ class Options:
     def columns(self) -> dict[str, Any]:
         """How to read the corpus (``load_corpus`` keywords)."""
         return dict(self.get("input"))
+
+    def feed_columns(self) -> dict[str, Any]:
+        """How to read an exposure log (``load_feed`` keywords); {} without --user-col."""
+        feed = self.get("feed")
+        if not feed or feed.get("user_col") is None:
+            return {}
+        columns = {k: v for k, v in self.get("input").items() if k in ("text_col", "time_col", "encoding", "skip_invalid")}
+        return {**columns, "user_col": feed["user_col"], "item_col": feed["item_col"], "catalog": feed["catalog"],
+                "group_col": self.get("input").get("group_col")}
 
 
 def shared(*groups: OptionGroup) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

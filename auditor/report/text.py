@@ -6,13 +6,14 @@ from typing import Any
 
 from auditor.escape import one_line
 from auditor.report.html import format_number
-from auditor.vocabulary import SUMMARY_GROUP_COLUMNS
+from auditor.vocabulary import FEED_METRICS, FEED_TRENDS, SUMMARY_GROUP_COLUMNS
 
 
 def summary_text(data: dict[str, Any]) -> str:
     """The verdict, the convergence sentence, every metric with its interval, and per group the
     columns of :data:`~auditor.vocabulary.SUMMARY_GROUP_COLUMNS`."""
-    lines = [data["verdict"]["headline"]]
+    feed = data.get("feed")
+    lines = feed_text(feed) + ["", "The items shown: " + data["verdict"]["headline"]] if feed else [data["verdict"]["headline"]]
     convergence = (data.get("trend") or {}).get("convergence", {}).get("summary")
     if convergence:
         lines.append(convergence)
@@ -31,3 +32,33 @@ def summary_text(data: dict[str, Any]) -> str:
                             for metric, _ in SUMMARY_GROUP_COLUMNS)
             lines.append(f"  {one_line(group)[:24]:<24} {entry['n_texts']:>7}{cells}")
     return "\n".join(lines)
+
+
+def _interval(entry: dict[str, Any], key: str) -> tuple[str, str]:
+    value = format_number(entry[key], 4)
+    return value, (f"[{format_number(entry['ci_low'], 4)}, {format_number(entry['ci_high'], 4)}]"
+                   if entry.get("ci_low") is not None else "")
+
+
+def feed_text(feed: dict[str, Any]) -> list[str]:
+    """The feed's headline and its figures (per cohort too) as terminal lines."""
+    lines = [one_line(feed["headline"]), "",
+             f"  {feed['n_users']:,} users, {feed['n_items']:,} items shown ({feed['catalog_size']:,} in the "
+             f"catalogue), {feed['n_exposures']:,} exposures"]
+    scopes = [("all users", feed)] + [(f"cohort {one_line(n)}", c) for n, c in (feed.get("cohorts") or {}).items()]
+    for scope, entry in scopes:
+        lines.append(f"  {scope}:")
+        for key, info in FEED_METRICS.items():
+            if key in FEED_TRENDS:
+                value, ci = _interval(entry[key], "slope")
+                lines.append(f"    {info.label:<28} {value:>9} {entry[key]['unit']:<10} {ci}".rstrip())
+            elif isinstance(entry.get(key), dict):
+                value, ci = _interval(entry[key], "value")
+                lines.append(f"    {info.label:<28} {value:>9} {'':<10} {ci}".rstrip())
+            else:
+                lines.append(f"    {info.label:<28} {format_number(entry.get(key), 4):>9}")
+    for d in feed.get("cohort_differences") or []:
+        if d["p_value"] is not None and d["p_value"] < 0.05:
+            lines.append(f"  {one_line(d['a'])} − {one_line(d['b'])}: {FEED_METRICS[d['metric']].label.lower()} "
+                         f"{d['difference']:+.4f} (p = {d['p_value']:.3g})")
+    return lines

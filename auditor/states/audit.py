@@ -12,7 +12,7 @@ from auditor.calibration.texts import ALL_TEXTS
 from auditor.corpus import Corpus, from_frame
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
-from auditor.errors import CorpusError
+from auditor.errors import CorpusError, SettingsError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
 from auditor.states.exact import ExactValues
@@ -131,10 +131,18 @@ def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
     :class:`~auditor.audit.settings.AuditSettings` field and the stages of :func:`auditor.audit`;
     ``exact``: the exact values to use (default: the state's own); ``source``: what the corpus is
     called (default: the states' sources)."""
-    from auditor.audit.run import audit
+    from auditor.audit.run import audit_loaded, stages_of
 
+    stages = {k: options.pop(k) for k in ("reducer", "clusterer", "vectorizer") if k in options}
+    if options.pop("reference", None) is not None:
+        raise SettingsError("reference", "cannot be used with a merged state (its texts are not all at hand)")
+    settings, _ = split_options(settings, options)  # a state's columns were chosen when it was made
     embedder = StoredEmbedder(state, exact)
     sources = [s for s in state.sources if s]
     if source is None and sources:
         source = sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
-    return audit(sample_corpus(state, source), settings, embedder=embedder, reporter=reporter, **options)
+    corpus = sample_corpus(state, source)
+    if settings.freq is not None and corpus.times is None:
+        raise SettingsError("freq", "needs a time column")
+    return audit_loaded(corpus, settings, stages_of(settings, **stages), embedder, reporter or StageTimer(),
+                        exact=embedder.exact)

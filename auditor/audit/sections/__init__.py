@@ -6,6 +6,7 @@ always apply, ``applies(context) -> bool``. A new capability is a new module in 
 from auditor.audit.sections import (
     comparison,
     corpus_map,
+    feed,
     groups,
     language_phrases,
     languages,
@@ -21,7 +22,7 @@ from auditor.audit.sections import (
     verdict,
 )
 
-SECTIONS = (provenance, merged, languages, metrics, verdict, groups, strata, texts, language_phrases, comparison, trend, locales, reference, corpus_map, review)
+SECTIONS = (provenance, merged, languages, metrics, verdict, feed, groups, strata, texts, language_phrases, comparison, trend, locales, reference, corpus_map, review)
 
 
 def applies(section: object, ctx: object) -> bool:

@@ -1,0 +1,208 @@
+"""Reading an exposure log: one row per item shown to a user (user, item or its text, time,
+cohort), with the items' texts in the rows or in a catalogue. Validated before any work: every
+problem is one :class:`CorpusError` naming the file, the column and the rows."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor.corpus import Corpus
+from auditor.corpus.corpus import _list_rows, _parse_times, _pick_text_column, is_blank
+from auditor.corpus.loaders import STDIN, read_table
+from auditor.corpus.periods import Periods, time_bins
+from auditor.errors import CorpusError
+from auditor.metrics.feed import Exposures
+
+#: The column of the items' table that holds how often each item was shown (the map colours by it).
+SHOWN_COLUMN = "exposures"
+
+
+@dataclass(frozen=True)
+class FeedLog:
+    """A validated exposure log: the distinct items shown (a :class:`Corpus`, one row per item,
+    with how often each was shown), each user's label, the exposures as codes, the periods, each
+    user's cohort, and what was left out."""
+
+    items: Corpus
+    users: np.ndarray
+    exposures: Exposures
+    periods: Periods | None
+    cohorts: np.ndarray | None
+    catalog_size: int
+    source: str
+    columns: dict[str, str | None]
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """sha256 of the items and the exposure codes: equal fingerprints mean the same log."""
+        digest = hashlib.sha256(self.items.fingerprint().encode())
+        for array in (self.exposures.user, self.exposures.item, self.exposures.period):
+            digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+        digest.update("\x00".join(map(str, self.users)).encode("utf-8", "surrogatepass"))
+        if self.cohorts is not None:
+            digest.update("\x00".join(map(str, self.cohorts)).encode("utf-8", "surrogatepass"))
+        digest.update(str(self.catalog_size).encode())
+        return digest.hexdigest()
+
+
+def _check(frame: pd.DataFrame, name: str | None, flag: str, where: str) -> None:
+    if name is not None and name not in frame.columns:
+        raise CorpusError(f"{where}: unknown column {name!r} for {flag} (columns: {', '.join(frame.columns) or 'none'})")
+
+
+def _missing(values: pd.Series) -> np.ndarray:
+    return values.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                      or (isinstance(v, str) and is_blank(v))).to_numpy(dtype=bool)
+
+
+def _bad_rows(mask: np.ndarray, what: str, where: str, skip_invalid: bool) -> None:
+    if mask.any() and not skip_invalid:
+        rows = [f"row {i + 1}" for i in np.flatnonzero(mask)]
+        raise CorpusError(f"{where}: {int(mask.sum())} rows have {what} ({_list_rows(rows)}); "
+                          "fix them or pass --skip-invalid to drop them")
+
+
+def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: str) -> dict[str, str]:
+    """The catalogue as item id -> text (its id column is ``item_col``, else ``id``)."""
+    where = str(catalog) if isinstance(catalog, (str, Path)) else "the catalogue"
+    frame = read_table(catalog, encoding) if isinstance(catalog, (str, Path)) else pd.DataFrame(catalog)
+    if len(frame) == 0:
+        raise CorpusError(f"{where}: the catalogue is empty")
+    id_col = item_col if item_col in frame.columns else "id" if "id" in frame.columns else None
+    if id_col is None:
+        raise CorpusError(f"{where}: no item id column (neither {item_col!r} nor 'id'; columns: {', '.join(frame.columns)})")
+    _check(frame, text_col, "--text-col", where)
+    text_col = _pick_text_column(frame, text_col, [id_col, "source"])
+    ids = frame[id_col].map(str)
+    if not ids.is_unique:
+        raise CorpusError(f"{where}: column {id_col!r} has duplicate item ids ({_list_rows(ids[ids.duplicated()].unique().tolist())})")
+    bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v)).to_numpy(dtype=bool)
+    if bad.any():
+        labels = [f"item {ids.iat[i]}" for i in np.flatnonzero(bad)]
+        raise CorpusError(f"{where}: {int(bad.sum())} items have an empty or non-text {text_col!r} ({_list_rows(labels)})")
+    return dict(zip(ids, frame[text_col]))
+
+
+def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
+                    time_col: str | None = None, group_col: str | None = None, catalog: Any = None,
+                    freq: str | None = None, source: str | None = None, encoding: str = "utf-8",
+                    skip_invalid: bool = False) -> FeedLog:
+    """Validate an exposure table (see :func:`load_feed`)."""
+    where = source or "the exposure log"
+    if frame.shape[1] == 0 or len(frame) == 0:
+        raise CorpusError(f"{where}: no exposures found (the log is empty)")
+    for name, flag in ((user_col, "--user-col"), (item_col, "--item-col"), (time_col, "--time-col"),
+                       (group_col, "--group-col")):
+        _check(frame, name, flag, where)
+    if catalog is not None and item_col is None:
+        raise CorpusError(f"{where}: --catalog maps item ids to texts; name the log's item id column with --item-col")
+    roles = [c for c in (user_col, item_col, time_col, group_col) if c]
+    if len(set(roles)) < len(roles):
+        raise CorpusError(f"{where}: --user-col, --item-col, --time-col and --group-col must name different columns")
+    frame = frame.reset_index(drop=True)
+    invalid = np.zeros(len(frame), dtype=bool)
+    for name in (user_col, item_col, group_col):
+        if name:
+            mask = _missing(frame[name])
+            _bad_rows(mask, f"no value in column {name!r}", where, skip_invalid)
+            invalid |= mask
+    if catalog is not None:
+        texts_by_id = _catalog_texts(catalog, item_col, text_col, encoding)
+        item_ids = frame[item_col].map(str)
+        unknown = ~item_ids.isin(texts_by_id.keys()).to_numpy() & ~invalid
+        if unknown.any() and not skip_invalid:
+            labels = [f"row {i + 1} ({item_ids.iat[i]})" for i in np.flatnonzero(unknown)]
+            raise CorpusError(f"{where}: {int(unknown.sum())} rows name an item the catalogue {catalog} does not have "
+                              f"({_list_rows(labels)}); fix them or pass --skip-invalid to drop them")
+        invalid |= unknown
+        texts = item_ids.map(texts_by_id)
+        catalog_size = len(texts_by_id)
+    else:
+        text_col = _pick_text_column(frame, text_col, roles + ["source"])
+        if text_col in roles:
+            raise CorpusError(f"{where}: the text column {text_col!r} also has another role; name another column")
+        texts = frame[text_col]
+        bad = texts.map(lambda v: not isinstance(v, str) or is_blank(v)).to_numpy(dtype=bool)
+        _bad_rows(bad, f"empty or non-text values in column {text_col!r}", where, skip_invalid)
+        invalid |= bad
+        item_ids = frame[item_col].map(str) if item_col else None
+        catalog_size = 0
+    times = None
+    if time_col:
+        missing = _missing(frame[time_col])
+        times = _parse_times(frame[time_col].where(~missing, "1970"))
+        bad = missing | times.isna().to_numpy()
+        _bad_rows(bad, f"missing or unparseable times in column {time_col!r}", where, skip_invalid)
+        invalid |= bad
+    keep = ~invalid
+    texts = texts[keep].reset_index(drop=True)
+    users_raw = frame[user_col][keep].map(str).reset_index(drop=True)
+    if item_ids is None:
+        keys = texts
+    else:
+        keys = item_ids[keep].reset_index(drop=True)
+        if catalog is None:
+            clash = pd.DataFrame({"k": keys, "t": texts}).groupby("k")["t"].nunique()
+            clash = clash[clash > 1]
+            if len(clash):
+                raise CorpusError(f"{where}: items shown with different texts under one id in column {item_col!r} "
+                                  f"({_list_rows([str(k) for k in clash.index])}); give each text its own id")
+    cohorts_raw = frame[group_col][keep].map(str).reset_index(drop=True) if group_col else None
+    # users shown one item carry no pair: counted and left out
+    counts = users_raw.map(users_raw.value_counts())
+    single = (counts == 1).to_numpy()
+    skipped = {"invalid_rows": int(invalid.sum()), "users_with_one_exposure": int(single.sum())}
+    many = ~single
+    keys, texts, users_raw = keys[many].reset_index(drop=True), texts[many].reset_index(drop=True), users_raw[many].reset_index(drop=True)
+    times = times[keep].reset_index(drop=True)[many].reset_index(drop=True) if times is not None else None
+    cohorts_raw = cohorts_raw[many].reset_index(drop=True) if cohorts_raw is not None else None
+    if len(users_raw) == 0:
+        raise CorpusError(f"{where}: no user was shown more than one item; a feed audit needs users with at least 2 exposures")
+    item_codes, item_keys = pd.factorize(keys, sort=False)
+    if len(item_keys) < 2:
+        raise CorpusError(f"{where}: every exposure shows the same item; a feed audit needs at least 2 items")
+    user_codes, user_labels = pd.factorize(users_raw, sort=True)
+    first_row = pd.Series(np.arange(len(item_codes))).groupby(item_codes).first().to_numpy()
+    shown = np.bincount(item_codes, minlength=len(item_keys))
+    ids = [str(k) for k in item_keys] if item_ids is not None else [f"item-{i + 1}" for i in range(len(item_keys))]
+    items = Corpus(pd.DataFrame({"id": ids, "text": texts.iloc[first_row].to_numpy(dtype=object),
+                                 SHOWN_COLUMN: shown}), source, {"text": text_col, "id": item_col})
+    cohorts = None
+    if cohorts_raw is not None:
+        per_user = pd.DataFrame({"u": user_codes, "c": cohorts_raw}).groupby("u")["c"]
+        mixed = per_user.nunique()
+        if (mixed > 1).any():
+            names = [str(user_labels[u]) for u in mixed.index[mixed > 1]]
+            raise CorpusError(f"{where}: users in more than one cohort of column {group_col!r} ({_list_rows(names)}); "
+                              "a cohort compares users, so each user belongs to one")
+        cohorts = per_user.first().to_numpy().astype(str)
+    periods = time_bins(times, freq) if times is not None else None
+    exposures = Exposures.of(user_codes, item_codes, periods.codes if periods is not None else None, len(item_keys),
+                             len(periods.bins) if periods is not None else 1)
+    columns = {"user": user_col, "item": item_col, "text": text_col, "time": time_col, "cohort": group_col,
+               "catalog": str(catalog) if isinstance(catalog, (str, Path)) else None}
+    return FeedLog(items, np.asarray(user_labels, dtype=object), exposures, periods, cohorts,
+                   max(catalog_size, len(item_keys)), where, columns, skipped)
+
+
+def load_feed(path: str | Path, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
+              time_col: str | None = None, group_col: str | None = None, catalog: Any = None,
+              freq: str | None = None, encoding: str = "utf-8", skip_invalid: bool = False) -> FeedLog:
+    """Load an exposure log from any input auditor reads: one row per item shown to a user.
+
+    ``user_col`` names each row's user; the item's text is in the row (``text_col``, found as for
+    a corpus) or, with ``catalog`` (a file or table with the item ids and texts), looked up by the
+    id in ``item_col``. ``time_col`` dates each exposure (periods by ``freq``); ``group_col`` puts
+    each user in a cohort. Users shown one item are counted and left out."""
+    frame = read_table(path, encoding)
+    if isinstance(catalog, (str, Path)) and Path(catalog).expanduser().resolve() == Path(path).expanduser().resolve():
+        raise CorpusError(f"{path}: the catalogue is the log itself; name the file of item ids and texts")
+    return feed_from_frame(frame, user_col=user_col, item_col=item_col, text_col=text_col, time_col=time_col,
+                           group_col=group_col, catalog=catalog, freq=freq, encoding=encoding,
+                           source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid)
