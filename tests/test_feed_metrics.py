@@ -107,3 +107,21 @@ def test_mean_jaccard_over_all_pairs_and_sampled_pairs() -> None:
     assert mean_jaccard(M) == pytest.approx(brute)
     sampled = mean_jaccard(M, max_pairs=200, seed=1)
     assert abs(sampled - brute) < 0.05 and sampled != brute
+
+
+def test_within_user_similarity_and_coverage_agree_with_rexmex() -> None:
+    """rexmex's intra_list_similarity (mean over lists of the mean cosine over pairs) is the raw
+    within-user similarity averaged over users; its item_coverage is the catalogue coverage."""
+    ranking = pytest.importorskip("rexmex.metrics.ranking")
+    coverage_module = pytest.importorskip("rexmex.metrics.coverage")
+    rng = np.random.default_rng(11)
+    n_items, d = 40, 12
+    X = rng.normal(size=(n_items, d)) + rng.normal(size=d)
+    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32).astype(np.float64)
+    lists = [list(rng.choice(30, size=rng.integers(2, 9), replace=False)) for _ in range(25)]  # items 30-39 never shown
+    user = np.array([u for u, items in enumerate(lists) for _ in items])
+    item = np.array([i for items in lists for i in items])
+    fig = feed_figures(X, Exposures.of(user, item, None, n_items), np.zeros(1))
+    assert np.nanmean(fig.user_within) == pytest.approx(ranking.intra_list_similarity(lists, X), abs=1e-6)  # float32 sums
+    reference = coverage_module.item_coverage((list(range(25)), list(range(n_items))), list(zip(user, item)))
+    assert round(fig.coverage, 3) == reference and fig.coverage <= 0.75

@@ -85,7 +85,7 @@ class Corpus:
         return Corpus(self.frame.iloc[keep].reset_index(drop=True), self.source, dict(self.columns))
 
 
-def _list_rows(labels: Sequence[str]) -> str:
+def list_rows(labels: Sequence[str]) -> str:
     shown = ", ".join(labels[:MAX_LISTED_ROWS])
     more = len(labels) - MAX_LISTED_ROWS
     return shown + (f" and {more} more" if more > 0 else "")
@@ -101,7 +101,7 @@ def _is_texty(values: pd.Series) -> bool:
     return numeric < 0.5
 
 
-def _pick_text_column(frame: pd.DataFrame, text_col: str | None, taken: Iterable[str]) -> str:
+def pick_text_column(frame: pd.DataFrame, text_col: str | None, taken: Iterable[str]) -> str:
     if text_col is not None:
         return text_col
     by_lower = {c.lower(): c for c in frame.columns}
@@ -143,7 +143,7 @@ def _is_missing(value: object) -> bool:
     )
 
 
-def _parse_times(values: pd.Series) -> pd.Series:
+def parse_times(values: pd.Series) -> pd.Series:
     """Parse a time column: ISO dates/datetimes (with or without time zones), or plain years."""
     as_text = values.map(lambda v: str(v).strip())
     if as_text.str.fullmatch(r"\d{4}").all():
@@ -187,7 +187,7 @@ def from_frame(
     if translation_col is not None and locale_col is None:
         raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
     roles = (group_col, time_col, id_col, strata, locale_col, translation_col)
-    text_col = _pick_text_column(frame, text_col, [c for c in roles if c])
+    text_col = pick_text_column(frame, text_col, [c for c in roles if c])
     for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata"),
                        (locale_col, "--locale-col"), (translation_col, "--translation-col")):
         if name is not None and name == text_col:
@@ -199,7 +199,7 @@ def from_frame(
     ids = ids.reset_index(drop=True)
     if id_col and not ids.is_unique:
         dupes = ids[ids.duplicated()].unique().tolist()
-        raise CorpusError(f"{where}: column {id_col!r} has duplicate ids ({_list_rows(dupes)})")
+        raise CorpusError(f"{where}: column {id_col!r} has duplicate ids ({list_rows(dupes)})")
 
     frame = frame.reset_index(drop=True)
     bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v))
@@ -215,7 +215,7 @@ def from_frame(
     times = None
     if time_col:
         missing_time = frame[time_col].map(_is_missing)
-        times = _parse_times(frame[time_col].where(~missing_time, "1970"))
+        times = parse_times(frame[time_col].where(~missing_time, "1970"))
         problems.append((missing_time | times.isna(), f"missing or unparseable dates in column {time_col!r}"))
     invalid = np.zeros(len(frame), dtype=bool)
     for mask, what in problems:
@@ -223,7 +223,7 @@ def from_frame(
         if mask.any() and not skip_invalid:
             labels = [f"row {ids[i]}" if id_col else f"row {i + 1}" for i in np.flatnonzero(mask)]
             raise CorpusError(
-                f"{where}: {int(mask.sum())} rows have {what} ({_list_rows(labels)}); "
+                f"{where}: {int(mask.sum())} rows have {what} ({list_rows(labels)}); "
                 "fix them or pass --skip-invalid to drop them"
             )
         invalid |= mask

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.corpus import Corpus
-from auditor.corpus.corpus import _list_rows, _parse_times, _pick_text_column, is_blank
+from auditor.corpus.corpus import is_blank, list_rows, parse_times, pick_text_column
 from auditor.corpus.loaders import STDIN, read_table
 from auditor.corpus.periods import Periods, time_bins
 from auditor.errors import CorpusError
@@ -64,7 +64,7 @@ def _missing(values: pd.Series) -> np.ndarray:
 def _bad_rows(mask: np.ndarray, what: str, where: str, skip_invalid: bool) -> None:
     if mask.any() and not skip_invalid:
         rows = [f"row {i + 1}" for i in np.flatnonzero(mask)]
-        raise CorpusError(f"{where}: {int(mask.sum())} rows have {what} ({_list_rows(rows)}); "
+        raise CorpusError(f"{where}: {int(mask.sum())} rows have {what} ({list_rows(rows)}); "
                           "fix them or pass --skip-invalid to drop them")
 
 
@@ -78,14 +78,14 @@ def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: 
     if id_col is None:
         raise CorpusError(f"{where}: no item id column (neither {item_col!r} nor 'id'; columns: {', '.join(frame.columns)})")
     _check(frame, text_col, "--text-col", where)
-    text_col = _pick_text_column(frame, text_col, [id_col, "source"])
+    text_col = pick_text_column(frame, text_col, [id_col, "source"])
     ids = frame[id_col].map(str)
     if not ids.is_unique:
-        raise CorpusError(f"{where}: column {id_col!r} has duplicate item ids ({_list_rows(ids[ids.duplicated()].unique().tolist())})")
+        raise CorpusError(f"{where}: column {id_col!r} has duplicate item ids ({list_rows(ids[ids.duplicated()].unique().tolist())})")
     bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v)).to_numpy(dtype=bool)
     if bad.any():
         labels = [f"item {ids.iat[i]}" for i in np.flatnonzero(bad)]
-        raise CorpusError(f"{where}: {int(bad.sum())} items have an empty or non-text {text_col!r} ({_list_rows(labels)})")
+        raise CorpusError(f"{where}: {int(bad.sum())} items have an empty or non-text {text_col!r} ({list_rows(labels)})")
     return dict(zip(ids, frame[text_col]))
 
 
@@ -119,12 +119,12 @@ def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None 
         if unknown.any() and not skip_invalid:
             labels = [f"row {i + 1} ({item_ids.iat[i]})" for i in np.flatnonzero(unknown)]
             raise CorpusError(f"{where}: {int(unknown.sum())} rows name an item the catalogue {catalog} does not have "
-                              f"({_list_rows(labels)}); fix them or pass --skip-invalid to drop them")
+                              f"({list_rows(labels)}); fix them or pass --skip-invalid to drop them")
         invalid |= unknown
         texts = item_ids.map(texts_by_id)
         catalog_size = len(texts_by_id)
     else:
-        text_col = _pick_text_column(frame, text_col, roles + ["source"])
+        text_col = pick_text_column(frame, text_col, roles + ["source"])
         if text_col in roles:
             raise CorpusError(f"{where}: the text column {text_col!r} also has another role; name another column")
         texts = frame[text_col]
@@ -136,7 +136,7 @@ def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None 
     times = None
     if time_col:
         missing = _missing(frame[time_col])
-        times = _parse_times(frame[time_col].where(~missing, "1970"))
+        times = parse_times(frame[time_col].where(~missing, "1970"))
         bad = missing | times.isna().to_numpy()
         _bad_rows(bad, f"missing or unparseable times in column {time_col!r}", where, skip_invalid)
         invalid |= bad
@@ -152,7 +152,7 @@ def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None 
             clash = clash[clash > 1]
             if len(clash):
                 raise CorpusError(f"{where}: items shown with different texts under one id in column {item_col!r} "
-                                  f"({_list_rows([str(k) for k in clash.index])}); give each text its own id")
+                                  f"({list_rows([str(k) for k in clash.index])}); give each text its own id")
     cohorts_raw = frame[group_col][keep].map(str).reset_index(drop=True) if group_col else None
     # users shown one item carry no pair: counted and left out
     counts = users_raw.map(users_raw.value_counts())
@@ -179,7 +179,7 @@ def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None 
         mixed = per_user.nunique()
         if (mixed > 1).any():
             names = [str(user_labels[u]) for u in mixed.index[mixed > 1]]
-            raise CorpusError(f"{where}: users in more than one cohort of column {group_col!r} ({_list_rows(names)}); "
+            raise CorpusError(f"{where}: users in more than one cohort of column {group_col!r} ({list_rows(names)}); "
                               "a cohort compares users, so each user belongs to one")
         cohorts = per_user.first().to_numpy().astype(str)
     periods = time_bins(times, freq) if times is not None else None

@@ -74,7 +74,8 @@ def line_chart(x_labels: Sequence[str], series: Sequence[Series], *, title: str,
         y = py(t)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(t)}</text>')
-    every = max(1, n // 12)
+    widest = max(len(str(label)) for label in x_labels) * 6.5 + 10  # px a tick label takes
+    every = max(1, n // 12, math.ceil(n * widest / plot_w))
     for i, label in enumerate(x_labels):
         if i % every == 0:
             parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '

@@ -108,6 +108,9 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
                       if any(key in r for r in rows)]
             out["convergence"] = line_chart([r["label"] for r in rows], series,
                                             title="centroid similarity per period")
+    feed = data.get("feed")
+    if feed and len(feed["per_period"]) > 1:
+        out["feed"] = feed_charts(feed)
     pull = _get(data, "reference", "pull_by_bin")
     if pull:
         out["pull"] = line_chart([p["label"] for p in pull],
@@ -115,6 +118,20 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
                                          [p["ci_high"] for p in pull])],
                                  title="share of texts closer to the reference than to their earlier voice")
     return out
+
+
+#: The feed's per-period charts: (row key, title).
+FEED_CHARTS = (("within_user", "within-user similarity (calibrated)"), ("between_users", "between-user similarity"),
+               ("novelty", "novelty (calibrated distance to the user's earlier items)"),
+               ("coverage", "share of the catalogue shown"))
+
+
+def feed_charts(feed: dict[str, Any]) -> list[Markup]:
+    """One chart per figure over periods: all users, and each cohort as its own line."""
+    scopes = [("all users", feed)] + [(f"cohort {name}", c) for name, c in (feed.get("cohorts") or {}).items()]
+    labels = [row["period"] for row in feed["per_period"]]
+    return [line_chart(labels, [Series(scope, [row[key] for row in entry["per_period"]]) for scope, entry in scopes],
+                       width=520, title=f"{title} per period") for key, title in FEED_CHARTS]
 
 
 def render_html(data: dict[str, Any], include_text: bool = True, review_file: str | None = None) -> str:

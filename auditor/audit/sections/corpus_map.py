@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from auditor.audit.context import AuditContext
+from auditor.feed.log import SHOWN_COLUMN
 from auditor.metrics.clusters import ClusterSummary
 from auditor.metrics.uncertainty import subsample_indices
 from auditor.stages import describe
@@ -34,6 +35,7 @@ SCHEMA = {
                            "points": {"type": "array", "items": {
                                "type": "object", "required": ["id", "x", "y", "cluster", "typicality"],
                                "properties": {"x": _NUM, "y": _NUM, "cluster": {"type": "integer"},
+                                              "shown": {"type": "integer"},
                                               "typicality": _NUM, "text": {"type": "string"}}}}}},
 }
 
@@ -73,6 +75,7 @@ def map_points(ctx: AuditContext, summary: ClusterSummary, method: str) -> dict[
     lo, hi = coords.min(axis=0), coords.max(axis=0)
     scaled = (coords - lo) / np.where(hi > lo, hi - lo, 1.0)
     has_group, has_time = "group" in frame, "time" in frame
+    shown = SHOWN_COLUMN if ctx.feed is not None and SHOWN_COLUMN in frame else None
     points = []
     for i in keep.tolist():
         point: dict[str, Any] = {"id": frame["id"].iat[i], "x": round(float(scaled[i, 0]), 4),
@@ -83,6 +86,8 @@ def map_points(ctx: AuditContext, summary: ClusterSummary, method: str) -> dict[
             point["group"] = frame["group"].iat[i]
         if has_time:
             point["time"] = frame["time"].iat[i].strftime("%Y-%m-%d")
+        if shown:
+            point["shown"] = int(frame[shown].iat[i])
         point["text"] = _short(frame["text"].iat[i])
         points.append(point)
     return {"n_points": len(points), "n_texts": len(frame), "sampled": len(points) < len(frame),

@@ -27,6 +27,10 @@
   }
 
   function colourOf(p) {
+    if (state.mode === "shown" && p.shown !== undefined) {
+      var s = state.shownRange, g = s[1] > s[0] ? (Math.log(1 + p.shown) - s[0]) / (s[1] - s[0]) : 0.5;
+      return "rgb(" + Math.round(40 + 190 * g) + ",90," + Math.round(220 - 180 * g) + ")";
+    }
     if (state.mode === "time" && p.time) {
       var t = state.timeRange, f = t[1] > t[0] ? (Date.parse(p.time) - t[0]) / (t[1] - t[0]) : 0.5;
       var r = Math.round(40 + 190 * f), b = Math.round(220 - 180 * f);
@@ -89,6 +93,8 @@
       items = state.groups.map(function (g, i) { return [String(g), GROUP_COLOURS[g]]; });
     } else if (state.mode === "time") {
       items = [["oldest", "rgb(40,90,220)"], ["newest", "rgb(230,90,40)"]];
+    } else if (state.mode === "shown") {
+      items = [["shown least", "rgb(40,90,220)"], ["shown most", "rgb(230,90,40)"]];
     } else {
       items = (data.clusters || []).map(function (c) {
         var words = (c.keywords || []).slice(0, 3).join(", ");
@@ -123,6 +129,7 @@
     var bits = [p.id];
     if (p.group !== undefined) { bits.push(String(p.group)); }
     if (p.time) { bits.push(p.time); }
+    if (p.shown !== undefined) { bits.push("shown " + p.shown + " times"); }
     bits.push(p.cluster < 0 ? "no cluster" : "cluster " + p.cluster);
     bits.push("typicality " + p.typicality.toFixed(3));
     head.textContent = bits.join(" · ");
@@ -138,6 +145,8 @@
   }
 
   state.groups = categories("group");
+  var shown = points.filter(function (p) { return p.shown !== undefined; }).map(function (p) { return Math.log(1 + p.shown); });
+  state.shownRange = shown.length ? [Math.min.apply(null, shown), Math.max.apply(null, shown)] : [0, 0];
   var times = points.filter(function (p) { return p.time; }).map(function (p) { return Date.parse(p.time); });
   state.timeRange = times.length ? [Math.min.apply(null, times), Math.max.apply(null, times)] : [0, 0];
 
