@@ -139,3 +139,50 @@ def test_feed_figures_do_not_depend_on_row_order() -> None:
                      embedder=HashEncoder(), clusterer=None, resamples=0).data["feed"]
     for key in ("within_user", "between_users", "novelty", "narrowing", "convergence", "per_period"):
         assert one[key] == two[key], key
+
+
+def test_feed_states_of_shards_merge_to_the_audit_of_the_whole_log(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    words = ["tea", "shoes", "coffee", "jacket", "bread", "lamp", "chair", "rug", "map", "boat"]
+    log = pd.DataFrame({"user": rng.choice([f"u{i}" for i in range(30)], 600),
+                        "text": [" ".join(rng.choice(words, 3)) for _ in range(600)],
+                        "date": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 360, 600), unit="D"),
+                        "cohort": ""})
+    log["cohort"] = np.where(log["user"].str[1:].astype(int) % 2 == 0, "even", "odd")
+    log["date"] = log["date"].dt.strftime("%Y-%m-%d")
+    log.iloc[:250].to_csv(tmp_path / "a.csv", index=False)  # users' exposures spread over both shards
+    log.iloc[250:].to_csv(tmp_path / "b.csv", index=False)
+    log.to_csv(tmp_path / "all.csv", index=False)
+    common = ["--user-col", "user", "--time-col", "date", "--group-col", "cohort"]
+    for shard in ("a", "b"):
+        res = runner.invoke(app, ["state", str(tmp_path / f"{shard}.csv"), *common, "-o",
+                                  str(tmp_path / f"{shard}.auditor-state")])
+        assert res.exit_code == 0, res.output
+    args = ["--freq", "month", "--clusters", "none", "--resamples", "50", "--out", str(tmp_path / "r"), "-q"]
+    res = runner.invoke(app, ["merge", str(tmp_path / "a.auditor-state"), str(tmp_path / "b.auditor-state"),
+                              "--name", "merged", *args])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["feed", str(tmp_path / "all.csv"), *common, "--name", "whole", *args])
+    assert res.exit_code == 0, res.output
+    merged = json.loads((tmp_path / "r" / "merged.json").read_text())["feed"]
+    whole = json.loads((tmp_path / "r" / "whole.json").read_text())["feed"]
+    for key in ("n_users", "n_items", "n_exposures", "within_user", "between_users", "novelty", "narrowing",
+                "convergence", "novelty_trend", "per_period", "cohorts", "cohort_differences"):
+        assert merged[key] == whole[key], key
+
+
+def test_a_damaged_feed_state_is_one_error_line(tmp_path: Path) -> None:
+    from auditor.states.feed_state import feed_state, feed_state_bytes
+
+    log = pd.DataFrame({"user": ["a", "a", "b", "b"], "text": ["red tea", "green tea", "red tea", "black tea"]})
+    data = bytearray(feed_state_bytes(feed_state(log, user_col="user", embedder=HashEncoder())))
+    (tmp_path / "ok.auditor-state").write_bytes(bytes(data))
+    data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
+    (tmp_path / "bad.auditor-state").write_bytes(bytes(data))
+    (tmp_path / "empty.auditor-state").write_bytes(b"")
+    for name in ("bad", "empty"):
+        res = runner.invoke(app, ["merge", str(tmp_path / "ok.auditor-state"), str(tmp_path / f"{name}.auditor-state"),
+                                  "--out", str(tmp_path / "r")])
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: "), res.output
+        assert not (tmp_path / "r").exists()

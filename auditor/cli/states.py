@@ -7,7 +7,7 @@ import typer
 
 from auditor.cli.app import app, fail, run_guarded
 from auditor.cli.audit import finish, write_audit
-from auditor.cli.options import AUDIT, CACHE, INPUT, MODEL, OUTPUT, QUIET, Options, shared
+from auditor.cli.options import AUDIT, CACHE, FEED, INPUT, MODEL, OUTPUT, QUIET, Options, shared
 
 STATE_SUFFIX = ".auditor-state"
 
@@ -16,7 +16,7 @@ def check_state_output(output: Path, inputs: list[Path]) -> None:
     """A state is written only to a ``.auditor-state`` path that is not an input and is not some
     other file (an older state there is replaced, atomically)."""
     from auditor.errors import AuditorError
-    from auditor.states import read_state
+    from auditor.states import load_state
 
     if not output.name.endswith(STATE_SUFFIX) or output.name == STATE_SUFFIX:
         raise AuditorError(f"-o {output}: a state file's name must end in {STATE_SUFFIX}")
@@ -24,13 +24,13 @@ def check_state_output(output: Path, inputs: list[Path]) -> None:
         raise AuditorError(f"-o {output} is one of the inputs; it is never overwritten")
     if output.exists():
         try:
-            read_state(output)
+            load_state(output)
         except AuditorError:
             raise AuditorError(f"-o {output} exists and is not an auditor state; it is never overwritten") from None
 
 
 @app.command()
-@shared(INPUT, MODEL, CACHE, QUIET)
+@shared(INPUT, FEED, MODEL, CACHE, QUIET)
 def state(
     shards: list[Path] = typer.Argument(..., help="The shard's corpus files (any input `auditor audit` reads); several are read as one shard, in order."),
     output: Path = typer.Option(..., "--output", "-o", help="The state file to write (NAME.auditor-state)."),
@@ -39,21 +39,28 @@ def state(
     opts: Optional[Options] = None,
 ) -> None:
     """Compute the mergeable partial state of one shard of a corpus (embeddings, sums, sketches
-    and a sample) and write it to a state file, for `auditor merge`."""
+    and a sample) and write it to a state file, for `auditor merge`. With --user-col, the shard is
+    an exposure log and the state holds its exposures and its items' vectors (`auditor feed`)."""
     def work() -> Any:
         from auditor.audit import AuditSettings
-        from auditor.states import merge_states, shard_state, write_state
+        from auditor.fileio import atomic_write_bytes
+        from auditor.states import feed_state, merge_feed_states, merge_states, shard_state, write_state
+        from auditor.states.feed_state import feed_state_bytes
 
-        check_state_output(output, shards)
+        check_state_output(output, shards + ([opts.feed["catalog"]] if opts.feed["catalog"] else []))
         settings = AuditSettings(**opts.settings(seed=seed, progress=False))
-        parts = [shard_state(path, settings, sample_size=sample_size, **opts.columns()) for path in shards]
-        merged = merge_states(parts)
+        if opts.feed_columns():
+            merged = merge_feed_states([feed_state(path, settings, **opts.feed_columns()) for path in shards])
+            atomic_write_bytes(output, feed_state_bytes(merged))
+            return f"{merged.n_exposures:,} exposures of {len(merged.rows.item_keys):,} items"
+        merged = merge_states([shard_state(path, settings, sample_size=sample_size, **opts.columns())
+                               for path in shards])
         write_state(merged, output)
-        return merged
+        return f"{merged.n_texts:,} texts, {len(merged.sample):,} kept in the sample"
 
-    merged = run_guarded(work)
+    summary = run_guarded(work)
     if not opts.quiet:
-        typer.echo(f"{merged.n_texts:,} texts, {len(merged.sample):,} kept in the sample", err=True)
+        typer.echo(summary, err=True)
     typer.echo(f"state: {output}")
 
 
@@ -70,11 +77,25 @@ def merge(
         fail(f"unknown --format {fmt!r}; use text or json")
 
     def work() -> Any:
+        from auditor.errors import AuditorError
         from auditor.report.sets import report_name
-        from auditor.states import audit_state, merge_states, read_state
+        from auditor.states import (
+            FeedState,
+            audit_feed_state,
+            audit_state,
+            load_state,
+            merge_feed_states,
+            merge_states,
+        )
 
         name = report_name(states[0], opts.output["name"] or "merged")
-        merged = merge_states([read_state(path) for path in states])
-        return write_audit(merged, name, opts, list(states), run=audit_state)
+        parts = [load_state(path) for path in states]
+        feeds = [isinstance(p, FeedState) for p in parts]
+        if any(feeds) and not all(feeds):
+            raise AuditorError("the states mix an exposure log's (auditor state --user-col) and a corpus's; "
+                               "merge each kind on its own")
+        if all(feeds):
+            return write_audit(merge_feed_states(parts), name, opts, list(states), run=audit_feed_state)
+        return write_audit(merge_states(parts), name, opts, list(states), run=audit_state)
 
     finish(*run_guarded(work), opts.quiet, fmt, include_text=not opts.output["no_text"])

@@ -89,11 +89,38 @@ def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: 
     return dict(zip(ids, frame[text_col]))
 
 
-def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
-                    time_col: str | None = None, group_col: str | None = None, catalog: Any = None,
-                    freq: str | None = None, source: str | None = None, encoding: str = "utf-8",
-                    skip_invalid: bool = False) -> FeedLog:
-    """Validate an exposure table (see :func:`load_feed`)."""
+@dataclass(frozen=True)
+class ExposureRows:
+    """Validated exposures before users are counted: each row's item (a code into ``item_keys``
+    and ``item_texts``), user label, time and cohort; the unit a partial feed state keeps and
+    merges (a user's exposures may be spread over shards)."""
+
+    item: np.ndarray
+    item_keys: np.ndarray
+    item_texts: np.ndarray
+    users: np.ndarray
+    times: pd.Series | None
+    cohorts: np.ndarray | None
+    catalog_size: int
+    source: str
+    columns: dict[str, str | None]
+    invalid_rows: int = 0
+
+    @property
+    def has_ids(self) -> bool:
+        return self.columns.get("item") is not None
+
+
+def _item_table(keys: pd.Series, texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(keys, sort=False)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    return codes, np.asarray(uniques, dtype=object), texts.iloc[first].to_numpy(dtype=object)
+
+
+def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
+                  time_col: str | None = None, group_col: str | None = None, catalog: Any = None,
+                  source: str | None = None, encoding: str = "utf-8", skip_invalid: bool = False) -> ExposureRows:
+    """Validate an exposure table (see :func:`load_feed`): every problem is one error naming the rows."""
     where = source or "the exposure log"
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no exposures found (the log is empty)")
@@ -142,53 +169,86 @@ def feed_from_frame(frame: pd.DataFrame, *, user_col: str, item_col: str | None 
         invalid |= bad
     keep = ~invalid
     texts = texts[keep].reset_index(drop=True)
-    users_raw = frame[user_col][keep].map(str).reset_index(drop=True)
-    if item_ids is None:
-        keys = texts
-    else:
-        keys = item_ids[keep].reset_index(drop=True)
-        if catalog is None:
-            clash = pd.DataFrame({"k": keys, "t": texts}).groupby("k")["t"].nunique()
-            clash = clash[clash > 1]
-            if len(clash):
-                raise CorpusError(f"{where}: items shown with different texts under one id in column {item_col!r} "
-                                  f"({list_rows([str(k) for k in clash.index])}); give each text its own id")
-    cohorts_raw = frame[group_col][keep].map(str).reset_index(drop=True) if group_col else None
-    # users shown one item carry no pair: counted and left out
-    counts = users_raw.map(users_raw.value_counts())
-    single = (counts == 1).to_numpy()
-    skipped = {"invalid_rows": int(invalid.sum()), "users_with_one_exposure": int(single.sum())}
-    many = ~single
-    keys, texts, users_raw = keys[many].reset_index(drop=True), texts[many].reset_index(drop=True), users_raw[many].reset_index(drop=True)
-    times = times[keep].reset_index(drop=True)[many].reset_index(drop=True) if times is not None else None
-    cohorts_raw = cohorts_raw[many].reset_index(drop=True) if cohorts_raw is not None else None
-    if len(users_raw) == 0:
+    keys = texts if item_ids is None else item_ids[keep].reset_index(drop=True)
+    if item_ids is not None and catalog is None:
+        _one_text_per_id(keys, texts, f"{where}: items shown with different texts under one id in column {item_col!r}")
+    item, item_keys, item_texts = _item_table(keys, texts)
+    columns = {"user": user_col, "item": item_col, "text": text_col, "time": time_col, "cohort": group_col,
+               "catalog": str(catalog) if isinstance(catalog, (str, Path)) else None}
+    return ExposureRows(item, item_keys, item_texts, frame[user_col][keep].map(str).to_numpy(dtype=object),
+                        times[keep].reset_index(drop=True) if times is not None else None,
+                        frame[group_col][keep].map(str).to_numpy(dtype=object) if group_col else None,
+                        catalog_size, where, columns, int(invalid.sum()))
+
+
+def _one_text_per_id(keys: pd.Series, texts: pd.Series, what: str) -> None:
+    clash = pd.DataFrame({"k": keys, "t": texts}).groupby("k")["t"].nunique()
+    clash = clash[clash > 1]
+    if len(clash):
+        raise CorpusError(f"{what} ({list_rows([str(k) for k in clash.index])}); give each text its own id")
+
+
+def merge_rows(parts: list[ExposureRows]) -> ExposureRows:
+    """The exposures of several shards as one log, in order (items matched by id, or by text)."""
+    first = parts[0]
+    for part in parts[1:]:
+        if {k: v for k, v in part.columns.items() if k != "catalog"} != \
+                {k: v for k, v in first.columns.items() if k != "catalog"}:
+            raise CorpusError(f"{part.source}: read with other columns than {first.source}; every shard of a feed "
+                              "needs the same --user-col, --item-col, --time-col and --group-col")
+    keys = pd.Series(np.concatenate([p.item_keys[p.item] for p in parts]), dtype=object)
+    texts = pd.Series(np.concatenate([p.item_texts[p.item] for p in parts]), dtype=object)
+    if first.has_ids:
+        _one_text_per_id(keys, texts, "the shards show different texts under one item id")
+    item, item_keys, item_texts = _item_table(keys, texts)
+    times = pd.concat([p.times for p in parts], ignore_index=True) if first.times is not None else None
+    cohorts = np.concatenate([p.cohorts for p in parts]) if first.cohorts is not None else None
+    sources = [p.source for p in parts]
+    return ExposureRows(item, item_keys, item_texts, np.concatenate([p.users for p in parts]), times, cohorts,
+                        max(p.catalog_size for p in parts), sources[0] if len(sources) == 1 else
+                        f"{sources[0]} and {len(sources) - 1} more", dict(first.columns),
+                        sum(p.invalid_rows for p in parts))
+
+
+def feed_log(rows: ExposureRows, freq: str | None = None) -> FeedLog:
+    """The log an audit reads: users shown one item counted and left out, users and items coded,
+    each user's cohort checked, the periods binned by ``freq``."""
+    where = rows.source
+    users = pd.Series(rows.users, dtype=object)
+    single = (users.map(users.value_counts()) == 1).to_numpy()
+    many = np.flatnonzero(~single)
+    if len(many) == 0:
         raise CorpusError(f"{where}: no user was shown more than one item; a feed audit needs users with at least 2 exposures")
-    item_codes, item_keys = pd.factorize(keys, sort=False)
-    if len(item_keys) < 2:
+    item_codes, kept_items = pd.factorize(rows.item[many], sort=False)
+    if len(kept_items) < 2:
         raise CorpusError(f"{where}: every exposure shows the same item; a feed audit needs at least 2 items")
-    user_codes, user_labels = pd.factorize(users_raw, sort=True)
-    first_row = pd.Series(np.arange(len(item_codes))).groupby(item_codes).first().to_numpy()
-    shown = np.bincount(item_codes, minlength=len(item_keys))
-    ids = [str(k) for k in item_keys] if item_ids is not None else [f"item-{i + 1}" for i in range(len(item_keys))]
-    items = Corpus(pd.DataFrame({"id": ids, "text": texts.iloc[first_row].to_numpy(dtype=object),
-                                 SHOWN_COLUMN: shown}), source, {"text": text_col, "id": item_col})
+    user_codes, user_labels = pd.factorize(users.iloc[many], sort=True)
+    shown = np.bincount(item_codes, minlength=len(kept_items))
+    keys = rows.item_keys[kept_items]
+    ids = [str(k) for k in keys] if rows.has_ids else [f"item-{i + 1}" for i in kept_items]
+    items = Corpus(pd.DataFrame({"id": ids, "text": rows.item_texts[kept_items], SHOWN_COLUMN: shown}), where,
+                   {"text": rows.columns.get("text"), "id": rows.columns.get("item")})
     cohorts = None
-    if cohorts_raw is not None:
-        per_user = pd.DataFrame({"u": user_codes, "c": cohorts_raw}).groupby("u")["c"]
+    if rows.cohorts is not None:
+        per_user = pd.DataFrame({"u": user_codes, "c": rows.cohorts[many]}).groupby("u")["c"]
         mixed = per_user.nunique()
         if (mixed > 1).any():
             names = [str(user_labels[u]) for u in mixed.index[mixed > 1]]
-            raise CorpusError(f"{where}: users in more than one cohort of column {group_col!r} ({list_rows(names)}); "
-                              "a cohort compares users, so each user belongs to one")
+            raise CorpusError(f"{where}: users in more than one cohort of column {rows.columns['cohort']!r} "
+                              f"({list_rows(names)}); a cohort compares users, so each user belongs to one")
         cohorts = per_user.first().to_numpy().astype(str)
+    times = rows.times.iloc[many].reset_index(drop=True) if rows.times is not None else None
     periods = time_bins(times, freq) if times is not None else None
-    exposures = Exposures.of(user_codes, item_codes, periods.codes if periods is not None else None, len(item_keys),
+    exposures = Exposures.of(user_codes, item_codes, periods.codes if periods is not None else None, len(kept_items),
                              len(periods.bins) if periods is not None else 1)
-    columns = {"user": user_col, "item": item_col, "text": text_col, "time": time_col, "cohort": group_col,
-               "catalog": str(catalog) if isinstance(catalog, (str, Path)) else None}
+    skipped = {"invalid_rows": rows.invalid_rows, "users_with_one_exposure": int(single.sum())}
     return FeedLog(items, np.asarray(user_labels, dtype=object), exposures, periods, cohorts,
-                   max(catalog_size, len(item_keys)), where, columns, skipped)
+                   max(rows.catalog_size, len(kept_items)), where, dict(rows.columns), skipped)
+
+
+def feed_from_frame(frame: pd.DataFrame, *, freq: str | None = None, **columns: Any) -> FeedLog:
+    """Validate an exposure table and make its log (:func:`exposure_rows`, :func:`feed_log`)."""
+    return feed_log(exposure_rows(frame, **columns), freq)
 
 
 def load_feed(path: str | Path, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
@@ -200,9 +260,15 @@ def load_feed(path: str | Path, *, user_col: str, item_col: str | None = None, t
     a corpus) or, with ``catalog`` (a file or table with the item ids and texts), looked up by the
     id in ``item_col``. ``time_col`` dates each exposure (periods by ``freq``); ``group_col`` puts
     each user in a cohort. Users shown one item are counted and left out."""
+    return feed_log(read_exposures(path, user_col=user_col, item_col=item_col, text_col=text_col, time_col=time_col,
+                                   group_col=group_col, catalog=catalog, encoding=encoding,
+                                   skip_invalid=skip_invalid), freq)
+
+
+def read_exposures(path: str | Path, *, catalog: Any = None, encoding: str = "utf-8", **columns: Any) -> ExposureRows:
+    """Read and validate an exposure log file (:func:`exposure_rows`)."""
     frame = read_table(path, encoding)
     if isinstance(catalog, (str, Path)) and Path(catalog).expanduser().resolve() == Path(path).expanduser().resolve():
         raise CorpusError(f"{path}: the catalogue is the log itself; name the file of item ids and texts")
-    return feed_from_frame(frame, user_col=user_col, item_col=item_col, text_col=text_col, time_col=time_col,
-                           group_col=group_col, catalog=catalog, freq=freq, encoding=encoding,
-                           source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid)
+    return exposure_rows(frame, catalog=catalog, encoding=encoding,
+                         source=str(STDIN) if str(path) == "-" else str(path), **columns)

@@ -7,7 +7,8 @@
 """
 
 from auditor.states.audit import audit_state, corpus_state, sample_corpus, shard_state
-from auditor.states.io import SUFFIX, read_state, state_bytes, state_from_bytes, write_state
+from auditor.states.feed_state import FeedState, audit_feed_state, feed_state, merge_feed_states
+from auditor.states.io import SUFFIX, load_state, read_state, state_bytes, state_from_bytes, write_state
 from auditor.states.state import (
     DEFAULT_SAMPLE_SIZE,
     MAX_GRAM_KEYS,
@@ -19,7 +20,8 @@ from auditor.states.state import (
 )
 
 __all__ = [
-    "AuditState", "DEFAULT_SAMPLE_SIZE", "MAX_GRAM_KEYS", "STATE_VERSION", "SUFFIX", "StateMismatch",
+    "AuditState", "DEFAULT_SAMPLE_SIZE", "FeedState", "audit_feed_state", "feed_state", "load_state",
+    "merge_feed_states", "MAX_GRAM_KEYS", "STATE_VERSION", "SUFFIX", "StateMismatch",
     "audit_state", "build_state", "corpus_state", "merge_states", "read_state", "sample_corpus",
     "shard_state", "state_bytes", "state_from_bytes", "write_state",
 ]

@@ -67,22 +67,25 @@ def corpus_state(corpus: Corpus, embedder: Any, *, seed: int = 0, sample_size: i
 
 
 class StoredEmbedder(Embedder):
-    """The embedding stage of a state's audit: answers from the state's vectors (its sample and
-    its model's calibration texts), exactly as they were stored, and never loads a model; its
-    ``exact`` values replace the sample's estimates in the audit."""
+    """The embedding stage of a state's audit: answers from vectors stored in a state (its
+    sample's or its items', and its model's calibration texts), exactly as they were stored, and
+    never loads a model."""
 
-    def __init__(self, state: AuditState, exact: ExactValues | None = None) -> None:  # noqa: D107
-        model = state.header["model"]
-        #: The exact values of the whole corpus, which the audit puts in place of the sample's.
-        self.exact = exact or ExactValues(state)
+    def __init__(self, model: dict[str, Any], vectors: dict[str, np.ndarray]) -> None:  # noqa: D107
         self._info = {"name": model["name"], "revision": model["revision"], "device": None}
         revision = model.get("revision")
         # the model's identity (its floor is remembered with it) when it has one
         self.spec = ModelSpec(model["name"], "state", revision) if isinstance(revision, str) else None
         self.cache, self.device = None, None
         self.n_embedded, self.n_cached = 0, 0
-        self._vectors = dict(zip(state.sample.columns["text"], state.sample.vectors))
-        self._vectors.update(zip(ALL_TEXTS, state.calibration))
+        self._vectors = vectors
+
+    @classmethod
+    def of_state(cls, state: AuditState) -> "StoredEmbedder":
+        """The vectors of a corpus state: its sample's and its calibration texts'."""
+        vectors = dict(zip(state.sample.columns["text"], state.sample.vectors))
+        vectors.update(zip(ALL_TEXTS, state.calibration))
+        return cls(state.header["model"], vectors)
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -137,7 +140,7 @@ def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
     if options.pop("reference", None) is not None:
         raise SettingsError("reference", "cannot be used with a merged state (its texts are not all at hand)")
     settings, _ = split_options(settings, options)  # a state's columns were chosen when it was made
-    embedder = StoredEmbedder(state, exact)
+    embedder = StoredEmbedder.of_state(state)
     sources = [s for s in state.sources if s]
     if source is None and sources:
         source = sources[0] if len(sources) == 1 else f"{sources[0]} and {len(sources) - 1} more"
@@ -145,4 +148,4 @@ def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
     if settings.freq is not None and corpus.times is None:
         raise SettingsError("freq", "needs a time column")
     return audit_loaded(corpus, settings, stages_of(settings, **stages), embedder, reporter or StageTimer(),
-                        exact=embedder.exact)
+                        exact=exact or ExactValues(state))

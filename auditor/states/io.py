@@ -71,6 +71,18 @@ def write_state(state: AuditState, path: str | Path) -> Path:
     return atomic_write_bytes(path, state_bytes(state))
 
 
+def load_state(path: str | Path) -> Any:
+    """A corpus state (:class:`AuditState`) or a feed state
+    (:class:`~auditor.states.feed_state.FeedState`), whichever the file holds."""
+    from auditor.states.feed_state import feed_state_from_bytes, is_feed_state
+
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such state file")
+    data = path.read_bytes()
+    return feed_state_from_bytes(data, str(path)) if is_feed_state(data) else state_from_bytes(data, str(path))
+
+
 def read_state(path: str | Path) -> AuditState:
     """Read a state file (:class:`CorpusError` when it is missing or not a state file,
     :class:`StateMismatch` when it is from another version)."""
@@ -86,7 +98,7 @@ def state_from_bytes(data: bytes, where: str = "the state") -> AuditState:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             data = {name: arrays[name] for name in arrays.files}
         doc = json.loads(bytes(data.pop("document")).decode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
         raise CorpusError(f"{where}: not an auditor state file")
