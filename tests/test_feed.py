@@ -186,3 +186,19 @@ def test_a_damaged_feed_state_is_one_error_line(tmp_path: Path) -> None:
         lines = [line for line in res.output.splitlines() if line.strip()]
         assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: "), res.output
         assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.model
+def test_the_readme_feed_command_prints_what_the_readme_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_feed_output", SAMPLE.parent / "scripts" / "readme_feed_output.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    readme = (SAMPLE.parent / "README.md").read_text()
+    command = script.readme_command(readme)
+    assert command.split()[:2] == ["auditor", "feed"] and "sample_corpora/feed_log.csv" in command
+    monkeypatch.chdir(SAMPLE.parent)  # the command names the sample by its path from the repository root
+    printed = script.run(command, ["--out", str(tmp_path), "--clusters", "none"])
+    assert script.block(script.feed_lines(printed)) in readme
+    assert json.loads((tmp_path / "feed_log.json").read_text())["feed"]["n_exposures"] == 14400

@@ -116,12 +116,17 @@ def narrowing_most(fig: FeedFigures, floor: Baseline, freq: str | None, users: n
             for i in order[:USERS_SHOWN] if c.narrowing[i] > 0]
 
 
-def _signed(x: float) -> str:
-    return f"{x:+.4f}"
+def signed(x: float) -> str:
+    """``x`` with its sign, four decimals, and no "-0.0000".
+
+    >>> signed(0.00161), signed(-0.00001)
+    ('+0.0016', '+0.0000')
+    """
+    return f"{x + 0.0:+.4f}" if round(x, 4) != 0 else "+0.0000"
 
 
 def _ci(entry: dict[str, Any], level: float) -> str:
-    return f"{level:.0%} CI {_signed(entry['ci_low'])} to {_signed(entry['ci_high'])}"
+    return f"{level:.0%} CI {signed(entry['ci_low'])} to {signed(entry['ci_high'])}"
 
 
 def _direction(entry: dict[str, Any]) -> int:
@@ -135,23 +140,23 @@ def headline(feed: dict[str, Any], level: float) -> str:
     """The feed's answer in plain words: narrowing, convergence, and the cohorts that differ."""
     within, between = feed["within_user"]["value"], feed["between_users"]["value"]
     level_words = (f"The items shown to one customer are {within:.2f} alike on a scale where unrelated texts "
-                   f"score 0, and different customers' feeds are {between:.2f} alike."
+                   f"score 0; two customers' average items have a cosine of {between:.2f} (1: the same mix)."
                    if within is not None and between is not None else "")
     narrowing, convergence = feed["narrowing"], feed["convergence"]
     if narrowing["slope"] is None:
         return level_words + " Give the log a time column (--time-col) to see whether feeds narrow over time."
     unit = narrowing["unit"]
-    trend = {1: f"Feeds are narrowing: each customer's feed grew more alike, {_signed(narrowing['slope'])} {unit} "
+    trend = {1: f"Feeds are narrowing: each customer's feed grew more alike, {signed(narrowing['slope'])} {unit} "
                 f"({_ci(narrowing, level)})",
-             -1: f"Feeds are broadening: each customer's feed grew more varied, {_signed(narrowing['slope'])} {unit} "
+             -1: f"Feeds are broadening: each customer's feed grew more varied, {signed(narrowing['slope'])} {unit} "
                  f"({_ci(narrowing, level)})",
-             0: f"No clear narrowing: each customer's feed changed by {_signed(narrowing['slope'])} {unit} "
+             0: f"No clear narrowing: each customer's feed changed by {signed(narrowing['slope'])} {unit} "
                 f"({_ci(narrowing, level)}, which includes no change)"}[_direction(narrowing)]
     if convergence["slope"] is not None:
-        trend += {1: f", and customers' feeds converged on one another ({_signed(convergence['slope'])} {unit}, "
+        trend += {1: f", and customers' feeds converged on one another ({signed(convergence['slope'])} {unit}, "
                      f"{_ci(convergence, level)}).",
-                  -1: f", and customers' feeds drew apart ({_signed(convergence['slope'])} {unit}, {_ci(convergence, level)}).",
-                  0: f"; customers' feeds did not clearly converge ({_signed(convergence['slope'])} {unit}, "
+                  -1: f", and customers' feeds drew apart ({signed(convergence['slope'])} {unit}, {_ci(convergence, level)}).",
+                  0: f"; customers' feeds did not clearly converge ({signed(convergence['slope'])} {unit}, "
                      f"{_ci(convergence, level)})."}[_direction(convergence)]
     else:
         trend += "."

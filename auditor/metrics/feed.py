@@ -19,11 +19,11 @@ log of millions of exposures costs O(exposures·d) and is processed in blocks of
   all pairs of users as (‖Σ_a w_a‖² − Σ_a‖w_a‖²) / (U(U − 1)) with w_a = μ̂_a/√q_a (O(U·d), never
   a U×U matrix). Its interval is the jackknife over users; **convergence** is its OLS slope over
   periods, with a jackknife interval over users (leaving one user out of every period at once).
-- **Novelty**: 1 − x·μ̂_u,<t / √q_u,<t for an item shown to u in t: one minus its debiased cosine
-  with the centroid of everything u was shown in earlier periods (Recommenders' ``serendipity``
-  without its relevance term, on text embeddings). The plain cos(x, μ̂/‖μ̂‖) would fall over time
-  on a stationary feed, as more earlier items make ‖μ̂‖ less inflated by noise; √q, unbiased for
-  ‖μ‖², removes that drift. Averaged per cell, per user, and over users; its trend as for narrowing.
+- **Novelty**: 1 − x·μ̂_u,<t for an item shown to u in t: one minus its mean cosine with every item
+  u was shown in earlier periods (Microsoft Recommenders' ``serendipity`` without its relevance
+  term, on text embeddings). Unbiased whatever the length of the history; the cosine to the
+  *normalised* earlier centroid is not (its noise shrinks as the history grows, so it drifts on a
+  stationary feed). Averaged per cell, per user, and over users; its trend as for narrowing.
 - **Coverage** (Recommenders' ``catalog_coverage``): distinct items shown / catalogue size;
   **Gini** of the exposure counts over the catalogue (items never shown count as 0);
   **overlap**: mean Jaccard |A ∩ B| / |A ∪ B| of two users' item sets (all pairs up to
@@ -132,10 +132,9 @@ def _pair_mean(n: np.ndarray, sq: np.ndarray, r: np.ndarray) -> np.ndarray:
         return np.where(n >= 2, (sq - r) / (n * (n - 1)), np.nan)
 
 
-def _earlier_cosines(cells: np.ndarray, n_periods: int, sums: np.ndarray, n: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Per cell, the mean debiased cosine of its items with the centroid of the same user's earlier
-    cells, x̄·μ̂ / √q with q the U-statistic of ‖μ‖² (NaN for a user's first cell, or when fewer
-    than 2 earlier items or q ≤ 0). Cells are sorted by user, then period."""
+def _earlier_cosines(cells: np.ndarray, n_periods: int, sums: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Per cell, the mean cosine of its items with each item the same user was shown in earlier
+    cells, s_t·s_<t / (n_t·n_<t) (NaN for a user's first cell). Cells are sorted by user, then period."""
     user = cells // n_periods
     start = np.r_[0, np.flatnonzero(np.diff(user)) + 1]
     first = np.repeat(start, np.diff(np.r_[start, len(cells)]))
@@ -146,10 +145,9 @@ def _earlier_cosines(cells: np.ndarray, n_periods: int, sums: np.ndarray, n: np.
         return total - values - base
 
     before, n_before = earlier(sums), earlier(n)
-    q = _pair_mean(n_before, np.einsum("ij,ij->i", before, before), earlier(r))
-    later = (np.arange(len(cells)) > first) & np.isfinite(q) & (q > MIN_Q)
+    later = np.arange(len(cells)) > first
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.einsum("ij,ij->i", sums, before) / (n * n_before * np.sqrt(q))
+        cos = np.einsum("ij,ij->i", sums, before) / (n * n_before)
     return np.where(later, cos, np.nan)
 
 
@@ -213,7 +211,7 @@ def feed_figures(X: np.ndarray, exp: Exposures, positions: np.ndarray, *, catalo
         cells, n, sums, r = _cell_sums(X, exp, rows, lo, hi)
         cu, ct = cells // T, cells % T
         within = _pair_mean(n, np.einsum("ij,ij->i", sums, sums), r)
-        cell_parts.append(Cells(cu + lo, ct, n, within, 1.0 - _earlier_cosines(cells, T, sums, n, r)))
+        cell_parts.append(Cells(cu + lo, ct, n, within, 1.0 - _earlier_cosines(cells, T, sums, n)))
         w, ok = _w(sums, n, within)
         W_t += _sum_by(ct[ok], w, T)
         Q_t += np.bincount(ct[ok], np.einsum("ij,ij->i", w, w), T)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.audit.feed_summary import signed
 from auditor.escape import one_line
 from auditor.report.html import format_number
 from auditor.vocabulary import FEED_METRICS, FEED_TRENDS, SUMMARY_GROUP_COLUMNS
@@ -35,9 +36,10 @@ def summary_text(data: dict[str, Any]) -> str:
 
 
 def _interval(entry: dict[str, Any], key: str) -> tuple[str, str]:
-    value = format_number(entry[key], 4)
-    return value, (f"[{format_number(entry['ci_low'], 4)}, {format_number(entry['ci_high'], 4)}]"
-                   if entry.get("ci_low") is not None else "")
+    """A value (a trend's slope with its sign) and its interval, four decimals."""
+    show = signed if key == "slope" else (lambda x: format_number(x, 4))
+    value = show(entry[key]) if entry[key] is not None else "–"
+    return value, (f"[{show(entry['ci_low'])}, {show(entry['ci_high'])}]" if entry.get("ci_low") is not None else "")
 
 
 def feed_text(feed: dict[str, Any]) -> list[str]:
