@@ -48,6 +48,18 @@ def test_the_sample_log_has_every_documented_key(sample_result: dict) -> None:
 
 
 @pytest.mark.model
+def test_the_feed_result_validates_against_the_shipped_schema(sample_result: dict) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from auditor.audit.schema import result_schema
+
+    jsonschema.validate(sample_result, result_schema())
+    broken = json.loads(json.dumps(sample_result))
+    del broken["feed"]["narrowing"]["unit"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, result_schema())
+
+
+@pytest.mark.model
 def test_the_planted_cohort_narrows_and_converges_and_the_control_does_not(sample_result: dict) -> None:
     cohorts = sample_result["feed"]["cohorts"]
     planted, control = cohorts["recommended"], cohorts["browsing"]

@@ -144,7 +144,14 @@ def headline(feed: dict[str, Any], level: float) -> str:
                    if within is not None and between is not None else "")
     narrowing, convergence = feed["narrowing"], feed["convergence"]
     if narrowing["slope"] is None:
-        return level_words + " Give the log a time column (--time-col) to see whether feeds narrow over time."
+        if not feed.get("columns", {}).get("time"):
+            why = "Give the log a time column (--time-col) to see whether feeds narrow over time."
+        elif len(feed.get("per_period", [])) < 2:
+            why = "The log spans a single period: a longer log, or a finer --freq, shows whether feeds narrow."
+        else:
+            why = ("No user was shown at least two items in each of two periods, so no feed's trend can be drawn; "
+                   "a coarser --freq gathers more items per period.")
+        return f"{level_words} {why}".strip()
     unit = narrowing["unit"]
     trend = {1: f"Feeds are narrowing: each customer's feed grew more alike, {signed(narrowing['slope'])} {unit} "
                 f"({_ci(narrowing, level)})",
