@@ -10,19 +10,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["AuditResult", "AuditSettings", "Corpus", "Embedder", "audit", "compare", "load_corpus", "__version__"]
+__all__ = ["AuditResult", "AuditSettings", "Corpus", "Embedder", "audit", "audit_feed", "compare", "load_corpus",
+           "select", "__version__"]
 
 if TYPE_CHECKING:
     from auditor.corpus import Corpus, load_corpus
     from auditor.embed import Embedder
     from auditor.audit import AuditSettings, audit
     from auditor.audit.compare import compare
+    from auditor.feed import audit_feed
+    from auditor.variance import select
     from auditor.result import AuditResult
 
 _LAZY = {
     "audit": "auditor.audit",
     "AuditSettings": "auditor.audit",
     "compare": "auditor.audit.compare",
+    "audit_feed": "auditor.feed",
+    "select": "auditor.variance",
     "AuditResult": "auditor.result",
     "Corpus": "auditor.corpus",
     "load_corpus": "auditor.corpus",

@@ -28,7 +28,7 @@ CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
 #: Options that say how to read a corpus (columns), as opposed to how to audit it.
 CORPUS_OPTIONS = ("text_col", "group_col", "time_col", "id_col", "strata", "locale_col", "translation_col", "encoding", "skip_invalid")
 #: CLI flags whose name is not ``--`` + the parameter with dashes.
-_FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir",
+_FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir", "k": "-k",
           "top": "--top", "clusterer": "--clusters"}
 
 

@@ -4,7 +4,7 @@ Heavy libraries (pandas, torch, sentence-transformers) are imported only inside 
 
 import sys
 
-from auditor.cli import audit, check, export, feed, history, states  # noqa: F401  (register the commands)
+from auditor.cli import audit, check, export, feed, history, states, variance  # noqa: F401  (register the commands)
 from auditor.cli.app import app
 
 __all__ = ["app", "entry"]

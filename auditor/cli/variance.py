@@ -1,0 +1,71 @@
+"""``auditor select`` and ``auditor rerank``: keep the varied, re-rank for variance."""
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor.cli.app import app, fail, run_guarded
+from auditor.cli.options import CACHE, INPUT, MODEL, QUIET, Options, shared
+
+#: Figures of a selection, as the terminal shows them: (key, label).
+FIGURE_ROWS = (("calibrated_similarity", "Similarity (0 = unrelated texts)"), ("vendi_per_text", "Vendi score per text"),
+               ("near_duplicate_rate", "Near-duplicate rate"), ("template_share", "Templated texts"),
+               ("distinct_variants", "Distinct variants per stratum"))
+
+
+def figures_text(figures: dict[str, Any]) -> str:
+    """The before / after / random table of a selection."""
+    lines = [f"  {'':<34} {'before':>10} {'chosen':>10} {'random':>10}",
+             f"  {'texts':<34} {figures['before']['n_texts']:>10,} {figures['after']['n_texts']:>10,} "
+             f"{figures['random']['n_texts']:>10,}"]
+    for key, label in FIGURE_ROWS:
+        if key in figures["after"]:
+            lines.append(f"  {label:<34}" + "".join(f" {figures[s][key]:>10.3f}" for s in ("before", "after", "random")))
+    share = figures["share_of_random_subsets_more_varied"]
+    lines.append(f"  {share:.1%} of {figures['random_subsets']} random subsets of the same size are less alike "
+                 "than the chosen texts.")
+    return "\n".join(lines)
+
+
+@app.command()
+@shared(INPUT.without("locale_col", "translation_col"), MODEL, CACHE, QUIET)
+def select(
+    path: Path = typer.Argument(..., metavar="CORPUS", help="The corpus to choose from (any input `auditor audit` reads)."),
+    k: Optional[int] = typer.Option(None, "-k", help="How many texts to keep in all."),
+    per_stratum: Optional[int] = typer.Option(None, "--per-stratum", help="With --strata: how many texts to keep per brief, product or prompt (instead of -k)."),
+    strategy: str = typer.Option("dpp", "--strategy", help="dpp (default), mmr, msd, ssd or cover (pyversity's algorithms)."),
+    score_col: Optional[str] = typer.Option(None, "--score-col", help="A column of quality or relevance scores to trade off against variance."),
+    diversity: Optional[float] = typer.Option(None, "--diversity", help="0 (the scores alone) to 1 (variance alone); default 1 without --score-col, 0.5 with it."),
+    output: Path = typer.Option(..., "--output", "-o", help="CSV of the chosen texts: every input column in selection order, with selection_rank and nearest_chosen_similarity."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random subsets and the sampled figures."),
+    threshold: float = typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates."),
+    fmt: str = typer.Option("text", "--format", help="What to print: text (the figures) or json."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Keep the K texts (or K per brief) that leave the corpus most varied, and show the audit's
+    figures before and after, next to a random subset of the same size."""
+    if fmt not in ("text", "json"):
+        fail(f"unknown --format {fmt!r}; use text or json")
+
+    def work() -> Any:
+        from auditor.audit import AuditSettings
+        from auditor.guard import OutputGuard
+        from auditor.ownership import write_owned_text
+        from auditor.variance import select as run_select
+
+        options = opts.settings(seed=seed, threshold=threshold, progress=False)
+        AuditSettings(**options)  # every setting checked before any work
+        OutputGuard().protect(path, "the input").file(output, "--output")
+        chosen = run_select(path, k, per_stratum=per_stratum, strategy=strategy, score_col=score_col,
+                            diversity=diversity, **options, **opts.columns())
+        write_owned_text(output, chosen.frame().to_csv(index=False))
+        return chosen
+
+    chosen = run_guarded(work)
+    if fmt == "json":
+        typer.echo(json.dumps(chosen.as_dict(), indent=2, allow_nan=False))
+    elif not opts.quiet:
+        typer.echo(figures_text(chosen.figures))
+    typer.echo(f"chosen: {output}", err=fmt == "json")

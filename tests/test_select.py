@@ -1,0 +1,138 @@
+"""``auditor select`` / ``auditor.variance.select``: the chosen texts are more varied than random
+subsets by the audit's own figures, the output keeps every input column, bad input is refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.metrics.semantic import mean_pairwise_similarity, vendi_score
+from tests.conftest import HashEncoder, file_checksums, need_corpus
+
+runner = CliRunner()
+
+
+def test_choose_takes_one_text_from_each_planted_cluster() -> None:
+    from auditor.variance import choose
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((5, 32))
+    X = np.repeat(centres, 20, axis=0) + 0.05 * rng.standard_normal((100, 32))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    for strategy in ("dpp", "mmr", "msd", "ssd"):
+        picked = choose(X, 5, strategy=strategy)
+        assert sorted(set((picked // 20).tolist())) == [0, 1, 2, 3, 4], strategy
+
+
+def test_a_score_with_no_weight_on_diversity_keeps_the_best_scored() -> None:
+    from auditor.variance import choose
+
+    X = np.eye(6)
+    scores = np.array([0.1, 0.9, 0.5, 0.7, 0.3, 0.2])
+    assert choose(X, 3, strategy="mmr", scores=scores, diversity=0.0).tolist() == [1, 3, 2]
+
+
+def test_the_output_keeps_every_input_column_in_selection_order(tmp_path: Path) -> None:
+    from auditor.variance import select
+
+    texts = [f"{w} for the {v}" for w in ("tea", "coat", "lamp", "bike") for v in ("city", "hills", "sea")]
+    frame = pd.DataFrame({"sku": [f"s{i}" for i in range(12)], "text": texts, "price": range(12)})
+    chosen = select(frame, 4, embedder=HashEncoder(), cache=False)
+    out = chosen.frame()
+    assert list(out.columns) == ["sku", "text", "price", "selection_rank", "nearest_chosen_similarity"]
+    assert out["selection_rank"].tolist() == [1, 2, 3, 4]
+    assert out["text"].tolist() == [texts[i] for i in chosen.rows]
+    X = HashEncoder().encode(texts)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    S = X[chosen.rows] @ X[chosen.rows].T
+    np.fill_diagonal(S, -np.inf)
+    assert np.allclose(out["nearest_chosen_similarity"], S.max(axis=1), atol=1e-5)
+    assert set(chosen.figures) >= {"before", "after", "random", "share_of_random_subsets_more_varied"}
+
+
+def real_texts(n: int) -> list[str]:
+    frame = pd.read_csv(need_corpus("netflix_blurbs", "netflix_titles_2021.csv"), dtype=str, keep_default_na=False)
+    return frame["text"].iloc[:n].tolist()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strategy", ["dpp", "mmr"])
+def test_the_chosen_texts_beat_every_random_subset_on_real_blurbs(strategy: str) -> None:
+    from auditor.embed import Embedder
+    from auditor.variance import select
+
+    texts = real_texts(800)
+    k = 50
+    chosen = select(texts, k, strategy=strategy)
+    X = Embedder(None).encode(texts)
+    rng = np.random.default_rng(1)
+    randoms = [rng.choice(len(texts), k, replace=False) for _ in range(200)]
+    mps = [mean_pairwise_similarity(X[r]) for r in randoms]
+    vendi = [vendi_score(X[r]) / k for r in randoms]
+    mine = X[chosen.rows]
+    assert mean_pairwise_similarity(mine) < np.percentile(mps, 1)
+    assert vendi_score(mine) / k > max(vendi)
+    assert chosen.figures["after"]["near_duplicate_rate"] == 0.0 and np.nanmax(chosen.nearest) < 0.95
+    assert chosen.figures["share_of_random_subsets_more_varied"] <= 0.01
+
+
+@pytest.mark.slow
+def test_per_brief_selection_keeps_more_distinct_variants_than_random_on_hc3() -> None:
+    from auditor.variance import select
+
+    frame = pd.read_json(need_corpus("hc3_en", "hc3_open_qa.jsonl"), lines=True, dtype=str)
+    frame = frame[frame["question_id"].isin(frame["question_id"].unique()[:60])]  # both groups mixed
+    chosen = select(frame, per_stratum=2, strata="question_id", text_col="text")
+    figures = chosen.figures
+    assert figures["after"]["distinct_variants"] >= figures["random"]["distinct_variants"]
+    assert figures["after"]["near_duplicate_rate"] <= figures["random"]["near_duplicate_rate"]
+    per = chosen.frame().groupby("question_id").size()
+    assert (per == 2).all() and len(per) == 60
+
+
+BAD = [
+    (["-k", "0"], "-k must be at least 1"),
+    (["-k", "99"], "more than the corpus's 6 texts"),
+    (["-k", "2", "--score-col", "nope"], "unknown column 'nope' for --score-col"),
+    (["-k", "2", "--score-col", "quality"], "no numeric score in column 'quality'"),
+    (["-k", "2", "-o", "copy.csv"], "refusing to overwrite the input"),
+    (["--per-stratum", "1"], "--per-stratum needs strata"),
+    (["-k", "2", "--diversity", "1.5"], "--diversity must be in [0, 1]"),
+    (["-k", "2", "--strategy", "best"], "--strategy must be one of"),
+    (["-k", "2", "--per-stratum", "1", "--strata", "quality"], "either k"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD, ids=[m for _, m in BAD])
+def test_bad_selection_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"text": ["red tea", "green tea", "a bike", "a coat", "a lamp", "the sea"],
+                  "quality": ["1", "2", "high", "3", "4", "5"]}).to_csv("copy.csv", index=False)
+    before = file_checksums(tmp_path)
+    full = ["select", "copy.csv", *args] + ([] if "-o" in args else ["-o", "chosen.csv"])
+    res = runner.invoke(app, full)
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], res.output
+    assert file_checksums(tmp_path) == before
+
+
+@pytest.mark.model
+def test_select_through_the_cli_writes_the_csv_and_prints_json(tmp_path: Path) -> None:
+    texts = ["The ferry leaves at dawn.", "Quantum dots glow under UV light.", "Soup needs more salt.",
+             "The committee postponed the vote.", "Penguins huddle against the wind.", "Jazz drummers use brushes.",
+             "The ferry leaves at dawn!", "Soup needs a little more salt."]
+    pd.DataFrame({"id": range(8), "text": texts}).to_csv(tmp_path / "copy.csv", index=False)
+    res = runner.invoke(app, ["select", str(tmp_path / "copy.csv"), "-k", "5", "-o", str(tmp_path / "chosen.csv"),
+                              "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["k"] == 5 and data["strategy"] == "dpp" and data["figures"]["after"]["near_duplicate_rate"] == 0.0
+    chosen = pd.read_csv(tmp_path / "chosen.csv")
+    assert len(chosen) == 5 and not {0, 6} <= set(chosen["id"]) and not {2, 7} <= set(chosen["id"])
