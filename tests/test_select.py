@@ -133,6 +133,6 @@ def test_select_through_the_cli_writes_the_csv_and_prints_json(tmp_path: Path) -
                               "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["k"] == 5 and data["strategy"] == "dpp" and data["figures"]["after"]["near_duplicate_rate"] == 0.0
+    assert data["k"] == 5 and data["strategy"] == "mmr" and data["figures"]["after"]["near_duplicate_rate"] == 0.0
     chosen = pd.read_csv(tmp_path / "chosen.csv")
     assert len(chosen) == 5 and not {0, 6} <= set(chosen["id"]) and not {2, 7} <= set(chosen["id"])

@@ -35,7 +35,7 @@ def select(
     path: Path = typer.Argument(..., metavar="CORPUS", help="The corpus to choose from (any input `auditor audit` reads)."),
     k: Optional[int] = typer.Option(None, "-k", help="How many texts to keep in all."),
     per_stratum: Optional[int] = typer.Option(None, "--per-stratum", help="With --strata: how many texts to keep per brief, product or prompt (instead of -k)."),
-    strategy: str = typer.Option("dpp", "--strategy", help="dpp (default), mmr, msd, ssd or cover (pyversity's algorithms)."),
+    strategy: str = typer.Option("mmr", "--strategy", help="mmr (default), dpp, msd, ssd or cover (pyversity's algorithms)."),
     score_col: Optional[str] = typer.Option(None, "--score-col", help="A column of quality or relevance scores to trade off against variance."),
     diversity: Optional[float] = typer.Option(None, "--diversity", help="0 (the scores alone) to 1 (variance alone); default 1 without --score-col, 0.5 with it."),
     output: Path = typer.Option(..., "--output", "-o", help="CSV of the chosen texts: every input column in selection order, with selection_rank and nearest_chosen_similarity."),

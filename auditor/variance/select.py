@@ -3,7 +3,8 @@ a quality or relevance score, read with the audit's own figures before and after
 subsets of the same size.
 
 The selection algorithms are pyversity's (``diversify``: DPP, MMR, MSD, SSD, COVER), one greedy
-pass over the embeddings without an N×N matrix (COVER excepted). Without a score, every text is
+pass over the embeddings without an N×N matrix (COVER excepted). Their cost grows with N·k (DPP:
+N·k²), so beyond :data:`POOL_SIZE` texts they run on a pool of candidates (:func:`candidates`). Without a score, every text is
 equally relevant and the choice is pure diversity (``diversity`` 1); with one, ``diversity``
 weighs diversity against the score (pyversity's convention: 0 pure relevance, 1 pure diversity).
 """
@@ -25,24 +26,48 @@ from auditor.metrics.uncertainty import subsample_indices
 from auditor.variance.figures import subset_figures
 
 STRATEGIES = ("dpp", "mmr", "msd", "ssd", "cover")
-#: The default strategy, chosen on benchmarks/bench_select.py (see the README).
-DEFAULT_STRATEGY = "dpp"
+#: The default strategy, chosen on benchmarks/bench_select.py (see the README): MMR never keeps a
+#: near-duplicate pair and holds up at any k, where DPP and SSD (k above the embedding's rank) and
+#: MSD keep copies of one text.
+DEFAULT_STRATEGY = "mmr"
+#: A selection among more texts than this (or 10·k) is made among a pool of candidates of that size.
+POOL_SIZE = 10_000
 #: Random subsets the chosen set's similarity is ranked among.
 RANDOM_SUBSETS = 200
 ROW = "__auditor_row__"
 
 
+def candidates(X: np.ndarray, k: int, scores: np.ndarray | None, seed: int = 0) -> np.ndarray:
+    """The rows a selection of ``k`` is made among: all of them up to :data:`POOL_SIZE` (or 10·k);
+    beyond, half the pool the least typical texts (cosine to the corpus's mean direction; the far
+    texts a diversity selection reaches for), with the best scored when there are scores, and half
+    a seeded random sample of the rest (the body of the corpus)."""
+    from auditor.metrics.semantic import typicality
+
+    size = max(POOL_SIZE, 10 * k)
+    if len(X) <= size:
+        return np.arange(len(X))
+    rank = typicality(X) if scores is None else -np.asarray(scores, dtype=np.float64)
+    edge = np.argsort(rank, kind="stable")[: size // 2]
+    rest = np.setdiff1d(np.arange(len(X)), edge)
+    body = np.random.default_rng(seed).choice(rest, size - len(edge), replace=False)
+    return np.sort(np.concatenate([edge, body]))
+
+
 def choose(X: np.ndarray, k: int, *, strategy: str = DEFAULT_STRATEGY, scores: np.ndarray | None = None,
-           diversity: float | None = None) -> np.ndarray:
-    """The indices of ``k`` rows of the unit vectors ``X``, in the order chosen (pyversity)."""
+           diversity: float | None = None, seed: int = 0) -> np.ndarray:
+    """The indices of ``k`` rows of the unit vectors ``X``, in the order chosen (pyversity's
+    ``diversify`` over the :func:`candidates`)."""
     from pyversity import diversify
 
     weight = check_choice(strategy, diversity, scores is not None)
     relevance = np.ones(len(X), dtype=np.float32) if scores is None else np.asarray(scores, dtype=np.float32)
     if k >= len(X):
         return np.argsort(-relevance, kind="stable")
-    return np.asarray(diversify(np.asarray(X, dtype=np.float32), relevance, k, strategy=strategy,
-                                diversity=weight).indices, dtype=np.int64)
+    pool = candidates(X, k, scores, seed)
+    picked = diversify(np.asarray(X[pool], dtype=np.float32), relevance[pool], k, strategy=strategy,
+                       diversity=weight).indices
+    return pool[np.asarray(picked, dtype=np.int64)]
 
 
 def check_choice(strategy: str, diversity: float | None, scored: bool) -> float:
@@ -161,7 +186,7 @@ def select(data: Any, k: int | None = None, *, per_stratum: int | None = None, s
     with timer.stage("select"):
         chosen = np.concatenate([part[choose(X[part], min(m, len(part)), strategy=strategy,
                                              scores=scores[part] if scores is not None else None,
-                                             diversity=diversity)] for part, m in plan])
+                                             diversity=diversity, seed=settings.seed)] for part, m in plan])
     with timer.stage("figures"):
         figures = _figures(X, corpus.texts, floor, settings, strata, plan, chosen)
     return Selection(table, rows[chosen], nearest_chosen(X, chosen), figures,
