@@ -109,8 +109,10 @@ def catalogue() -> list[tuple[str, str, str]]:
 
 
 def make(planted: bool = True, seed: int = 2024) -> list[dict[str, str]]:
-    """The exposure log rows: user, cohort, item_id, date."""
+    """The exposure log rows: user, cohort, item_id, date, and score: the engine's relevance score
+    for the item (the user's current weight on its topic, with noise of its own generator)."""
     rng = np.random.default_rng(seed)
+    noise = np.random.default_rng(seed + 1)
     topics = list(TOPICS)
     items = catalogue()
     by_topic = {t: [i for i, topic, _ in items if topic == t] for t in topics}
@@ -128,8 +130,10 @@ def make(planted: bool = True, seed: int = 2024) -> list[dict[str, str]]:
                 for _ in range(PER_MONTH):
                     topic = topics[rng.choice(len(topics), p=mix / mix.sum())]
                     day = int(rng.integers(1, 29))
+                    weight = mix[topics.index(topic)] / mix.sum()
                     rows.append({"user": user, "cohort": cohort, "item_id": str(rng.choice(by_topic[topic])),
-                                 "date": dt.date(2024, month + 1, day).isoformat()})
+                                 "date": dt.date(2024, month + 1, day).isoformat(),
+                                 "score": f"{weight + 0.1 * noise.standard_normal():.3f}"})
     return rows
 
 
@@ -139,7 +143,7 @@ def write(folder: Path) -> None:
         out.writerow(["item_id", "topic", "text"])
         out.writerows(catalogue())
     with (folder / "feed_log.csv").open("w", newline="", encoding="utf-8") as fh:
-        out = csv.DictWriter(fh, ["user", "cohort", "item_id", "date"])
+        out = csv.DictWriter(fh, ["user", "cohort", "item_id", "date", "score"])
         out.writeheader()
         out.writerows(make())
 

@@ -136,3 +136,53 @@ def test_select_through_the_cli_writes_the_csv_and_prints_json(tmp_path: Path) -
     assert data["k"] == 5 and data["strategy"] == "mmr" and data["figures"]["after"]["near_duplicate_rate"] == 0.0
     chosen = pd.read_csv(tmp_path / "chosen.csv")
     assert len(chosen) == 5 and not {0, 6} <= set(chosen["id"]) and not {2, 7} <= set(chosen["id"])
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_corpora"
+
+
+@pytest.mark.model
+def test_rerank_on_the_sample_log_trades_relevance_for_variance_monotonically(tmp_path: Path) -> None:
+    log = pd.read_csv(SAMPLE / "feed_log.csv", dtype=str)
+    log["s"] = log["score"].astype(float)
+    log = log.sort_values(["user", "s"], ascending=[True, False], kind="stable").drop(columns="s")
+    log.to_csv(tmp_path / "ranked.csv", index=False)  # the engine's lists: each user's candidates by score
+    res = runner.invoke(app, ["rerank", str(tmp_path / "ranked.csv"), "--user-col", "user", "--score-col", "score",
+                              "--item-col", "item_id", "--catalog", str(SAMPLE / "feed_catalog.csv"), "-k", "10",
+                              "--diversity", "0", "-o", str(tmp_path / "lists.csv"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    curve = json.loads(res.stdout)["curve"]
+    assert [c["diversity"] for c in curve] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    sims = [c["within_list_similarity"] for c in curve]
+    assert all(a > b for a, b in zip(sims, sims[1:])), sims
+    given = [c["relevance_given_up"] for c in curve]
+    assert given[0] == 0.0 and all(a <= b for a, b in zip(given, given[1:])) and given[-1] > 0
+    lists = pd.read_csv(tmp_path / "lists.csv", dtype=str)
+    engine = log.drop_duplicates(["user", "item_id"]).groupby("user").head(10)
+    assert lists["item"].tolist() == engine["item_id"].tolist()  # λ = 0: the input order
+    assert (lists["engine_rank"].astype(int) == lists["rank"].astype(int)).all()
+
+
+RERANK_BAD = [
+    (["-k", "0"], "-k must be at least 1"),
+    (["--score-col", "nope"], "unknown column 'nope' for --score-col"),
+    (["--score-col", "quality"], "no numeric score in column 'quality'"),
+    (["-o", "cands.csv"], "refusing to overwrite the input"),
+    (["--diversity", "2"], "--diversity must be in [0, 1]"),
+]
+
+
+@pytest.mark.parametrize("args, message", RERANK_BAD, ids=[m for _, m in RERANK_BAD])
+def test_bad_rerank_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"user": ["a", "a", "b", "b"], "text": ["red tea", "green tea", "a bike", "a coat"],
+                  "score": ["1", "2", "3", "4"], "quality": ["1", "x", "2", "3"]}).to_csv("cands.csv", index=False)
+    before = file_checksums(tmp_path)
+    full = ["rerank", "cands.csv", "--user-col", "user"]
+    full += args if "--score-col" in args else ["--score-col", "score", *args]
+    full += [] if "-o" in args else ["-o", "lists.csv"]
+    res = runner.invoke(app, full)
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], res.output
+    assert file_checksums(tmp_path) == before

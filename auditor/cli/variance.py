@@ -15,6 +15,15 @@ FIGURE_ROWS = (("calibrated_similarity", "Similarity (0 = unrelated texts)"), ("
                ("distinct_variants", "Distinct variants per stratum"))
 
 
+def emit(result: Any, fmt: str, quiet: bool, summary: str, written: str) -> None:
+    """Print a selection's or re-ranking's JSON (alone on stdout) or its summary, then the file written."""
+    if fmt == "json":
+        typer.echo(json.dumps(result.as_dict(), indent=2, allow_nan=False))
+    elif not quiet:
+        typer.echo(summary)
+    typer.echo(written, err=fmt == "json")
+
+
 def figures_text(figures: dict[str, Any]) -> str:
     """The before / after / random table of a selection."""
     lines = [f"  {'':<34} {'before':>10} {'chosen':>10} {'random':>10}",
@@ -64,8 +73,51 @@ def select(
         return chosen
 
     chosen = run_guarded(work)
-    if fmt == "json":
-        typer.echo(json.dumps(chosen.as_dict(), indent=2, allow_nan=False))
-    elif not opts.quiet:
-        typer.echo(figures_text(chosen.figures))
-    typer.echo(f"chosen: {output}", err=fmt == "json")
+    emit(chosen, fmt, opts.quiet, figures_text(chosen.figures), f"chosen: {output}")
+
+
+def curve_text(curve: list[dict[str, Any]]) -> str:
+    """The trade-off table of a re-ranking: per diversity weight, the lists' similarity and the
+    relevance given up."""
+    lines = [f"  {'diversity':>9} {'within-list similarity':>23} {'score given up per item':>24}"]
+    lines += [f"  {row['diversity']:>9.2f} {row['within_list_similarity']:>23.3f} {row['relevance_given_up']:>24.4f}"
+              for row in curve]
+    return "\n".join(lines)
+
+
+@app.command()
+@shared(MODEL, CACHE, QUIET)
+def rerank(
+    path: Path = typer.Argument(..., metavar="CANDIDATES", help="One row per candidate item for a user (the exposure or candidate files `auditor feed` reads)."),
+    user_col: str = typer.Option(..., "--user-col", help="The column naming each candidate's user."),
+    score_col: str = typer.Option(..., "--score-col", help="The column of relevance scores (the engine's)."),
+    k: int = typer.Option(10, "-k", help="Items per re-ranked list."),
+    diversity: float = typer.Option(0.5, "--diversity", help="Weight on variance, 0 (the engine's list) to 1 (variance alone)."),
+    item_col: Optional[str] = typer.Option(None, "--item-col", help="The column with each candidate's item id (with --catalog, looked up there)."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="The column with each candidate's text (default: 'text', or the only text column)."),
+    catalog: Optional[Path] = typer.Option(None, "--catalog", help="A table of the items' ids and texts, when the candidates hold only ids."),
+    output: Path = typer.Option(..., "--output", "-o", help="CSV of the re-ranked lists: user, rank, item, score, engine_rank."),
+    fmt: str = typer.Option("text", "--format", help="What to print: text (the trade-off table) or json."),
+    opts: Optional[Options] = None,
+) -> None:
+    """Re-rank each user's candidates for variance, and show what each diversity weight costs:
+    the within-list similarity and the relevance given up, from the engine's list (0) to variance alone (1)."""
+    if fmt not in ("text", "json"):
+        fail(f"unknown --format {fmt!r}; use text or json")
+
+    def work() -> Any:
+        from auditor.audit import AuditSettings
+        from auditor.guard import OutputGuard
+        from auditor.ownership import write_owned_text
+        from auditor.variance.rerank import rerank as run_rerank
+
+        options = opts.settings(progress=False)
+        AuditSettings(**options)
+        OutputGuard().protect(path, "the input").protect(catalog, "the catalogue").file(output, "--output")
+        result = run_rerank(path, user_col=user_col, score_col=score_col, k=k, diversity=diversity,
+                            item_col=item_col, text_col=text_col, catalog=catalog, **options)
+        write_owned_text(output, result.lists.to_csv(index=False))
+        return result
+
+    result = run_guarded(work)
+    emit(result, fmt, opts.quiet, curve_text(result.curve), f"re-ranked: {output}")
