@@ -260,9 +260,15 @@ def test_the_review_queue_ranks_every_text_with_its_reasons(hash_encoder, tmp_pa
     dup = next(q for q in queue if q["id"] == "1")  # "unlock … tea today" has an exact copy (row 5)
     assert dup["near_duplicate_of"] == "5" and dup["near_duplicate_similarity"] == pytest.approx(1.0)
     assert any(p.startswith("unlock the power of") for p in dup["stock_phrases"]) and dup["cluster_keywords"]
+    actions = {q["id"]: q["action"] for q in queue}
+    # two copies of 14 texts: near-duplicates 14% > 10%, so one copy (only) goes for that rule
+    assert [q["id"] for q in queue if "near-duplicates" in q["action_reason"]] in (["1"], ["5"])
+    assert actions["6"] == "keep" and set(actions.values()) == {"keep", "review", "regenerate"}
+    assert all("stock phrase" in q["action_reason"] for q in queue if q["action"] == "review")
     paths = write_report_set(result, report_paths(tmp_path, "copy"))
     rows = list(csv.DictReader(paths["review"].open(encoding="utf-8")))
     assert len(rows) == len(texts) and rows[0]["rank"] == "1" and rows[0]["text"]
+    assert {r["id"]: r["action"] for r in rows} == actions
     assert "'=cmd|' /C calc'!A0 spreadsheet trick" in [r["text"] for r in rows]  # no live formula
     assert 'href="copy-review.csv"' in paths["html"].read_text()
     hidden = write_report_set(result, report_paths(tmp_path / "nt", "copy"), include_text=False)

@@ -186,3 +186,77 @@ def test_bad_rerank_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, 
     lines = [line for line in res.output.splitlines() if line.strip()]
     assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], res.output
     assert file_checksums(tmp_path) == before
+
+
+@pytest.fixture(scope="module")
+def templated_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The calibration tests' batch: 25 unrelated texts and 15 from 4 slot-filled templates."""
+    from auditor.calibration.texts import TEXTS
+    from tests.test_check_calibration import templated
+
+    folder = tmp_path_factory.mktemp("check") / "batch"
+    folder.mkdir()
+    for i, text in enumerate(list(TEXTS["en"][:25]) + templated(15)):
+        (folder / f"t{i:02d}.md").write_text(text + "\n")
+    return folder
+
+
+@pytest.mark.model
+def test_check_suggest_names_at_most_the_templated_texts_and_the_rest_passes(templated_batch: Path,
+                                                                             tmp_path: Path) -> None:
+    res = runner.invoke(app, ["check", str(templated_batch), "--suggest", "--format", "json", "--out", str(tmp_path)])
+    assert res.exit_code == 1, res.output
+    suggested = json.loads(res.stdout)["check"]["suggestions"]
+    templated_ids = {f"t{i:02d}.md" for i in range(25, 40)}
+    assert 0 < len(suggested) <= 15 and {s["id"] for s in suggested} <= templated_ids
+    csv = pd.read_csv(tmp_path / "batch-regenerate.csv")
+    assert csv["id"].tolist() == [s["id"] for s in suggested] and csv["text"].str.len().min() > 20
+    remaining = tmp_path / "remaining"
+    remaining.mkdir()
+    for path in templated_batch.iterdir():
+        if path.name not in {s["id"] for s in suggested}:
+            (remaining / path.name).write_bytes(path.read_bytes())
+    again = runner.invoke(app, ["check", str(remaining), "--suggest", "--out", str(tmp_path / "r2")])
+    assert again.exit_code == 0, again.output
+    assert "suggest:" not in again.output and not (tmp_path / "r2").exists()
+
+
+@pytest.mark.model
+def test_every_check_format_carries_the_suggestions(templated_batch: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    outputs = {}
+    for fmt in ("text", "github", "junit", "sarif", "rdjsonl"):
+        res = runner.invoke(app, ["check", str(templated_batch), "--suggest", "--format", fmt,
+                                  "--out", str(tmp_path), "-o", str(tmp_path / f"out.{fmt}")])
+        assert res.exit_code == 1, res.output
+        outputs[fmt] = (tmp_path / f"out.{fmt}").read_text()
+    assert "suggest: regenerate these" in outputs["text"]
+    assert outputs["github"].count("::notice file=") >= 1 and "title=auditor regenerate" in outputs["github"]
+    case = ET.fromstring(outputs["junit"]).find(".//testcase[@name='regenerate']")
+    assert case is not None and "t3" in case.find("system-out").text
+    sarif = json.loads(outputs["sarif"])["runs"][0]
+    notes = [r for r in sarif["results"] if r["ruleId"] == "regenerate"]
+    assert notes and all(r["level"] == "note" for r in notes)
+    assert sarif["tool"]["driver"]["rules"][notes[0]["ruleIndex"]]["id"] == "regenerate"
+    diagnostics = [json.loads(line) for line in outputs["rdjsonl"].splitlines()]
+    assert any(d["code"]["value"] == "regenerate" and d["severity"] == "INFO" for d in diagnostics)
+
+
+def test_suggestions_take_one_text_of_each_duplicated_pair_and_no_more() -> None:
+    from auditor.check import Rule
+    from auditor.variance.suggest import suggest_removals
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((12, 64))
+    X = np.vstack([X, X[:4] + 0.01 * rng.standard_normal((4, 64))])  # rows 12-15 copy rows 0-3
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    texts = [f"text {i}" for i in range(16)]
+    rule = Rule("near-duplicates", "near_duplicate_rate", max=0.0)
+    found, notes = suggest_removals(X, texts, texts, [rule], 0.95, lambda r, v: v <= r.max)
+    assert len(found) == 4 and notes == []
+    assert all((s.row % 12) in (0, 1, 2, 3) for s in found)  # one of each pair
+    assert len({s.row % 12 for s in found}) == 4
+    mps = Rule("similarity", "mean_pairwise_similarity", max=-1.0)  # cannot pass: stops, and says so
+    found, notes = suggest_removals(X, texts, texts, [mps], 0.95, lambda r, v: v <= r.max)
+    assert len(found) == 14 and "not enough" in notes[0]

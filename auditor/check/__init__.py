@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-def run_check(path, *, config=None, baseline=None, updating_baseline=False, **options):  # type: ignore[no-untyped-def]
+def run_check(path, *, config=None, baseline=None, updating_baseline=False, suggest=False, **options):  # type: ignore[no-untyped-def]
     """Audit ``path`` (without map or clusters) and evaluate the configured rules: returns
     (result, outcome, config).
 
@@ -20,6 +20,8 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, **op
     ``options`` are :func:`auditor.audit` options (columns given here override the config's;
     ``resamples`` defaults to 0 and ``threshold`` to the config's). ``updating_baseline``: this
     run's result becomes the baseline (the notes say so instead of "no baseline given").
+    ``suggest``: the outcome also lists the texts to regenerate so that each failing rule passes
+    (:mod:`auditor.variance.suggest`).
     """
     from pathlib import Path
 
@@ -52,7 +54,37 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, **op
         if "source" in corpus.frame:
             sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))
     outcome = evaluate(result.data, cfg.rules, base, sources, _no_baseline(updating_baseline))
+    if suggest:
+        add_suggestions(outcome, result, base, sources, settings.threshold)
     return result, outcome, cfg
+
+
+def add_suggestions(outcome: CheckOutcome, result: Any, baseline: Any, sources: dict[str, Any], threshold: float) -> None:
+    """The texts to regenerate so that every failing rule passes, as findings of the outcome."""
+    import numpy as np
+
+    from auditor.check.evaluate import metric_value, rule_problems, split_source
+    from auditor.variance.suggest import suggest_removals
+
+    failing = [v.rule for v in outcome.verdicts if v.failed]
+    if not failing:
+        return
+    if "feed" in result.data:
+        outcome.notes.append("no suggestion for a feed: its figures are users', not single texts'")
+        return
+
+    def passes(rule: Rule, value: float) -> bool:
+        base = metric_value(baseline, rule.metric) if baseline is not None and rule.max_regression is not None else None
+        return not rule_problems(rule, value, base)
+
+    X = np.asarray(result.embeddings, dtype=np.float64)
+    X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    frame = result.corpus.frame
+    found, notes = suggest_removals(X, frame["text"].tolist(), frame["id"].tolist(), failing, threshold, passes)
+    outcome.notes.extend(notes)
+    for s in found:
+        file, line = split_source(sources.get(s.id))
+        outcome.suggestions.append(Finding(s.id, f"regenerate for rule {s.rule!r}: {s.reason}", file, line))
 
 
 def _no_baseline(updating: bool) -> str:

@@ -53,8 +53,11 @@ class Verdict:
 
 @dataclass
 class CheckOutcome:
+    """The verdict of every rule, notes, and (with ``--suggest``) the texts to regenerate."""
+
     verdicts: list[Verdict]
     notes: list[str] = field(default_factory=list)
+    suggestions: list[Finding] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -142,7 +145,7 @@ def _label(metric: str) -> str:
     return DERIVED.get(metric) or info(metric).label
 
 
-def _split_source(source: Any) -> tuple[str | None, int | None]:
+def split_source(source: Any) -> tuple[str | None, int | None]:
     if not isinstance(source, str) or not source:
         return None, None
     path, _, line = source.rpartition(":")
@@ -156,7 +159,7 @@ def _findings(rule: Rule, data: dict[str, Any], sources: dict[str, Any]) -> list
     out: list[Finding] = []
 
     def add(row_id: str, message: str) -> None:
-        file, line = _split_source(sources.get(row_id))
+        file, line = split_source(sources.get(row_id))
         out.append(Finding(str(row_id), message, file, line))
 
     if rule.metric in _PAIR_METRICS:
@@ -186,6 +189,24 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def rule_problems(rule: Rule, value: float, base_value: float | None = None) -> list[str]:
+    """What is wrong with ``value`` under ``rule`` (its limits, and its regression from
+    ``base_value`` when there is one); empty when it passes."""
+    label = _label(rule.metric)
+    problems = []
+    if rule.max is not None and value > rule.max:
+        problems.append(f"{label} {_fmt(value)} is above the maximum {_fmt(rule.max)}")
+    if rule.min is not None and value < rule.min:
+        problems.append(f"{label} {_fmt(value)} is below the minimum {_fmt(rule.min)}")
+    if rule.max_regression is not None and base_value is not None:
+        direction = info(FEED + feed_field(rule.metric)[0] if feed_field(rule.metric) else rule.metric)
+        worse = value - base_value if direction.higher_means == "homogeneous" else base_value - value
+        if worse > rule.max_regression + 1e-12:
+            problems.append(f"{label} {_fmt(value)} is worse than the baseline "
+                            f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
+    return problems
+
+
 def evaluate(
     data: dict[str, Any],
     rules: list[Rule],
@@ -212,25 +233,13 @@ def evaluate(
             why = (data.get("metrics_unavailable") or {}).get(rule.metric, "the audit did not compute it")
             raise AuditorError(f"rule {rule.name!r} needs {rule.metric}, which this audit has no value for ({why})") from None
         label = _label(rule.metric)
-        problems = []
-        if rule.max is not None and value > rule.max:
-            problems.append(f"{label} {_fmt(value)} is above the maximum {_fmt(rule.max)}")
-        if rule.min is not None and value < rule.min:
-            problems.append(f"{label} {_fmt(value)} is below the minimum {_fmt(rule.min)}")
-        base_value = None
+        base_value = metric_value(baseline, rule.metric) if baseline is not None and rule.max_regression is not None \
+            else None
+        problems = rule_problems(rule, value, base_value)
         skipped = False
-        if rule.max_regression is not None:
-            if baseline is None:
-                skipped = rule.max is None and rule.min is None
-                notes.append(f"rule {rule.name!r}: {no_baseline}")
-            else:
-                base_value = metric_value(baseline, rule.metric)
-                direction = info(FEED + feed_field(rule.metric)[0] if feed_field(rule.metric) else rule.metric)
-                worse = value - base_value if direction.higher_means == "homogeneous" \
-                    else base_value - value
-                if worse > rule.max_regression + 1e-12:
-                    problems.append(f"{label} {_fmt(value)} is worse than the baseline "
-                                    f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
+        if rule.max_regression is not None and baseline is None:
+            skipped = rule.max is None and rule.min is None
+            notes.append(f"rule {rule.name!r}: {no_baseline}")
         if skipped:
             verdicts.append(Verdict(rule, "skip", value, f"{label} {_fmt(value)}: no baseline to compare with"))
             continue

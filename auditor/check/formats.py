@@ -18,9 +18,16 @@ GITHUB_MAX_TOTAL = 50
 _MARK = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
 
 
+#: The rule name the texts to regenerate are reported under (SARIF, rdjsonl, JUnit, GitHub).
+SUGGEST = "regenerate"
+
+
 def check_dict(outcome: CheckOutcome) -> dict[str, Any]:
-    return {"passed": outcome.passed, "notes": outcome.notes,
-            "rules": [v.as_dict() for v in outcome.verdicts]}
+    out = {"passed": outcome.passed, "notes": outcome.notes, "rules": [v.as_dict() for v in outcome.verdicts]}
+    if outcome.suggestions:
+        out["suggestions"] = [{"id": f.id, "file": f.file, "line": f.line, "message": f.message}
+                              for f in outcome.suggestions]
+    return out
 
 
 def _where(f: Finding) -> str:
@@ -41,6 +48,9 @@ def render_text(outcome: CheckOutcome, max_findings: int = 5) -> str:
             lines.append(f"    {_where(f)}: {one_line(f.message)}")
         if len(v.findings) > max_findings:
             lines.append(f"    ... and {len(v.findings) - max_findings} more")
+    if outcome.suggestions:
+        lines.append(f"suggest: regenerate these {len(outcome.suggestions)} texts and every failing rule passes:")
+        lines += [f"    {_where(f)}: {one_line(f.message)}" for f in outcome.suggestions]
     for note in outcome.notes:
         lines.append(f"note: {one_line(note)}")
     failed = sum(v.failed for v in outcome.verdicts)
@@ -71,6 +81,11 @@ def render_junit(outcome: CheckOutcome) -> str:
         else:
             out = ET.SubElement(case, "system-out")
             out.text = (f"WARNING: {message}\n{details}" if v.status == "warn" else message)
+    if outcome.suggestions:
+        suite.set("tests", str(len(outcome.verdicts) + 1))
+        case = ET.SubElement(suite, "testcase", classname="auditor.check", name=SUGGEST)
+        out = ET.SubElement(case, "system-out")
+        out.text = xml_text("\n".join(f"{_where(f)}: {one_line(f.message)}" for f in outcome.suggestions))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
@@ -98,6 +113,16 @@ def render_github(outcome: CheckOutcome) -> str:
                 if f.line:
                     props.insert(1, f"line={f.line}")
             lines.append(f"::{level} {','.join(props)}::{github_data(f'{f.id}: {f.message}')}")
+    for f in outcome.suggestions:
+        if len(lines) >= GITHUB_MAX_TOTAL + GITHUB_MAX_PER_RULE:
+            omitted += 1
+            continue
+        props = [f"title={github_property(f'auditor {SUGGEST}')}"]
+        if f.file:
+            props.insert(0, f"file={github_property(f.file)}")
+            if f.line:
+                props.insert(1, f"line={f.line}")
+        lines.append(f"::notice {','.join(props)}::{github_data(f'{f.id}: {f.message}')}")
     if omitted:
         lines.append(f"::notice title=auditor::{omitted} more findings not annotated; see the job log or --format json")
     # the plain summary quotes ids and file names: the runner reads no command inside it
@@ -153,6 +178,16 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
             if not result["locations"]:
                 del result["locations"]
             results.append(result)
+    if outcome.suggestions:
+        rules.append({"id": SUGGEST, "name": SUGGEST,
+                      "shortDescription": {"text": "a text to regenerate so that the failing rules pass"},
+                      "defaultConfiguration": {"level": "note"}})
+    for f in outcome.suggestions:
+        result = {"ruleId": SUGGEST, "ruleIndex": len(rules) - 1, "level": "note",
+                  "message": {"text": f"text {f.id}: {f.message}"}, "locations": location(f)}
+        if not result["locations"]:
+            del result["locations"]
+        results.append(result)
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -160,6 +195,23 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
                   "results": results}],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def regenerate_csv(outcome: CheckOutcome, texts: dict[str, str] | None = None) -> str:
+    """The texts to regenerate as CSV (id, file, line, rule and reason, and the text when given),
+    every cell escaped for spreadsheets."""
+    import csv
+    import io
+
+    from auditor.escape import csv_cell
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(["id", "file", "line", "reason"] + (["text"] if texts is not None else []))
+    for f in outcome.suggestions:
+        row = [f.id, f.file or "", f.line or "", f.message] + ([texts.get(f.id, "")] if texts is not None else [])
+        out.writerow([csv_cell(cell) if isinstance(cell, str) else cell for cell in row])
+    return buffer.getvalue()
 
 
 def render_rdjsonl(outcome: CheckOutcome, source: str | None) -> str:
@@ -180,6 +232,14 @@ def render_rdjsonl(outcome: CheckOutcome, source: str | None) -> str:
                 if f is not None and f.line:
                     diagnostic["location"]["range"] = {"start": {"line": f.line}}
             lines.append(json.dumps(diagnostic))  # ASCII: no U+2028 can split a line
+    for f in outcome.suggestions:
+        diagnostic = {"message": f"text {f.id}: {f.message}", "severity": "INFO", "source": {"name": "auditor"},
+                      "code": {"value": SUGGEST}}
+        if f.file or source:
+            diagnostic["location"] = {"path": Path(f.file or source).as_posix()}
+            if f.file and f.line:
+                diagnostic["location"]["range"] = {"start": {"line": f.line}}
+        lines.append(json.dumps(diagnostic))
     return "".join(line + "\n" for line in lines)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from auditor.metrics.lexical import WordNgrams, compression_ratio, rouge_l_pairs
-from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share
+from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share, top_phrase
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, subsample_scale, subsamples
 
 #: ROUGE-L is exact up to this many pairs (100 texts) and sampled beyond.
@@ -21,8 +21,6 @@ LEXICAL_MAX_RESAMPLES = 50
 XZ_MAX_RESAMPLES = 20
 #: The compressors, each with the most interval replicates it gets.
 COMPRESSORS = {"gzip": LEXICAL_MAX_RESAMPLES, "xz": XZ_MAX_RESAMPLES}
-#: ``top_phrase_share`` looks at phrases of at least this many words ("one of the" is not stock).
-TOP_PHRASE_MIN_WORDS = 4
 #: Compression ratios are computed on at most this many bytes of text (beyond: a seeded sample of
 #: texts), and each interval replicate on a subsample of at most REPLICATE_BYTES, its deviation
 #: rescaled by √(m/(n−m)) (:func:`~auditor.metrics.uncertainty.subsample_scale`).
@@ -76,8 +74,7 @@ def _suite(texts: list[str], seed: int, rouge_max_pairs: int | None, intervals: 
     n = len(texts)
     pi, pj, rouge = rouge_l_pairs(texts, rouge_max_pairs, seed)
     phrases = repeated_phrases(texts, top=phrases_top)
-    long_phrases = [p for p in phrases if p.n_words >= TOP_PHRASE_MIN_WORDS]
-    top = max(long_phrases, key=lambda p: p.doc_freq, default=None)
+    top = top_phrase(phrases)
     rouge_info = {"n_pairs": int(len(rouge)), "exact": bool(len(rouge) == n * (n - 1) // 2),
                   "pair_seed": seed}
     words = WordNgrams(texts, 4)

@@ -159,6 +159,21 @@ def _short_characters(gram: tuple[str, ...]) -> bool:
     return len(gram) < CHARACTER_LENGTHS[0] and all(map(spaceless, gram))
 
 
+#: ``top_phrase_share`` looks at phrases of at least this many words ("one of the" is not stock).
+TOP_PHRASE_MIN_WORDS = 4
+
+
+def top_phrase(phrases: Sequence[Phrase], min_words: int = TOP_PHRASE_MIN_WORDS) -> Phrase | None:
+    """The phrase of at least ``min_words`` words found in the most texts (None when there is none);
+    its ``doc_share`` is the top stock-phrase share.
+
+    >>> texts = ["unlock the power of style", "unlock the power of tea", "unlock the power of bikes", "rain"]
+    >>> top_phrase(repeated_phrases(texts)).text
+    'unlock the power of'
+    """
+    return max((p for p in phrases if p.n_words >= min_words), key=lambda p: p.doc_freq, default=None)
+
+
 def stock_phrase_share(texts: Sequence[str], phrases: Sequence[Phrase]) -> float:
     """Share of texts that contain at least one of ``phrases``.
 

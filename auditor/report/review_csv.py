@@ -9,8 +9,8 @@ from typing import Any
 
 from auditor.escape import csv_cell
 
-COLUMNS = ["rank", "id", "typicality", "percentile", "cluster", "cluster_keywords", "stock_phrases",
-           "near_duplicate_of", "near_duplicate_similarity"]
+COLUMNS = ["rank", "id", "action", "typicality", "percentile", "cluster", "cluster_keywords", "stock_phrases",
+           "near_duplicate_of", "near_duplicate_similarity", "action_reason"]
 
 
 def render_review_csv(data: dict[str, Any], texts: dict[Any, str] | None = None) -> str:
@@ -20,8 +20,8 @@ def render_review_csv(data: dict[str, Any], texts: dict[Any, str] | None = None)
     writer.writerow(COLUMNS + (["text"] if texts is not None else []))
     for row in data.get("review_queue", []):
         cells = [row.get(c) for c in COLUMNS]
-        cells[5] = "; ".join(row.get("cluster_keywords", []))
-        cells[6] = " | ".join(row.get("stock_phrases", []))
+        cells[COLUMNS.index("cluster_keywords")] = "; ".join(row.get("cluster_keywords", []))
+        cells[COLUMNS.index("stock_phrases")] = " | ".join(row.get("stock_phrases", []))
         if texts is not None:
             cells.append(texts.get(row["id"], ""))
         writer.writerow(["" if c is None else csv_cell(c) for c in cells])

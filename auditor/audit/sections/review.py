@@ -1,7 +1,9 @@
 """The ``review_queue`` section: every text ranked from the most generic down, with why it counts
 as generic: its typicality and percentile, its cluster and that cluster's keywords, the stock
-phrases it contains, and its nearest near-duplicate. Written beside the report as
-``<name>-review.csv`` too."""
+phrases it contains, its nearest near-duplicate, and a suggested action: *regenerate* (one of the
+texts whose removal makes the default check rules pass, :mod:`auditor.variance.suggest`),
+*review* (a near-duplicate, a stock phrase, or among the most generic tenth), else *keep*.
+Written beside the report as ``<name>-review.csv`` too."""
 
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ SCHEMA = {"review_queue": {"type": "array", "items": {
                    "cluster_keywords": {"type": "array", "items": {"type": "string"}},
                    "stock_phrases": {"type": "array", "items": {"type": "string"}},
                    "near_duplicate_of": {"anyOf": [_ID, {"type": "null"}]},
-                   "near_duplicate_similarity": {"type": ["number", "null"]}}}}}
+                   "near_duplicate_similarity": {"type": ["number", "null"]},
+                   "action": {"enum": ["keep", "review", "regenerate"]}, "action_reason": {"type": "string"}}}}}
+#: Texts at or above this typicality percentile are suggested for review.
+REVIEW_PERCENTILE = 90.0
 #: At most this many stock phrases are named per text.
 PHRASES_PER_TEXT = 3
 
@@ -48,6 +53,7 @@ def review_queue(ctx: AuditContext) -> list[dict[str, Any]]:
                if s >= scan.threshold}
     clusters = ctx.clusters
     keywords = {c["id"]: c["keywords"] for c in clusters.clusters} if clusters is not None else {}
+    regenerate = regenerate_rows(ctx)
     rows = []
     for rank, i in enumerate(order.tolist(), start=1):
         label = int(clusters.labels[i]) if clusters is not None else None
@@ -57,5 +63,35 @@ def review_queue(ctx: AuditContext) -> list[dict[str, Any]]:
                      "cluster_keywords": keywords.get(label, [])[:5] if label is not None else [],
                      "stock_phrases": phrases.get(i, [])[:PHRASES_PER_TEXT],
                      "near_duplicate_of": ids[twin[0]] if twin else None,
-                     "near_duplicate_similarity": round(twin[1], 6) if twin else None})
+                     "near_duplicate_similarity": round(twin[1], 6) if twin else None,
+                     **_action(i, regenerate, twin is not None, bool(phrases.get(i)), percentile[i])})
     return rows
+
+
+def _action(i: int, regenerate: dict[int, str], twin: bool, phrase: bool, percentile: float) -> dict[str, str]:
+    if i in regenerate:
+        return {"action": "regenerate", "action_reason": regenerate[i]}
+    why = [w for w, hit in (("a near-duplicate", twin), ("a stock phrase", phrase),
+                            ("among the most generic tenth", percentile >= REVIEW_PERCENTILE)) if hit]
+    return {"action": "review", "action_reason": ", ".join(why)} if why else {"action": "keep", "action_reason": ""}
+
+
+def regenerate_rows(ctx: AuditContext) -> dict[int, str]:
+    """The texts (row → reason) whose removal makes the default check rules pass, when one fails."""
+    from auditor.check.config import DEFAULT_RULES
+    from auditor.check.evaluate import metric_value, rule_problems
+    from auditor.variance.suggest import suggest_removals
+
+    data = {"metrics": ctx.whole.metrics}
+    failing = []
+    for rule in DEFAULT_RULES:
+        try:
+            if rule_problems(rule, metric_value(data, rule.metric)):
+                failing.append(rule)
+        except KeyError:  # a metric this audit left out (--no-lexical)
+            continue
+    if not failing or ctx.exact is not None:  # a merged state's sample is not the corpus
+        return {}
+    found, _ = suggest_removals(ctx.embeddings.host, ctx.corpus.texts, ctx.corpus.frame["id"].tolist(), failing,
+                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value))
+    return {s.row: f"to pass rule {s.rule!r} ({s.kind})" for s in found}

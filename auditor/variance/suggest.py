@@ -1,0 +1,172 @@
+"""What to regenerate: for each failing rule of a check, a small set of texts whose removal makes
+it pass, found greedily from the most duplicated or generic text, one at a time, each step read
+on what remains.
+
+- near-duplicates: of the closest remaining pair, the more typical text (one copy goes, the
+  other stays);
+- templates: of the remaining pair sharing the longest frame (ROUGE-L F with its nearest
+  neighbour), the more typical text;
+- stock phrases: a remaining text holding the top phrase, the most typical first;
+- anything else: the most typical remaining text (closest to the centroid: the most generic).
+
+A text's nearest neighbour is recomputed only when its neighbour goes, so a step costs O(N·d) for
+the texts that lost theirs. Other rules (within strata, feeds) read figures no single removal
+decides: they get no suggestion, and a note says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from auditor.metrics.phrases import repeated_phrases, stock_phrase_share, top_phrase
+from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
+
+#: Texts a suggestion may hold at most (a larger batch needs regenerating, not a list).
+MAX_SUGGESTED = 1000
+#: Batches up to this many texts get suggestions (each text's nearest neighbour is found exactly).
+MAX_TEXTS = 20_000
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A text to regenerate: its row, id, and why (the rule it helps pass, the reason, and the
+    reason's kind, which quotes no text: "near-duplicate", "template", "stock phrase", "generic")."""
+
+    row: int
+    id: str
+    rule: str
+    reason: str
+    kind: str = "generic"
+
+
+class Remainder:
+    """The texts still kept, each one's nearest kept neighbour and frame overlap with it."""
+
+    def __init__(self, X: np.ndarray, texts: Sequence[str], ids: Sequence[str]) -> None:
+        self.X = np.asarray(X, dtype=np.float32)
+        self.texts, self.ids = list(texts), [str(i) for i in ids]
+        self.kept = np.ones(len(self.X), dtype=bool)
+        self.total = self.X.sum(axis=0, dtype=np.float64)
+        self.nn = np.zeros(len(self.X), dtype=np.int64)
+        self.sim = np.full(len(self.X), -np.inf)
+        self.frames = np.zeros(len(self.X))
+        self._refresh(np.arange(len(self.X)))
+
+    def _refresh(self, rows: np.ndarray) -> None:
+        """The nearest kept neighbour (and frame overlap) of ``rows``, in blocks."""
+        kept = np.flatnonzero(self.kept)
+        for start in range(0, len(rows), 256):
+            block = rows[start:start + 256]
+            S = self.X[block] @ self.X[kept].T
+            S[kept[None, :] == block[:, None]] = -np.inf
+            best = S.argmax(axis=1) if len(kept) else np.zeros(len(block), dtype=np.int64)
+            self.nn[block] = kept[best] if len(kept) else block
+            self.sim[block] = S[np.arange(len(block)), best] if len(kept) > 1 else -np.inf
+        if len(rows):
+            self.frames[rows] = frame_overlap(self.texts, rows, self.nn[rows])
+
+    def remove(self, row: int) -> None:
+        self.kept[row] = False
+        self.total -= self.X[row]
+        orphans = np.flatnonzero(self.kept & (self.nn == row))
+        self._refresh(orphans)
+
+    @property
+    def typicality(self) -> np.ndarray:
+        """Each text's cosine with the kept texts' mean direction."""
+        norm = np.linalg.norm(self.total)
+        return self.X @ (self.total / norm) if norm > 0 else np.zeros(len(self.X))
+
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.kept)
+
+
+def _more_typical(rem: Remainder, a: int, b: int) -> int:
+    t = rem.typicality
+    return a if t[a] >= t[b] else b
+
+
+def _pair_step(rem: Remainder, score: np.ndarray, at_least: float, what: str) -> tuple[int, str] | None:
+    """Of the kept text with the highest ``score`` (≥ ``at_least``) and its neighbour, the more typical."""
+    rows = rem.rows()
+    hit = rows[score[rows] >= at_least]
+    if not len(hit):
+        return None
+    i = int(hit[np.argmax(score[hit])])
+    j = int(rem.nn[i])
+    out = _more_typical(rem, i, j)
+    return out, f"{what} {rem.ids[j if out == i else i]} ({score[i]:.3f})"
+
+
+def _metric(metric: str, rem: Remainder, threshold: float) -> Callable[[], float]:
+    rows = rem.rows
+    if metric == "near_duplicate_rate":
+        return lambda: float((rem.sim[rows()] >= threshold).mean())
+    if metric == "nearest_neighbor_similarity":
+        return lambda: float(rem.sim[rows()].mean())
+    if metric == "template_share":
+        return lambda: float((rem.frames[rows()] >= FRAME_OVERLAP).mean())
+    if metric == "mean_pairwise_similarity":
+        return lambda: float((rem.total @ rem.total - len(rows())) / (len(rows()) * (len(rows()) - 1)))
+    if metric in ("top_phrase_share", "stock_phrase_share"):
+        def phrase_share() -> float:
+            kept = [rem.texts[i] for i in rows()]
+            phrases = repeated_phrases(kept)
+            if metric == "stock_phrase_share":
+                return stock_phrase_share(kept, phrases)
+            top = top_phrase(phrases)
+            return top.doc_share if top else 0.0
+        return phrase_share
+    raise KeyError(metric)
+
+
+def _step(metric: str, rem: Remainder, threshold: float) -> tuple[int, str, str]:
+    """The next text to remove for ``metric``, why, and the kind of reason."""
+    if metric in ("near_duplicate_rate", "nearest_neighbor_similarity"):
+        found = _pair_step(rem, rem.sim, threshold if metric == "near_duplicate_rate" else -np.inf,
+                           "near-duplicate of")
+        if found:
+            return found[0], f"{found[1].replace('(', '(cosine ')}", "near-duplicate"
+    if metric == "template_share":
+        found = _pair_step(rem, rem.frames, FRAME_OVERLAP, "shares a template frame with")
+        if found:
+            return found[0], f"{found[1].replace('(', '(ROUGE-L ')}", "template"
+    rows = rem.rows()
+    if metric in ("top_phrase_share", "stock_phrase_share"):
+        phrases = repeated_phrases([rem.texts[i] for i in rows])
+        top = top_phrase(phrases) if metric == "top_phrase_share" else (phrases[0] if phrases else None)
+        if top is not None:
+            holders = rows[list(top.docs)]
+            i = int(holders[np.argmax(rem.typicality[holders])])
+            return i, f"contains the stock phrase \"{top.text}\" (in {len(top.docs)} texts)", "stock phrase"
+    i = int(rows[np.argmax(rem.typicality[rows])])
+    return i, f"the most generic remaining text (typicality {rem.typicality[i]:.3f})", "generic"
+
+
+def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], failing: Sequence[Any],
+                     threshold: float, passes: Callable[[Any, float], bool]) -> tuple[list[Suggestion], list[str]]:
+    """For each failing rule (``rule.name``, ``rule.metric``), the texts to remove until
+    ``passes(rule, value)``; returns the suggestions (each text once, first reason kept) and notes."""
+    suggestions: dict[int, Suggestion] = {}
+    notes: list[str] = []
+    if len(texts) > MAX_TEXTS:
+        return [], [f"no suggestion: the batch has {len(texts)} texts, more than the {MAX_TEXTS} searched exactly"]
+    for rule in failing:
+        rem = Remainder(X, texts, ids)
+        try:
+            value = _metric(rule.metric, rem, threshold)
+        except KeyError:
+            notes.append(f"rule {rule.name!r}: no suggestion (its metric, {rule.metric}, is not decided by removing texts)")
+            continue
+        for row in suggestions:  # what earlier rules already take out
+            rem.remove(row)
+        while not passes(rule, value()) and rem.kept.sum() > 2 and len(suggestions) < MAX_SUGGESTED:
+            row, reason, kind = _step(rule.metric, rem, threshold)
+            rem.remove(row)
+            suggestions.setdefault(row, Suggestion(row, str(ids[row]), rule.name, reason, kind))
+        if not passes(rule, value()):
+            notes.append(f"rule {rule.name!r}: removing {len(suggestions)} texts is not enough for it to pass")
+    return sorted(suggestions.values(), key=lambda s: s.row), notes
