@@ -92,6 +92,16 @@ def render_junit(outcome: CheckOutcome) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _annotation(level: str, title: str, f: Finding) -> str:
+    """One workflow command annotating a text: at its file and line when known."""
+    props = [f"title={title}"]
+    if f.file:
+        props.insert(0, f"file={github_property(f.file)}")
+        if f.line:
+            props.insert(1, f"line={f.line}")
+    return f"::{level} {','.join(props)}::{github_data(f'{f.id}: {f.message}')}"
+
+
 def render_github(outcome: CheckOutcome) -> str:
     """GitHub Actions workflow commands: an annotation per offending text (capped), one per
     failing rule without texts, and a notice summarising what the cap left out."""
@@ -107,22 +117,12 @@ def render_github(outcome: CheckOutcome) -> str:
             if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL:
                 omitted += 1
                 continue
-            props = [f"title={title}"]
-            if f.file:
-                props.insert(0, f"file={github_property(f.file)}")
-                if f.line:
-                    props.insert(1, f"line={f.line}")
-            lines.append(f"::{level} {','.join(props)}::{github_data(f'{f.id}: {f.message}')}")
+            lines.append(_annotation(level, title, f))
     for f in outcome.suggestions:
         if len(lines) >= GITHUB_MAX_TOTAL + GITHUB_MAX_PER_RULE:
             omitted += 1
             continue
-        props = [f"title={github_property(f'auditor {SUGGEST}')}"]
-        if f.file:
-            props.insert(0, f"file={github_property(f.file)}")
-            if f.line:
-                props.insert(1, f"line={f.line}")
-        lines.append(f"::notice {','.join(props)}::{github_data(f'{f.id}: {f.message}')}")
+        lines.append(_annotation("notice", github_property(f"auditor {SUGGEST}"), f))
     if omitted:
         lines.append(f"::notice title=auditor::{omitted} more findings not annotated; see the job log or --format json")
     # the plain summary quotes ids and file names: the runner reads no command inside it
