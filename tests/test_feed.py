@@ -201,16 +201,16 @@ def test_a_damaged_feed_state_is_one_error_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_the_readme_feed_command_prints_what_the_readme_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow
+def test_the_readme_examples_print_what_the_readme_shows() -> None:
+    """The feed, select and rerank commands, run as written (scripts/readme_outputs.py)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("readme_feed_output", SAMPLE.parent / "scripts" / "readme_feed_output.py")
+    spec = importlib.util.spec_from_file_location("readme_outputs", SAMPLE.parent / "scripts" / "readme_outputs.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     readme = (SAMPLE.parent / "README.md").read_text()
-    command = script.readme_command(readme)
-    assert command.split()[:2] == ["auditor", "feed"] and "sample_corpora/feed_log.csv" in command
-    monkeypatch.chdir(SAMPLE.parent)  # the command names the sample by its path from the repository root
-    printed = script.run(command, ["--out", str(tmp_path), "--clusters", "none"])
-    assert script.block(script.feed_lines(printed)) in readme
-    assert json.loads((tmp_path / "feed_log.json").read_text())["feed"]["n_exposures"] == 14400
+    shown = script.commands(readme)
+    assert set(shown) == {"feed", "select", "rerank"}
+    assert all(command.split()[1] == name for name, command in shown.items())
+    assert script.regenerated(readme) == readme
