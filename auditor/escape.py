@@ -3,6 +3,8 @@ texts) that reaches a terminal, a CI log, an XML or CSV file or a link.
 
 >>> one_line("x\\n::error file=a::forged")
 'x\\\\n::error file=a::forged'
+>>> one_line("invoice\u202efdp.exe")
+'invoice\\\\u202efdp.exe'
 >>> github_data("x\\n::error::forged")
 'x%0A::error::forged'
 >>> xml_text("bell\\x07 and nul\\x00")
@@ -18,8 +20,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 control characters, DEL, the Unicode line and paragraph separators, and the
+# bidirectional controls that reorder what a reader sees (right-to-left override, isolates, marks)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # what XML 1.0 cannot hold at all (tabs and newlines it can)
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +68,17 @@ def csv_cell(value: object) -> object:
 def markdown_cell(value: object) -> str:
     """Text for one cell of a Markdown table: one line, pipes escaped, no HTML tags."""
     return one_line(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def uri_reference(path: str) -> str:
+    """A file path as a relative URI reference (SARIF's ``artifactLocation.uri``): every
+    character a URI reserves percent-encoded but the slashes, so ``c#d.md``, ``e%20f.md`` and
+    ``javascript:x.md`` stay file names.
+
+    >>> uri_reference("c#d.md"), uri_reference("e%20f.md"), uri_reference("javascript:x.md")
+    ('c%23d.md', 'e%2520f.md', 'javascript%3Ax.md')
+    """
+    return quote(path, safe="/")
 
 
 def relative_link(name: str) -> str | None:

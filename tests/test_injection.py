@@ -21,7 +21,10 @@ HOSTILE = [
     "::error::starts like a command",
     "=HYPERLINK(\"http://evil.example\",\"click\")",
     "line\u2028separator",
+    "invoice\u202efdp.exe and \u2066isolated\u2069",
 ]
+#: Characters that reorder or hide what a reader of a log sees: never printed raw.
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 FORMATS = ("text", "json", "junit", "github", "sarif", "rdjsonl")
 
 
@@ -74,6 +77,27 @@ def test_text_output_shows_each_hostile_id_on_one_line() -> None:
     outcome, data = hostile_outcome()
     out = render("text", outcome, data, "0")
     assert "x\\n::error file=evil.py" in out and "\x07" not in out and "\x00" not in out and "\u2028" not in out
+
+
+@pytest.mark.parametrize("fmt", ("text", "github"))
+def test_no_bidirectional_control_reaches_a_log(fmt: str) -> None:
+    outcome, data = hostile_outcome()
+    out = render(fmt, outcome, data, "0")
+    assert not any(ch in out for ch in BIDI)
+    assert "invoice\\u202efdp.exe" in (out if fmt == "github" else render("text", outcome, data, "0") + render(
+        "github", outcome, data, "0"))
+
+
+def test_sarif_locations_are_percent_encoded_relative_uris() -> None:
+    names = ["c#d.md", "e%20f.md", "javascript:x.md", "space d.md"]
+    pairs = [{"a": a, "b": b, "similarity": 0.99} for a, b in zip(names, names[1:] + names[:1])]
+    data = {"metrics": {"near_duplicate_rate": {"value": 0.5}}, "model": {"revision": "r"},
+            "texts": {"near_duplicate_pairs": pairs}}
+    outcome = evaluate(data, [Rule("dup", "near_duplicate_rate", max=0.1)], None, {n: f"{n}:1" for n in names})
+    sarif = json.loads(render("sarif", outcome, data, "0"))
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"] for loc in r.get("locations", [])}
+    assert uris == {"c%23d.md", "e%2520f.md", "javascript%3Ax.md", "space%20d.md"}
 
 
 def test_step_summary_rows_stay_rows() -> None:

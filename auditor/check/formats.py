@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.check.evaluate import CheckOutcome, Finding, Verdict
-from auditor.escape import github_data, github_property, markdown_cell, one_line, xml_text
+from auditor.escape import github_data, github_property, markdown_cell, one_line, uri_reference, xml_text
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "rdjsonl")
 GITHUB_MAX_PER_RULE = 10
@@ -160,7 +160,7 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
         uri = (f.file if f and f.file else source)
         if not uri:
             return []
-        physical: dict[str, Any] = {"artifactLocation": {"uri": Path(uri).as_posix()}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri_reference(Path(uri).as_posix())}}
         if f and f.line:
             physical["region"] = {"startLine": f.line}
         return [{"physicalLocation": physical}]
