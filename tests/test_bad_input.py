@@ -240,3 +240,30 @@ def test_the_suite_covers_every_command_with_at_least_120_cases() -> None:
     commands = {a[0] if a[0] != "history" else f"history {a[1]}" for a, _ in CASES}
     assert {"audit", "compare", "snapshot", "trend", "check", "schema", "history list", "history show",
             "history export", "history delete"} <= commands
+
+
+def test_nothing_is_created_or_embedded_before_every_input_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27, class 7: validation first, then work and files."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    Path("a.csv").write_text("text\nfirst text here\nsecond text there\n")
+    Path("shards").mkdir()
+    Path("shards/b.csv").write_text("text\nthird text\nfourth text\n")
+    Path("empty-model").mkdir()
+    cases = [
+        (["snapshot", "nope.csv", "--name", "s"], "nope.csv"),
+        (["state", "a.csv", "missing.csv", "-o", "x.auditor-state", "--cache-dir", "cache"], "missing.csv"),
+        (["audit", "a.csv", "--model", "empty-model"], "without a model"),
+        (["state", "shards", "-o", "shards/x.auditor-state"], "inside the input folder"),
+        (["check", "a.csv", "--model", "empty-model"], "without a model"),
+    ]
+    for args, message in cases:
+        before = sorted(str(p) for p in tmp_path.rglob("*"))
+        res = runner.invoke(app, args)
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], (args, res.output)
+        assert sorted(str(p) for p in tmp_path.rglob("*")) == before, args  # no database, cache or report

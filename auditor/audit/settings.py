@@ -20,6 +20,7 @@ from typing import Any
 
 from auditor.corpus.periods import FREQS
 from auditor.errors import SettingsError
+from auditor.embed.model import folder_model_problem
 from auditor.guard import folder_problem
 from auditor.metrics.groups import DEFAULT_PERMUTATIONS
 
@@ -93,6 +94,9 @@ class AuditSettings:
         problem = folder_problem(self.cache) if self.cache not in (None, True, False) else None
         if problem:
             raise SettingsError("cache", problem)
+        problem = folder_model_problem(self.model)
+        if problem:
+            raise SettingsError("model", problem)
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:

@@ -22,6 +22,9 @@ def check_state_output(output: Path, inputs: list[Path]) -> None:
         raise AuditorError(f"-o {output}: a state file's name must end in {STATE_SUFFIX}")
     if any(output.resolve() == p.resolve() for p in inputs if str(p) != "-"):
         raise AuditorError(f"-o {output} is one of the inputs; it is never overwritten")
+    for folder in (p.resolve() for p in inputs if str(p) != "-" and p.is_dir()):
+        if folder in output.resolve().parents:
+            raise AuditorError(f"-o {output} is inside the input folder {folder}; write the state elsewhere")
     if output.exists():
         try:
             load_state(output)
@@ -49,12 +52,17 @@ def state(
 
         check_state_output(output, shards + ([opts.feed["catalog"]] if opts.feed["catalog"] else []))
         settings = AuditSettings(**opts.settings(seed=seed, progress=False))
-        if opts.feed_columns():
-            merged = merge_feed_states([feed_state(path, settings, **opts.feed_columns()) for path in shards])
+        if opts.feed_columns():  # every shard read and validated before any is embedded
+            from auditor.feed.log import read_exposures
+
+            logs = [read_exposures(path, **opts.feed_columns()) for path in shards]
+            merged = merge_feed_states([feed_state(rows, settings) for rows in logs])
             atomic_write_bytes(output, feed_state_bytes(merged))
             return f"{merged.n_exposures:,} exposures of {len(merged.rows.item_keys):,} items"
-        merged = merge_states([shard_state(path, settings, sample_size=sample_size, **opts.columns())
-                               for path in shards])
+        from auditor.corpus import load_corpus
+
+        corpora = [load_corpus(path, **opts.columns()) for path in shards]
+        merged = merge_states([shard_state(corpus, settings, sample_size=sample_size) for corpus in corpora])
         write_state(merged, output)
         return f"{merged.n_texts:,} texts, {len(merged.sample):,} kept in the sample"
 

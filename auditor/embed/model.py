@@ -66,6 +66,17 @@ def _hub_snapshot(name: str) -> Path | None:
         return None
 
 
+def folder_model_problem(name: object) -> str | None:
+    """Why the model folder ``name`` cannot be a model (it holds no modules.json or config.json),
+    or None (not a folder, or a folder that looks like a model)."""
+    if not isinstance(name, (str, os.PathLike)):
+        return None
+    path = Path(name).expanduser()
+    if path.is_dir() and not ((path / "modules.json").exists() or (path / "config.json").exists()):
+        return f"{name} is a folder without a model (no modules.json or config.json in it)"
+    return None
+
+
 def resolve_model(name: str | None = None) -> ModelSpec:
     """Resolve a model name or local path without loading it.
 
@@ -75,6 +86,9 @@ def resolve_model(name: str | None = None) -> ModelSpec:
     """
     requested = name or DEFAULT_MODEL
     local = Path(requested).expanduser()
+    problem = folder_model_problem(local)
+    if problem:
+        raise ModelError(problem)
     if local.is_dir():
         return ModelSpec(str(local), str(local.resolve()), directory_fingerprint(local))
     if requested.lower() in _DEFAULT_ALIASES:

@@ -20,14 +20,16 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
     """Audit ``data`` (any :func:`auditor.audit` options), write ``out/<name>-<UTC time>.{html,json}``,
     store the result in the history under ``name`` and refresh ``out/index.html``. Returns the
     snapshot id and paths."""
-    from auditor.audit.run import audit
+    from auditor.audit.run import as_corpus, audit
+    from auditor.audit.settings import CORPUS_OPTIONS
 
     report_name("", name)  # the series name becomes part of file names
     guard = OutputGuard().protect(data if isinstance(data, (str, Path)) else None, "the input")
     guard.report_set(out, name)  # the folder and its index, before the (slow) audit
-    store = HistoryStore(history)  # fail on a bad database before the (slow) audit
+    corpus = as_corpus(data, **{k: audit_options.pop(k) for k in CORPUS_OPTIONS if k in audit_options})
+    store = HistoryStore(history)  # the input is valid: fail on a bad database before the (slow) audit
     try:
-        result = audit(data, **audit_options)
+        result = audit(corpus, **audit_options)
         result.data["snapshot"] = {"name": name}
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         paths = report_paths(out, f"{name}-{stamp}", guard=guard)

@@ -46,15 +46,18 @@ class FeedState:
 
 
 def feed_state(data: Any, settings: Any = None, *, embedder: Any = None, **options: Any) -> FeedState:
-    """The state of one shard of an exposure log: ``data`` a path or a DataFrame, ``options`` the
-    log's columns (as :func:`auditor.feed.audit_feed`) and the model settings."""
+    """The state of one shard of an exposure log: ``data`` a path, a DataFrame or validated
+    :class:`ExposureRows`, ``options`` the log's columns (as :func:`auditor.feed.audit_feed`)
+    and the model settings."""
     from auditor.audit.run import as_embedder
     from auditor.audit.settings import split_options
     from auditor.feed import FEED_OPTIONS
 
     columns = {k: options.pop(k) for k in FEED_OPTIONS if k in options}
     settings, _ = split_options(settings, options)
-    if isinstance(data, pd.DataFrame):
+    if isinstance(data, ExposureRows):
+        rows = data
+    elif isinstance(data, pd.DataFrame):
         columns.pop("encoding", None)
         rows = exposure_rows(data, **columns)
     else:
