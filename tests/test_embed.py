@@ -77,9 +77,9 @@ def test_adding_ten_texts_embeds_ten(tmp_path: Path) -> None:
 
 def test_cache_is_keyed_by_model_identity(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path)
-    cache.put("model-a@1", [text_key("x")], np.ones((1, 3), dtype=np.float32))
+    cache.put("model-a@1", [text_key("x")], np.full((1, 4), 0.5, dtype=np.float32))
     assert cache.get("model-b@1", [text_key("x")]) == {}
-    np.testing.assert_array_equal(cache.get("model-a@1", [text_key("x")])[text_key("x")], [1, 1, 1])
+    np.testing.assert_array_equal(cache.get("model-a@1", [text_key("x")])[text_key("x")], [0.5] * 4)
 
 
 def test_custom_encoder_stands_in(hash_encoder) -> None:
@@ -130,14 +130,14 @@ def test_a_damaged_cache_is_set_aside_with_a_message_and_rebuilt(tmp_path, how) 
 
     cache = EmbeddingCache(tmp_path)
     keys = [text_key(f"text {i}") for i in range(300)]
-    cache.put("m", keys, np.ones((300, 8), dtype=np.float32))
+    cache.put("m", keys, np.full((300, 4), 0.5, dtype=np.float32))
     cache.close()
     _damage(cache.path, how)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         again = EmbeddingCache(tmp_path)
         found = again.get("m", keys)
-        again.put("m", keys[:5], np.zeros((5, 8), dtype=np.float32))
+        again.put("m", keys[:5], np.full((5, 4), 0.5, dtype=np.float32))
         assert len(again.get("m", keys[:5])) == 5  # it works again
         again.close()
     messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
@@ -200,3 +200,42 @@ def test_a_run_killed_while_embedding_keeps_every_finished_batch(tmp_path) -> No
     embedder.encode([f"text number {i}" for i in range(1000)])
     assert embedder.n_cached >= stored and embedder.n_embedded == 1000 - embedder.n_cached
     assert sum(encoder.calls) == embedder.n_embedded  # only what the killed run had not finished
+
+
+ROW_DAMAGE = {
+    "short": "UPDATE vectors SET vec = substr(vec, 1, 8)",
+    "nan": "UPDATE vectors SET vec = X'0000C07F0000C07F0000C07F0000C07F'",
+    "other length": "UPDATE vectors SET vec = X'0000803F00000000000000000000000000000000', dim = 5",
+    "garbage of the right length": "UPDATE vectors SET vec = X'0000803F000000000000000000000000'",
+    "no checksum": "UPDATE vectors SET chk = NULL",
+}
+
+
+@pytest.mark.parametrize("how", sorted(ROW_DAMAGE))
+def test_damaged_vectors_are_embedded_again_with_one_warning(tmp_path, how) -> None:
+    import sqlite3
+    import warnings
+
+    from auditor.embed.cache import CacheWarning
+    from tests.conftest import HashEncoder
+
+    class Named(HashEncoder):
+        name, revision = "hash", "1"
+
+    texts = [f"text number {i} about tea" for i in range(6)]
+    clean = Embedder(Named(dim=4), cache=False).encode(texts)
+    Embedder(Named(dim=4), cache=tmp_path).encode(texts)
+    with sqlite3.connect(tmp_path / "embeddings.sqlite3") as conn:
+        conn.execute(ROW_DAMAGE[how] + " WHERE key IN (SELECT key FROM vectors LIMIT 2)")
+    again = Embedder(Named(dim=4), cache=tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        vectors = again.encode(texts)
+    messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+    assert len(messages) == 1 and "embeddings.sqlite3" in messages[0] and "embedded again" in messages[0]
+    np.testing.assert_allclose(vectors, clean, atol=1e-6)
+    assert again.n_embedded >= 2
+    with warnings.catch_warnings(record=True) as caught:  # repaired: no warning the next time
+        warnings.simplefilter("always")
+        Embedder(Named(dim=4), cache=tmp_path).encode(texts)
+    assert not [w for w in caught if issubclass(w.category, CacheWarning)]

@@ -222,3 +222,46 @@ def test_a_state_of_another_format_version_is_one_error_line(brand, hash_encoder
     out = runner.invoke(app, ["merge", str(path), "--out", str(tmp_path / "r"), "--clusters", "none"])
     assert out.exit_code == 2 and out.output.startswith("error: ") and len(out.output.splitlines()) == 1, out.output
     assert not (tmp_path / "r").exists()
+
+
+def _rewrite(path: Path, change) -> None:
+    """Rewrite a state file's JSON document with ``change`` applied (a forged or damaged state)."""
+    import io
+
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    doc = json.loads(bytes(arrays["document"]).decode("utf-8"))
+    change(doc)
+    arrays["document"] = np.frombuffer(json.dumps(doc).encode("utf-8"), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    path.write_bytes(buffer.getvalue())
+
+
+FORGED = {
+    "a billion texts": lambda doc: doc.update(n_texts=1_000_000_000),
+    "sizes that do not add up": lambda doc: doc.update(sizes=[5]),
+    "whole count": lambda doc: doc["whole"].update(n=3),
+    "header not a table": lambda doc: doc.update(header=[1, 2]),
+    "keyed groups missing": lambda doc: doc["keyed"].pop("groups"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(FORGED))
+def test_a_state_whose_counts_disagree_with_its_sums_is_refused(brand, hash_encoder, tmp_path, how):
+    path = write_state(_state(brand.iloc[:24], hash_encoder, sample_size=50), tmp_path / "s.auditor-state")
+    _rewrite(path, FORGED[how])
+    res = runner.invoke(app, ["merge", str(path), "--out", str(tmp_path / "r")])
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert res.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: "), res.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_state_with_a_member_that_would_inflate_far_beyond_the_file_is_not_inflated(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.auditor-state"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("whole_total.npy", b"\0" * (64 * 2**20))  # 64 MiB of zeros in ~64 KiB
+    res = runner.invoke(app, ["merge", str(bomb), "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and "expand far beyond" in res.output, res.output

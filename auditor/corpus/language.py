@@ -78,7 +78,7 @@ def detect_cached(texts: Sequence[str], cache: Any = None) -> list[str]:
     from auditor.embed.cache import text_key
 
     keys = [text_key(t) for t in texts]
-    found = cache.get(CACHE_IDENTITY, keys)
+    found = cache.get(CACHE_IDENTITY, keys, unit=False)
     missing = [i for i, key in enumerate(keys) if key not in found]
     codes = detect([texts[i] for i in missing])
     if missing:

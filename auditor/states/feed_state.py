@@ -22,12 +22,11 @@ import pandas as pd
 from auditor.calibration.texts import ALL_TEXTS
 from auditor.errors import CorpusError
 from auditor.feed.log import ExposureRows, exposure_rows, feed_log, merge_rows, read_exposures
+from auditor.states.io import bounded_arrays
 from auditor.states.state import StateMismatch
 
 FEED_FORMAT = "auditor-feed-state"
 FEED_STATE_VERSION = 1
-#: A member may expand to at most this many times the file's size (no zip bomb is inflated).
-MAX_EXPANSION = 16
 
 
 @dataclass(frozen=True)
@@ -141,17 +140,6 @@ def is_feed_state(data: bytes) -> bool:
         return False
 
 
-def _arrays(data: bytes, where: str) -> dict[str, np.ndarray]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_EXPANSION * len(data) + 2**20:
-                raise CorpusError(f"{where}: its members expand far beyond its size; not an auditor state")
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
-
-
 def _check(condition: bool, where: str, what: str) -> None:
     if not condition:
         raise CorpusError(f"{where}: damaged feed state ({what})")
@@ -159,10 +147,10 @@ def _check(condition: bool, where: str, what: str) -> None:
 
 def feed_state_from_bytes(data: bytes, where: str = "the state") -> FeedState:
     """A feed state from the bytes of its file, every array checked against the document."""
-    arrays = _arrays(data, where)
+    arrays = bounded_arrays(data, where)
     try:
         doc = json.loads(bytes(arrays.pop("document")).decode("utf-8"))
-    except (KeyError, ValueError, UnicodeDecodeError):
+    except (KeyError, ValueError, UnicodeDecodeError, RecursionError):
         raise CorpusError(f"{where}: not an auditor state file") from None
     _check(isinstance(doc, dict) and doc.get("format") == FEED_FORMAT, where, "no feed document")
     if doc.get("version") != FEED_STATE_VERSION:

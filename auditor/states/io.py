@@ -92,16 +92,57 @@ def read_state(path: str | Path) -> AuditState:
     return state_from_bytes(path.read_bytes(), str(path))
 
 
+#: A member may expand to at most this many times the file's size (no zip bomb is inflated).
+MAX_EXPANSION = 16
+
+
+def bounded_arrays(data: bytes, where: str) -> dict[str, np.ndarray]:
+    """The arrays of a state file's ``.npz`` bytes, read without pickle, after checking that its
+    members do not expand beyond :data:`MAX_EXPANSION` times the file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_EXPANSION * len(data) + 2**20:
+                raise CorpusError(f"{where}: its members expand far beyond its size; not an auditor state")
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
+
+
+def _consistent(state: AuditState, where: str) -> AuditState:
+    """``state`` when its counts agree with its sums (a state claiming more texts than it holds
+    is damaged or forged)."""
+    n = state.n_texts
+    problems = [what for what, bad in (
+        ("text count", n != state.whole.n or n < 1),
+        ("shard sizes", sum(state.sizes) != n or any(size < 0 for size in state.sizes)),
+        ("sample", len(state.sample) > n),
+        ("groups", sum(s.n for s in state.groups.values()) > n),
+        ("months", sum(s.n for s in state.months.values()) > n),
+        ("sums", not (np.isfinite(state.whole.total).all() and np.isfinite(state.whole.sq_norms)
+                      and abs(state.whole.sq_norms - n) <= 1e-3 * max(n, 1))),
+    ) if bad]
+    if problems:
+        raise CorpusError(f"{where}: damaged state ({', '.join(problems)} disagree with its sums)")
+    return state
+
+
 def state_from_bytes(data: bytes, where: str = "the state") -> AuditState:
     """A state from the bytes of a state file (``where`` names it in errors)."""
+    data = bounded_arrays(data, where)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            data = {name: arrays[name] for name in arrays.files}
         doc = json.loads(bytes(data.pop("document")).decode("utf-8"))
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, UnicodeDecodeError, RecursionError) as exc:
         raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
-    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT or not isinstance(doc.get("header"), dict):
         raise CorpusError(f"{where}: not an auditor state file")
+    try:
+        return _consistent(_state(doc, data, where), where)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise CorpusError(f"{where}: damaged state ({type(exc).__name__}: {exc})") from None
+
+
+def _state(doc: dict[str, Any], data: dict[str, np.ndarray], where: str) -> AuditState:
     if doc["header"].get("version") != STATE_VERSION:
         raise StateMismatch(f"{where}: state version {doc['header'].get('version')}, this auditor reads "
                             f"version {STATE_VERSION}")
