@@ -25,11 +25,17 @@ def _umask() -> int:
 STALE_TEMP_SECONDS = 600
 
 
+#: Every temp file auditor writes starts with this (so that a sweep touches nothing else).
+TEMP_PREFIX = ".auditor-"
+
+
 def remove_stale_temps(path: Path) -> None:
-    """Delete the temp files that killed writes of ``path`` left behind (older than
-    :data:`STALE_TEMP_SECONDS`, so that a concurrent write is never disturbed)."""
+    """Delete the temp files that killed writes left in ``path``'s folder, for any target name
+    (a snapshot writes a new name each time), older than :data:`STALE_TEMP_SECONDS` so that a
+    concurrent write is never disturbed; and those of earlier versions for ``path`` itself."""
     now = time.time()
-    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+    pattern = [f"{TEMP_PREFIX}*.tmp", f".{glob.escape(path.name)}.*.tmp"]
+    for temp in (t for p in pattern for t in path.parent.glob(p)):
         try:
             if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
                 temp.unlink()
@@ -42,7 +48,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report should read like any file
         with os.fdopen(fd, "wb") as fh:

@@ -130,3 +130,20 @@ def write_owned_bytes(path: str | Path, data: bytes) -> Path:
 def write_owned_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically and record it as auditor's; return the path."""
     return write_owned_bytes(path, text.encode(encoding))
+
+
+def remove_owned(path: str | Path) -> bool:
+    """Delete ``path`` when it still holds exactly the bytes auditor wrote there, and forget it;
+    returns whether it was removed."""
+    path = Path(path).expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        return False
+    with _locked(folder):
+        files = _read_record(folder)
+        if not files or path.name not in files or _digest_file(path) not in files[path.name]:
+            return False
+        path.unlink()
+        del files[path.name]
+        _write_record(folder, files)
+    return True

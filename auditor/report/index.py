@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from auditor.escape import relative_link
 from auditor.guard import INDEX_NAME
-from auditor.ownership import write_owned_text, written_by_auditor
+from auditor.ownership import remove_owned, write_owned_text, written_by_auditor
 from auditor.report.charts import sparkline
 from auditor.report.html import environment, stylesheet
 
@@ -60,7 +60,32 @@ def render_index(folder: Path) -> str:
     return environment().get_template("index.html.j2").render(entries=entries, corpora=corpora, css=stylesheet())
 
 
+def remove_orphans(folder: Path) -> list[Path]:
+    """Remove the pages and review CSVs auditor wrote whose report JSON never followed (a run
+    killed between them; a snapshot's name is new each time, so nothing would replace them), once
+    they are older than a write can take."""
+    import time
+
+    from auditor.fileio import STALE_TEMP_SECONDS
+
+    removed = []
+    now = time.time()
+    for path in [*folder.glob("*.html"), *folder.glob("*-review.csv")]:
+        stem = path.name[: -len("-review.csv")] if path.name.endswith("-review.csv") else path.stem
+        if path.name == INDEX_NAME or (folder / f"{stem}.json").exists():
+            continue
+        try:
+            old = now - path.stat().st_mtime > STALE_TEMP_SECONDS
+        except OSError:
+            continue
+        if old and remove_owned(path):
+            removed.append(path)
+    return removed
+
+
 def write_index(folder: str | Path) -> Path:
-    """Rebuild ``folder/index.html`` atomically; returns its path."""
+    """Remove the orphans of killed runs (:func:`remove_orphans`) and rebuild
+    ``folder/index.html`` atomically; returns its path."""
     folder = Path(folder)
+    remove_orphans(folder)
     return write_owned_text(folder / INDEX_NAME, render_index(folder))
