@@ -20,12 +20,29 @@ runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_corpora" / "brand_copy.csv"
 
 
+#: Set in this test process's environment: every Ray daemon and worker a test starts inherits it,
+#: so the tests look only at the processes they started, never at another Ray on the machine.
+MARK = "AUDITOR_TEST_RAY_MARK"
+
+
+@pytest.fixture(autouse=True)
+def _marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    monkeypatch.setenv(MARK, uuid.uuid4().hex)
+
+
 def ray_processes() -> list[str]:
-    """Command lines of Ray's daemons and workers running on this machine."""
+    """Command lines of the Ray daemons and workers that this test started (they carry its mark)."""
+    import os
+
+    mark = f"{MARK}={os.environ[MARK]}".encode()
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
             try:
+                if mark not in (entry / "environ").read_bytes().split(b"\0"):
+                    continue
                 line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
