@@ -170,3 +170,33 @@ def test_the_readme_scaling_out_commands_run_as_written(tmp_path, monkeypatch):
         assert ray_run["metrics"][metric_id]["value"] == pytest.approx(merged["metrics"][metric_id]["value"], rel=1e-5)
     assert merged["corpus"]["n_texts"] == ray_run["corpus"]["n_texts"] == 600
     assert not ray_processes()
+
+
+def test_the_ray_engine_refuses_what_the_local_engine_refuses_before_ray_starts(tmp_path: Path) -> None:
+    import time
+
+    pd.DataFrame({"text": ["a text about tea", "a text about wool"], "brand": ["a", "b"]}).to_csv(tmp_path / "one.csv", index=False)
+    pd.DataFrame({"body": ["a text about bikes", "a text about pans"]}).to_csv(tmp_path / "no_text.csv", index=False)
+    pd.DataFrame({"text": ["a text about bikes", "a text about pans"]}).to_csv(tmp_path / "no_brand.csv", index=False)
+    one = str(tmp_path / "one.csv")
+    cases = [
+        ([one, str(tmp_path / "no_text.csv"), "--text-col", "text"], "unknown column 'text'"),
+        ([one, str(tmp_path / "no_brand.csv"), "--group-col", "brand"], "unknown column 'brand'"),
+        ([one, "--ray-address", "127.0.0.1:1"], "no Ray cluster answers"),
+        ([one, "--workers", "4096"], "--workers is 4096, more than this machine's"),
+    ]
+    for args, message in cases:
+        start = time.monotonic()
+        res = runner.invoke(app, ["audit", *args, "--engine", "ray", "--out", str(tmp_path / "r")])
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], (args, res.output)
+        assert time.monotonic() - start < 30 and not ray_processes() and not (tmp_path / "r").exists()
+
+
+def test_a_group_cell_arrow_read_as_null_is_refused_like_an_empty_one() -> None:
+    from auditor.corpus import from_frame
+    from auditor.errors import CorpusError
+
+    frame = pd.DataFrame({"text": ["one text", "two texts"], "brand": pd.array(["a", pd.NA], dtype="string")})
+    with pytest.raises(CorpusError, match="no value in column 'brand'"):
+        from_frame(frame, group_col="brand")

@@ -138,9 +138,10 @@ def is_blank(text: str) -> bool:
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and is_blank(value)
-    )
+    """None, NaN, pandas' NA or NaT (a column Arrow read as null), or a blank string."""
+    if isinstance(value, str):
+        return is_blank(value)
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
 
 
 def parse_times(values: pd.Series) -> pd.Series:

@@ -95,6 +95,26 @@ def _head(path: str, rows: int = HEAD_ROWS) -> pd.DataFrame:
         raise CorpusError(f"{path}: could not read it ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
 
 
+#: Seconds to wait for a Ray cluster's address to answer before saying it cannot be reached.
+CONNECT_SECONDS = 5.0
+
+
+def reachable(address: str) -> None:
+    """Refuse, within :data:`CONNECT_SECONDS`, a ``host:port`` (or ``ray://host:port``) address
+    nothing listens at (Ray itself retries for minutes); "auto" and other forms are left to Ray."""
+    import socket
+
+    target = address.split("://", 1)[-1]
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
+            pass
+    except OSError as exc:
+        raise SettingsError("ray_address", f"{address}: no Ray cluster answers there ({exc.strerror or exc})") from None
+
+
 class EmbedBatch:
     """A Ray Data actor: validates a batch as a corpus and embeds it (the model loaded once)."""
 
@@ -177,8 +197,16 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
     files = expand(paths)
-    head_frame = _head(files[0])
-    head = from_frame(head_frame, **columns, source=files[0])  # the columns, before any work
+    if address is None and workers > (os.cpu_count() or 1):
+        raise SettingsError("workers", f"is {workers}, more than this machine's {os.cpu_count()} cores (a local "
+                                       "Ray instance runs one actor per core)")
+    if address is not None:
+        reachable(address)
+    heads = [_head(f) for f in files]  # every file's columns, before any work
+    head_frame = heads[0]
+    head = from_frame(head_frame, **columns, source=files[0])
+    for path, frame in zip(files[1:], heads[1:]):
+        from_frame(frame, **{**columns, "text_col": head.columns["text"]}, source=path)
     roles = dict(head.columns)
     settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model
     timer = reporter or StageTimer()
