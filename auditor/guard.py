@@ -36,9 +36,23 @@ def folder_problem(folder: str | Path) -> str | None:
     if path.exists() and not path.is_dir():
         return f"{folder} is a file, not a folder"
     existing = next(p for p in [path, *path.resolve().parents] if p.exists())
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not existing.is_dir():
+        return f"{folder}: cannot write in {existing} (a file, not a folder)"
+    if not os.access(existing, os.W_OK | os.X_OK) or not _can_create_in(existing):
         return f"{folder}: cannot write in {existing}"
     return None
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be made in ``folder`` (an unnamed temp file, gone when closed: a
+    pseudo-filesystem such as /proc passes the permission test and still refuses files)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 class OutputGuard:

@@ -60,7 +60,7 @@ def _read_record(folder: Path) -> dict[str, list[str]] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("files"), dict):
         return None

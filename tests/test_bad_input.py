@@ -267,3 +267,40 @@ def test_nothing_is_created_or_embedded_before_every_input_is_valid(tmp_path: Pa
         lines = [line for line in res.output.splitlines() if line.strip()]
         assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], (args, res.output)
         assert sorted(str(p) for p in tmp_path.rglob("*")) == before, args  # no database, cache or report
+
+
+def test_unwritable_places_and_hostile_json_are_one_error_line_before_any_work(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27, class 5: exit 2, never 3, for bad paths and JSON of the wrong shape or depth."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    Path("a.csv").write_text("text\nfirst text here\nsecond text there\n")
+    Path("plain").write_text("a regular file")
+    Path("deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    Path("deep.jsonl").write_text('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    Path("odd.json").write_text(json.dumps({"texts": {"repeated_phrases": [{"phrase": 3}, "x", {"phrase": "ok",
+                                                                                            "doc_share": "high"}]},
+                                            "corpus": "c"}))
+    Path("phrases-as-text.json").write_text(json.dumps({"texts": {"repeated_phrases": "unlock the power"}}))
+    cases = [
+        (["audit", "a.csv", "--out", "/proc/auditor-reports"], "cannot write"),
+        (["state", "a.csv", "-o", "plain/x.auditor-state"], "plain is a file, not a folder"),
+        (["audit", "deep.json"], "nested too deeply"),
+        (["audit", "deep.jsonl"], "nested too deeply"),
+        (["check", "a.csv", "--baseline", "deep.json"], "nested too deeply"),
+        (["export", "vale", "deep.json", "-o", "styles"], "nested too deeply"),
+        (["export", "vale", "odd.json", "-o", "styles"], "no stock phrases"),
+        (["export", "vale", "phrases-as-text.json", "-o", "styles"], "not a list"),
+    ]
+    for args, message in cases:
+        before = sorted(str(p) for p in tmp_path.rglob("*"))
+        res = runner.invoke(app, args)
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], (args, res.output)
+        assert sorted(str(p) for p in tmp_path.rglob("*")) == before, args

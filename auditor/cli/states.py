@@ -18,8 +18,13 @@ def check_state_output(output: Path, inputs: list[Path]) -> None:
     from auditor.errors import AuditorError
     from auditor.states import load_state
 
+    from auditor.guard import folder_problem
+
     if not output.name.endswith(STATE_SUFFIX) or output.name == STATE_SUFFIX:
         raise AuditorError(f"-o {output}: a state file's name must end in {STATE_SUFFIX}")
+    problem = folder_problem(output.parent)
+    if problem:
+        raise AuditorError(f"-o {problem}")
     if any(output.resolve() == p.resolve() for p in inputs if str(p) != "-"):
         raise AuditorError(f"-o {output} is one of the inputs; it is never overwritten")
     for folder in (p.resolve() for p in inputs if str(p) != "-" and p.is_dir()):

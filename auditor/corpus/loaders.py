@@ -104,6 +104,8 @@ def _read_jsonl(path: Path, encoding: str) -> pd.DataFrame:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise CorpusError(f"{path}: line {lineno} is JSON nested too deeply to be a record") from None
         lines.append(lineno)
     frame = _records_frame(path, records, lambda i: f"line {lines[i]}")
     if len(frame) and "source" not in frame.columns:
@@ -116,6 +118,8 @@ def _read_json(path: Path, encoding: str) -> pd.DataFrame:
         data = json.loads(read_text_file(path, encoding))
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise CorpusError(f"{path}: JSON nested too deeply to be a table of records") from None
     if not isinstance(data, list):
         raise CorpusError(f"{path}: expected a JSON array of objects, got a JSON {type(data).__name__}")
     return _records_frame(path, data, lambda i: f"item {i + 1}")

@@ -37,14 +37,20 @@ def token(phrase: str) -> str:
 
 def vale_style(data: dict[str, Any], level: str = "warning") -> dict[str, str]:
     """File name → YAML of one ``existence`` rule per stock phrase of the result ``data``."""
-    phrases = data.get("texts", {}).get("repeated_phrases", [])
-    usable = [p for p in phrases if p.get("phrase")]
+    texts = data.get("texts")
+    phrases = texts.get("repeated_phrases", []) if isinstance(texts, dict) else None
+    if not isinstance(phrases, list):
+        raise AuditorError("the report's texts.repeated_phrases is not a list; not an audit JSON")
+    usable = [p for p in phrases if isinstance(p, dict) and isinstance(p.get("phrase"), str) and p["phrase"].strip()
+              and isinstance(p.get("doc_share"), (int, float)) and not isinstance(p.get("doc_share"), bool)]
     if not usable:
         raise AuditorError("the report has no stock phrases to export (none found, or written with --no-text)")
-    n_texts = data.get("corpus", {}).get("n_texts")
+    corpus = data.get("corpus")
+    n_texts = corpus.get("n_texts") if isinstance(corpus, dict) and isinstance(corpus.get("n_texts"), int) else None
     files = {}
     for k, p in enumerate(usable, start=1):
-        share = f"{p['doc_share']:.1%} of the audited texts" + (f" ({p['doc_freq']} of {n_texts})" if n_texts else "")
+        count = p.get("doc_freq") if isinstance(p.get("doc_freq"), int) else None
+        share = f"{p['doc_share']:.1%} of the audited texts" + (f" ({count} of {n_texts})" if n_texts and count else "")
         message = f"'%s' is a stock phrase: it appears in {share.replace('%', '%%')}."  # Vale formats with Go's %
         lines = [HEADER, "extends: existence", f"message: {_quoted(message)}",
                  f"level: {level}", "ignorecase: true", "tokens:", f"  - {_quoted(token(p['phrase']))}"]
@@ -60,6 +66,8 @@ def export_vale(report: str | Path, out: str | Path, level: str = "warning") -> 
         data = json.loads(Path(report).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AuditorError(f"{report}: no such report") from None
+    except RecursionError:
+        raise AuditorError(f"{report}: not an audit JSON (nested too deeply)") from None
     except (OSError, ValueError) as exc:
         raise AuditorError(f"{report}: not an audit JSON ({exc})") from None
     if not isinstance(data, dict) or "texts" not in data:

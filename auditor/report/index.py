@@ -23,7 +23,7 @@ def report_entries(folder: Path) -> list[dict[str, Any]]:
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
         if not isinstance(data, dict) or "created_at" not in data:
             continue

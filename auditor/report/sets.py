@@ -46,7 +46,7 @@ def _report_source(path: Path) -> str | None:
     """The corpus a report JSON was written for, when it names one."""
     try:
         source = json.loads(path.read_text(encoding="utf-8")).get("corpus", {}).get("source")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None
     return source if isinstance(source, str) else None
 
