@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -304,3 +305,29 @@ def test_unwritable_places_and_hostile_json_are_one_error_line_before_any_work(t
         lines = [line for line in res.output.splitlines() if line.strip()]
         assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], (args, res.output)
         assert sorted(str(p) for p in tmp_path.rglob("*")) == before, args
+
+
+def test_messages_name_the_file_row_and_field(tmp_path: Path) -> None:
+    """Issue 27, class 6: a lone surrogate or an encoder's wrong output is named, not a codec's or numpy's words."""
+    import auditor
+    from auditor.errors import CorpusError, ModelError
+
+    path = tmp_path / "sur.jsonl"
+    path.write_text('{"text": "fine"}\n{"text": "bad \\ud800 text"}\n')
+    with pytest.raises(CorpusError, match=r"sur.jsonl: line 2, field 'text': text that is not valid Unicode"):
+        auditor.load_corpus(path)
+    frame = pd.DataFrame({"text": ["fine text", "bad " + chr(0xDC00)], "brand": ["a", "b"]}, dtype=object)
+    with pytest.raises(CorpusError, match=r"not valid Unicode .* in column 'text' \(row 2\)"):
+        auditor.audit(frame, resamples=0, clusterer=None)
+
+    class Short:
+        def encode(self, texts):
+            return np.ones((len(texts) - 1, 4))
+
+    class Broken:
+        def encode(self, texts):
+            return np.full((len(texts), 4), np.nan)
+
+    for encoder, message in ((Short(), "returned 1 vectors for 2 texts"), (Broken(), "NaN or infinite values")):
+        with pytest.raises(ModelError, match=message):
+            auditor.audit(["one text here", "another text"], embedder=encoder, resamples=0, clusterer=None)

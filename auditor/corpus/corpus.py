@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from auditor.corpus.loaders import STDIN, read_table
+from auditor.corpus.loaders import STDIN, has_surrogate, read_table
 from auditor.errors import CorpusError
 
 #: Column names the loader looks for, in order, when no text column is named.
@@ -205,6 +205,9 @@ def from_frame(
     frame = frame.reset_index(drop=True)
     bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v))
     problems = [(bad, f"empty or non-text values in column {text_col!r}")]
+    for name in dict.fromkeys(c for c in (text_col, id_col, *roles) if c):  # no output format can hold them
+        problems.append((frame[name].map(has_surrogate), f"text that is not valid Unicode (a lone surrogate) in "
+                                                         f"column {name!r}"))
     if group_col:
         problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
     for name in (strata, locale_col):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Callable
@@ -18,6 +19,8 @@ import pandas as pd
 
 from auditor.errors import CorpusError
 
+#: A lone UTF-16 surrogate: JSON can spell one ("\\ud800"), UTF-8 cannot hold it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
 DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown"}
 
@@ -83,10 +86,24 @@ def _read_tsv(path: Path, encoding: str) -> pd.DataFrame:
     return _read_delimited(path, encoding, "\t")
 
 
+def has_surrogate(value: object) -> bool:
+    """Whether ``value`` is a string holding a lone surrogate (a UTF-16 half that UTF-8 cannot
+    encode; JSON can spell one).
+
+    >>> has_surrogate("ok"), has_surrogate(chr(0xD800) + " alone")
+    (False, True)
+    """
+    return isinstance(value, str) and bool(_SURROGATE.search(value))
+
+
 def _records_frame(path: Path, records: list, where: Callable[[int], str]) -> pd.DataFrame:
     for i, record in enumerate(records):
         if not isinstance(record, dict):
             raise CorpusError(f"{path}: {where(i)} is not a JSON object")
+        for key, value in record.items():
+            if has_surrogate(value):
+                raise CorpusError(f"{path}: {where(i)}, field {str(key)!r}: text that is not valid Unicode "
+                                  "(a lone surrogate, which no output can hold)")
     frame = pd.DataFrame.from_records(records)
     if len(frame.columns):
         frame = frame.astype(object)

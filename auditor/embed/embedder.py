@@ -135,7 +135,13 @@ class Embedder:
             vectors = model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
                                    convert_to_numpy=True, normalize_embeddings=True)
         self._advance(len(texts), total or len(texts))
-        return normalize_rows(vectors)
+        out = normalize_rows(vectors)
+        if len(out) != len(texts):
+            raise ModelError(f"the encoder returned {len(out)} vectors for {len(texts)} texts")
+        if not np.isfinite(out).all():
+            raise ModelError(f"the encoder returned vectors with NaN or infinite values for "
+                             f"{int((~np.isfinite(out)).any(axis=1).sum())} of {len(texts)} texts")
+        return out
 
     def _advance(self, done: int, total: int) -> None:
         show = self.progress if self.progress is not None else (
