@@ -172,3 +172,23 @@ def test_every_corpus_command_takes_strata_and_names_a_missing_column(tmp_path: 
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and "nope" in lines[0] and "--strata" in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_compare_keeps_the_locale_column_and_builds_the_locales_section(tmp_path) -> None:
+    """Issue 23: compare passed --locale-col to no one; the column was silently dropped."""
+    import pandas as pd
+
+    import auditor
+    from auditor.errors import SettingsError
+    from tests.conftest import HashEncoder
+
+    for name, words in (("a", "tea wool"), ("b", "bike lamp")):
+        pd.DataFrame({"text": [f"{words} copy {i} for {loc}" for i in range(6) for loc in ("en", "fr")],
+                      "locale": [loc for _ in range(6) for loc in ("en", "fr")]}).to_csv(tmp_path / f"{name}.csv",
+                                                                                           index=False)
+    result = auditor.compare([tmp_path / "a.csv", tmp_path / "b.csv"], locale_col="locale", embedder=HashEncoder(),
+                             resamples=0, clusterer=None)
+    assert set(result.data["locales"]["locales"]) == {"en", "fr"}
+    corpus = auditor.load_corpus(tmp_path / "a.csv")
+    with pytest.raises(SettingsError, match="locale_col"):
+        auditor.audit(corpus, locale_col="locale", embedder=HashEncoder(), resamples=0, clusterer=None)

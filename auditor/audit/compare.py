@@ -48,9 +48,10 @@ def comparison_corpus(paths: Sequence[str | Path], names: Sequence[str], by: str
 def compare(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None, by: str | None = None,
             **options: Any) -> AuditResult:
     """Audit corpora side by side: each corpus is a group (see :func:`auditor.audit`)."""
+    from auditor.audit.settings import CORPUS_OPTIONS
+
     names = corpus_labels(paths, labels, by)
-    columns = {k: options.pop(k) for k in ("text_col", "time_col", "id_col", "strata", "encoding", "skip_invalid")
-               if k in options}
+    columns = {k: options.pop(k) for k in CORPUS_OPTIONS if k in options}
     return headed_by_comparison(audit(comparison_corpus(paths, names, by, **columns), **options))
 
 

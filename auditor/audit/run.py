@@ -107,8 +107,10 @@ def as_corpus(data: Any, **columns: Any) -> Corpus:
     text), or a sequence of strings."""
     strata = columns.pop("strata", None)
     if isinstance(data, Corpus):
-        if strata is not None:
-            raise SettingsError("strata", "names a column of a table; a Corpus already has its strata")
+        named = [k for k, v in {"strata": strata, **columns}.items()
+                 if v is not None and k not in ("encoding", "skip_invalid")]
+        if named:  # a Corpus was read with its columns; naming others would be silently ignored
+            raise SettingsError(named[0], "names a column of a table; a Corpus already has its columns")
         return data
     if strata is not None and isinstance(data, (str, Path, pd.DataFrame)) and not isinstance(strata, str):
         raise SettingsError("strata", "must be a column name for a table or a path")

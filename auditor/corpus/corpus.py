@@ -306,7 +306,8 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
         raise CorpusError(f"corpus labels must differ, got {', '.join(labels)}")
     if len(corpora) < 2:
         raise CorpusError("a comparison needs at least 2 corpora")
-    for column, what in (("time", "a time column"), ("stratum", "strata")):
+    for column, what in (("time", "a time column"), ("stratum", "strata"), ("locale", "a locale column"),
+                         ("translation", "a translation column")):
         present = [column in c.frame for c in corpora]
         if any(present) and not all(present):
             raise CorpusError(f"either every corpus has {what} or none has")
@@ -318,7 +319,6 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
     frame = pd.concat(frames, ignore_index=True)
     if frame["id"].duplicated().any():
         frame["id"] = frame["group"] + ":" + frame["id"]
-    columns = {"text": "text", "group": "corpus", "time": corpora[0].columns.get("time"), "id": "id",
-               "stratum": corpora[0].columns.get("stratum")}
+    columns = {**corpora[0].columns, "text": "text", "group": "corpus", "id": "id"}
     sources = " vs ".join(c.source or label for c, label in zip(corpora, labels))
     return Corpus(frame, sources, columns)
