@@ -22,7 +22,7 @@ import pandas as pd
 from auditor.calibration.texts import ALL_TEXTS
 from auditor.errors import CorpusError
 from auditor.feed.log import ExposureRows, exposure_rows, feed_log, merge_rows, read_exposures
-from auditor.states.io import bounded_arrays
+from auditor.states.archive import bounded_arrays
 from auditor.states.state import StateMismatch
 
 FEED_FORMAT = "auditor-feed-state"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 from auditor.errors import CorpusError
 from auditor.fileio import atomic_write_bytes
 from auditor.metrics.semantic import EmbeddingStats
+from auditor.states.archive import bounded_arrays
 from auditor.states.lexical import LexicalState
 from auditor.states.sketch import DistinctSketch
 from auditor.states.state import STATE_VERSION, AuditState, Sample, StateMismatch
@@ -90,23 +90,6 @@ def read_state(path: str | Path) -> AuditState:
     if not path.is_file():
         raise CorpusError(f"{path}: no such state file")
     return state_from_bytes(path.read_bytes(), str(path))
-
-
-#: A member may expand to at most this many times the file's size (no zip bomb is inflated).
-MAX_EXPANSION = 16
-
-
-def bounded_arrays(data: bytes, where: str) -> dict[str, np.ndarray]:
-    """The arrays of a state file's ``.npz`` bytes, read without pickle, after checking that its
-    members do not expand beyond :data:`MAX_EXPANSION` times the file."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_EXPANSION * len(data) + 2**20:
-                raise CorpusError(f"{where}: its members expand far beyond its size; not an auditor state")
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise CorpusError(f"{where}: not an auditor state file ({type(exc).__name__})") from None
 
 
 def _consistent(state: AuditState, where: str) -> AuditState:
