@@ -157,3 +157,43 @@ def test_colours_do_not_repeat_after_the_palette_runs_out() -> None:
     assert len(set(palette(40))) == 40 and palette(3) == list(PALETTE)
     assert colour(len(PALETTE)) not in PALETTE
     assert len(set(group_colours([f"g{i}" for i in range(20)]).values())) == 20
+
+
+def test_no_function_in_auditor_is_over_60_lines() -> None:
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60:
+                long.append((module_name(path), node.name, node.end_lineno - node.lineno + 1))
+    assert long == []
+
+
+def test_the_result_cache_key_changes_with_every_setting_that_decides_a_number(tmp_path: Path) -> None:
+    """A new setting that changes the numbers can never reuse a stale result: the key is derived
+    from the settings themselves (walked here field by field)."""
+    from auditor.audit.context import Reference
+    from auditor.audit.run import reusable, stages_of
+    from auditor.audit.settings import AuditSettings
+    from auditor.corpus import from_texts
+    from auditor.embed import Embedder
+    from tests.conftest import HashEncoder
+
+    class Named(HashEncoder):
+        name, revision = "hash", "1"
+
+    other = {"model": "elsewhere", "device": "cpu", "sample": 5, "seed": 1, "threshold": 0.9, "top": 3,
+             "resamples": 7, "ci_level": 0.9, "lexical": False, "freq": "year", "permutations": 99}
+    corpus = from_texts(["one text", "two texts", "three texts here"])
+    base = AuditSettings()
+    embedder = Embedder(Named(), cache=tmp_path)
+
+    def key(settings: AuditSettings, ref: Reference | None = None) -> str:
+        return reusable(corpus, settings, embedder, stages_of(settings, clusterer=None), ref)[1]
+
+    deciding = [f for f in AuditSettings.fields() if f not in AuditSettings.NOT_DECIDING]
+    assert set(deciding) == set(other), "a new setting: say whether it decides a number"
+    for field in deciding:
+        assert key(base.replace(**{field: other[field]})) != key(base), field
+    for field in AuditSettings.NOT_DECIDING:
+        changed = {"cache": False, "progress": True, "reuse_results": True, "batch_size": 8}[field]
+        assert key(base.replace(**{field: changed})) == key(base), field

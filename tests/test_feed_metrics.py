@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from auditor.metrics.feed import Exposures, feed_figures, gini, mean_jaccard, _item_sets
+from auditor.metrics.catalogue import gini, item_sets, mean_jaccard
+from auditor.metrics.feed import Exposures, feed_figures
 
 
 def random_log(seed: int, n_users: int = 9, n_items: int = 25, n_periods: int = 4, d: int = 6):
@@ -100,7 +101,7 @@ def test_mean_jaccard_over_all_pairs_and_sampled_pairs() -> None:
     sets = [set(rng.choice(30, size=rng.integers(1, 10), replace=False).tolist()) for _ in range(40)]
     user = np.array([u for u, s in enumerate(sets) for _ in s])
     item = np.array([i for s in sets for i in s])
-    M = _item_sets(Exposures.of(user, item, None, 30), None)
+    M = item_sets(Exposures.of(user, item, None, 30), None)
     brute = np.mean([len(a & b) / len(a | b) for a, b in itertools.combinations(sets, 2)])
     assert mean_jaccard(M) == pytest.approx(brute)
     sampled = mean_jaccard(M, max_pairs=200, seed=1)

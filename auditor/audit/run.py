@@ -155,7 +155,6 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
     columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum", "locale", "translation")
                if c in corpus.frame}
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
-                     {**settings.as_result(), "lexical": settings.lexical, "stages": stage_ids,
-                      "device": settings.device, "source": corpus.source, "freq": settings.freq,
+                     {**settings.deciding(), "stages": stage_ids, "source": corpus.source,
                       "reference": ref.corpus.fingerprint() if ref is not None else None, "feed": feed})
     return ResultCache(embedder.cache.directory), key

@@ -105,6 +105,16 @@ class AuditSettings:
     def replace(self, **changes: Any) -> "AuditSettings":
         return dataclasses.replace(self, **changes)
 
+    #: Fields that decide no number of the result (where vectors are kept, what is shown, whether
+    #: a stored result may be reused, how many texts the model reads at once).
+    NOT_DECIDING = ("cache", "progress", "reuse_results", "batch_size")
+
+    def deciding(self) -> dict[str, Any]:
+        """Every field that may change a number of the result (the result cache is keyed on
+        them all, so a new setting can never reuse a stale result)."""
+        return {f: str(getattr(self, f)) if isinstance(getattr(self, f), os.PathLike) else getattr(self, f)
+                for f in self.fields() if f not in self.NOT_DECIDING}
+
     def as_result(self) -> dict[str, Any]:
         """The ``settings`` entries of the result that these settings decide."""
         return {"seed": self.seed, "sample": self.sample, "near_duplicate_threshold": self.threshold,

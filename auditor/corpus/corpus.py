@@ -181,84 +181,94 @@ def from_frame(
     where = source or "the corpus"
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
-    for name, flag in ((text_col, "--text-col"), (group_col, "--group-col"),
-                       (time_col, "--time-col"), (id_col, "--id-col"), (strata, "--strata"),
-                       (locale_col, "--locale-col"), (translation_col, "--translation-col")):
-        _check_column(frame, name, flag)
-    if translation_col is not None and locale_col is None:
-        raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
-    roles = (group_col, time_col, id_col, strata, locale_col, translation_col)
-    text_col = pick_text_column(frame, text_col, [c for c in roles if c])
-    for name, flag in ((group_col, "--group-col"), (time_col, "--time-col"), (strata, "--strata"),
-                       (locale_col, "--locale-col"), (translation_col, "--translation-col")):
-        if name is not None and name == text_col:
-            raise CorpusError(f"{where}: {flag} {name!r} is the text column; name another column")
-
-    if id_col is None and "id" in frame.columns and text_col != "id" and frame["id"].map(str).is_unique:
-        id_col = "id"
-    ids = frame[id_col].map(str) if id_col else pd.Series([str(i + 1) for i in range(len(frame))])
+    roles = {"group": group_col, "time": time_col, "id": id_col, "stratum": strata, "locale": locale_col,
+             "translation": translation_col}
+    text_col = _text_column(frame, text_col, roles, where)
+    if roles["id"] is None and "id" in frame.columns and text_col != "id" and frame["id"].map(str).is_unique:
+        roles["id"] = "id"
+    ids = frame[roles["id"]].map(str) if roles["id"] else pd.Series([str(i + 1) for i in range(len(frame))])
     ids = ids.reset_index(drop=True)
-    if id_col and not ids.is_unique:
+    if roles["id"] and not ids.is_unique:
         dupes = ids[ids.duplicated()].unique().tolist()
-        raise CorpusError(f"{where}: column {id_col!r} has duplicate ids ({list_rows(dupes)})")
-
+        raise CorpusError(f"{where}: column {roles['id']!r} has duplicate ids ({list_rows(dupes)})")
     frame = frame.reset_index(drop=True)
-    bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v))
-    problems = [(bad, f"empty or non-text values in column {text_col!r}")]
-    for name in dict.fromkeys(c for c in (text_col, id_col, *roles) if c):  # no output format can hold them
-        problems.append((frame[name].map(has_surrogate), f"text that is not valid Unicode (a lone surrogate) in "
-                                                         f"column {name!r}"))
-    if group_col:
-        problems.append((frame[group_col].map(_is_missing), f"no value in column {group_col!r}"))
-    for name in (strata, locale_col):
-        if name:
-            problems.append((frame[name].map(_is_missing), f"no value in column {name!r}"))
-    if translation_col:  # empty where a text has no translation (the source's own texts)
-        problems.append((frame[translation_col].map(lambda v: not _is_missing(v) and not isinstance(v, str)),
-                         f"non-text values in column {translation_col!r}"))
-    times = None
-    if time_col:
-        missing_time = frame[time_col].map(_is_missing)
-        times = parse_times(frame[time_col].where(~missing_time, "1970"))
-        problems.append((missing_time | times.isna(), f"missing or unparseable dates in column {time_col!r}"))
+    problems, times = _row_problems(frame, text_col, roles)
     invalid = np.zeros(len(frame), dtype=bool)
     for mask, what in problems:
         mask = mask.to_numpy(dtype=bool)
         if mask.any() and not skip_invalid:
-            labels = [f"row {ids[i]}" if id_col else f"row {i + 1}" for i in np.flatnonzero(mask)]
+            labels = [f"row {ids[i]}" if roles["id"] else f"row {i + 1}" for i in np.flatnonzero(mask)]
             raise CorpusError(
                 f"{where}: {int(mask.sum())} rows have {what} ({list_rows(labels)}); "
                 "fix them or pass --skip-invalid to drop them"
             )
         invalid |= mask
-
-    out = pd.DataFrame({"id": ids, "text": frame[text_col]})
-    if group_col:
-        out["group"] = frame[group_col].map(str)
-    if time_col:
-        out["time"] = times
-    if strata:
-        out["stratum"] = frame[strata].map(str)
-    if locale_col:
-        out["locale"] = frame[locale_col].map(str)
-    if translation_col:
-        out["translation"] = frame[translation_col].map(lambda v: "" if _is_missing(v) else v).astype(object)
-    if "source" in frame.columns and "source" not in (text_col, *roles):
-        out["source"] = frame["source"]
-    reserved = {text_col, *roles, "id", "text", "group", "time", "stratum", "locale", "translation", "source"}
-    for column in frame.columns:
-        if column not in reserved:
-            out[column] = frame[column]
-    out = out[~invalid].reset_index(drop=True)
+    out = _corpus_frame(frame, ids, text_col, roles, times)[~invalid].reset_index(drop=True)
     out["text"] = out["text"].astype(object)
-
     if len(out) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
     if len(out) == 1:
         raise CorpusError(f"{where}: only 1 text; an audit needs at least 2")
-    columns = {"text": text_col, "group": group_col, "time": time_col, "id": id_col, "stratum": strata,
-               "locale": locale_col, "translation": translation_col}
-    return Corpus(out, source, columns)
+    return Corpus(out, source, {"text": text_col, **roles})
+
+
+#: Each role's flag, for messages.
+_FLAG = {"text": "--text-col", "group": "--group-col", "time": "--time-col", "id": "--id-col",
+         "stratum": "--strata", "locale": "--locale-col", "translation": "--translation-col"}
+
+
+def _text_column(frame: pd.DataFrame, text_col: str | None, roles: dict[str, str | None], where: str) -> str:
+    """The text column, once every named column exists and no role names the text column."""
+    for role, name in {"text": text_col, **roles}.items():
+        _check_column(frame, name, _FLAG[role])
+    if roles["translation"] is not None and roles["locale"] is None:
+        raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
+    text_col = pick_text_column(frame, text_col, [c for c in roles.values() if c])
+    for role, name in roles.items():
+        if role != "id" and name is not None and name == text_col:
+            raise CorpusError(f"{where}: {_FLAG[role]} {name!r} is the text column; name another column")
+    return text_col
+
+
+def _row_problems(frame: pd.DataFrame, text_col: str, roles: dict[str, str | None]
+                  ) -> tuple[list[tuple[pd.Series, str]], pd.Series | None]:
+    """Each kind of bad row (a mask and what is wrong) and the parsed times."""
+    bad = frame[text_col].map(lambda v: not isinstance(v, str) or is_blank(v))
+    problems = [(bad, f"empty or non-text values in column {text_col!r}")]
+    for name in dict.fromkeys(c for c in (text_col, *roles.values()) if c):  # no output format can hold them
+        problems.append((frame[name].map(has_surrogate), f"text that is not valid Unicode (a lone surrogate) in "
+                                                         f"column {name!r}"))
+    for role in ("group", "stratum", "locale"):
+        if roles[role]:
+            problems.append((frame[roles[role]].map(_is_missing), f"no value in column {roles[role]!r}"))
+    if roles["translation"]:  # empty where a text has no translation (the source's own texts)
+        problems.append((frame[roles["translation"]].map(lambda v: not _is_missing(v) and not isinstance(v, str)),
+                         f"non-text values in column {roles['translation']!r}"))
+    times = None
+    if roles["time"]:
+        missing_time = frame[roles["time"]].map(_is_missing)
+        times = parse_times(frame[roles["time"]].where(~missing_time, "1970"))
+        problems.append((missing_time | times.isna(), f"missing or unparseable dates in column {roles['time']!r}"))
+    return problems, times
+
+
+def _corpus_frame(frame: pd.DataFrame, ids: pd.Series, text_col: str, roles: dict[str, str | None],
+                  times: pd.Series | None) -> pd.DataFrame:
+    """The corpus's columns: id, text, each role under its own name, the source, the rest as metadata."""
+    out = pd.DataFrame({"id": ids, "text": frame[text_col]})
+    for role in ("group", "time", "stratum", "locale"):
+        if roles[role]:
+            out[role] = times if role == "time" else frame[roles[role]].map(str)
+    if roles["translation"]:
+        out["translation"] = frame[roles["translation"]].map(lambda v: "" if _is_missing(v) else v).astype(object)
+    named = [c for c in roles.values() if c]
+    if "source" in frame.columns and "source" not in (text_col, *named):
+        out["source"] = frame["source"]
+    reserved = {text_col, *named, "id", "text", "group", "time", "stratum", "locale", "translation", "source"}
+    for column in frame.columns:
+        if column not in reserved:
+            out[column] = frame[column]
+    return out
 
 
 def load_corpus(

@@ -179,13 +179,55 @@ def most_typical(blocks: list[dict[str, Any]], sizes: list[int], ids_are_rows: b
     return sorted(rows, key=lambda r: -r["typicality"])[:top]
 
 
+def checked_inputs(paths: Sequence[str | Path], columns: dict[str, Any], address: str | None,
+                   workers: int) -> tuple[list[str], pd.DataFrame, Any]:
+    """Before Ray starts: the files, the first file's first rows and their corpus, once every
+    file's columns, the cluster's address and the number of workers are known to be usable."""
+    files = expand(paths)
+    if address is None and workers > (os.cpu_count() or 1):
+        raise SettingsError("workers", f"is {workers}, more than this machine's {os.cpu_count()} cores (a local "
+                                       "Ray instance runs one actor per core)")
+    if address is not None:
+        reachable(address)
+    heads = [_head(f) for f in files]  # every file's columns, before any work
+    head = from_frame(heads[0], **columns, source=files[0])
+    for path, frame in zip(files[1:], heads[1:]):
+        from_frame(frame, **{**columns, "text_col": head.columns["text"]}, source=path)
+    return files, heads[0], head
+
+
+def _states_on_ray(ray: Any, dataset: Any, embedder: Any, settings: AuditSettings, columns: dict[str, Any],
+                   roles: dict[str, Any], workers: int, sample_size: int | None) -> tuple[Any, Any]:
+    """The dataset embedded by a pool of actors, and the merged state of its blocks."""
+    from auditor.audit.run import as_embedder
+    from auditor.calibration.texts import ALL_TEXTS
+    from auditor.states import DEFAULT_SAMPLE_SIZE, merge_states, state_from_bytes
+
+    local = as_embedder(embedder, settings.replace(progress=False))
+    calibration = local.encode(list(ALL_TEXTS))
+    gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 and settings.device != "cpu" else 0
+    embedded = dataset.map_batches(
+        EmbedBatch, fn_constructor_kwargs={"encoder": embedder, "settings": settings, "columns": columns},
+        compute=ray.data.ActorPoolStrategy(size=workers), batch_size=BATCH_TEXTS, batch_format="pandas",
+        num_cpus=0 if gpus else 1, num_gpus=gpus).materialize()
+    spec = {"model": local.model_info, "columns": roles, "calibration": calibration, "seed": settings.seed,
+            "sample_size": sample_size or DEFAULT_SAMPLE_SIZE}
+    blocks = embedded.map_batches(_block_state, fn_kwargs={"spec": spec}, batch_size=None,
+                                  batch_format="numpy").take_all()
+    states = [state_from_bytes(np.asarray(row["state"], dtype=np.uint8).tobytes(), f"block {k + 1}")
+              for k, row in enumerate(blocks)]
+    for k, state in enumerate(states):
+        state.sources = [f"block{k + 1}"]
+    return embedded, merge_states(states)
+
+
 def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None, *, address: str | None = None,
               workers: int = 2, embedder: Any = None, sample_size: int | None = None,
               reporter: StageTimer | None = None, **options: Any) -> AuditResult:
     """Audit the files ``paths`` on Ray Data (see the module docstring). ``options``: the
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
     ``embedder``: a model name, or an encoder object Ray can pickle."""
-    from auditor.states import DEFAULT_SAMPLE_SIZE, audit_state, merge_states, state_from_bytes
+    from auditor.states import audit_state
     from auditor.states.exact import ExactValues
 
     ray = import_ray()
@@ -196,17 +238,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     columns = {k: v for k, v in columns.items() if k != "encoding"}
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
-    files = expand(paths)
-    if address is None and workers > (os.cpu_count() or 1):
-        raise SettingsError("workers", f"is {workers}, more than this machine's {os.cpu_count()} cores (a local "
-                                       "Ray instance runs one actor per core)")
-    if address is not None:
-        reachable(address)
-    heads = [_head(f) for f in files]  # every file's columns, before any work
-    head_frame = heads[0]
-    head = from_frame(head_frame, **columns, source=files[0])
-    for path, frame in zip(files[1:], heads[1:]):
-        from_frame(frame, **{**columns, "text_col": head.columns["text"]}, source=path)
+    files, head_frame, head = checked_inputs(paths, columns, address, workers)
     roles = dict(head.columns)
     settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model
     timer = reporter or StageTimer()
@@ -222,27 +254,8 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
         with timer.stage("load"):
             dataset = read_dataset(ray, files, list(head_frame.columns))
         with timer.stage("embed"):
-            from auditor.audit.run import as_embedder
-            from auditor.calibration.texts import ALL_TEXTS
-
-            local = as_embedder(embedder, settings.replace(progress=False))
-            calibration = local.encode(list(ALL_TEXTS))
-            gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 and settings.device != "cpu" else 0
-            embedded = dataset.map_batches(
-                EmbedBatch, fn_constructor_kwargs={"encoder": embedder, "settings": settings,
-                                                  "columns": {**columns, "text_col": roles["text"]}},
-                compute=ray.data.ActorPoolStrategy(size=workers), batch_size=BATCH_TEXTS, batch_format="pandas",
-                num_cpus=0 if gpus else 1, num_gpus=gpus).materialize()
-            spec = {"model": local.model_info, "columns": roles,
-                    "calibration": calibration, "seed": settings.seed,
-                    "sample_size": sample_size or DEFAULT_SAMPLE_SIZE}
-            blocks = embedded.map_batches(_block_state, fn_kwargs={"spec": spec}, batch_size=None,
-                                          batch_format="numpy").take_all()
-            states = [state_from_bytes(np.asarray(row["state"], dtype=np.uint8).tobytes(), f"block {k + 1}")
-                      for k, row in enumerate(blocks)]
-            for k, state in enumerate(states):
-                state.sources = [f"block{k + 1}"]
-            merged = merge_states(states)
+            embedded, merged = _states_on_ray(ray, dataset, embedder, settings, {**columns, "text_col": roles["text"]},
+                                              roles, workers, sample_size)
         with timer.stage("typicality"):
             direction = merged.whole.total / max(np.linalg.norm(merged.whole.total), 1e-12)
             blocks = embedded.map_batches(_most_typical, fn_kwargs={"direction": direction, "top": settings.top},

@@ -117,6 +117,30 @@ def _item_table(keys: pd.Series, texts: pd.Series) -> tuple[np.ndarray, np.ndarr
     return codes, np.asarray(uniques, dtype=object), texts.iloc[first].to_numpy(dtype=object)
 
 
+def _texts(frame: pd.DataFrame, invalid: np.ndarray, *, item_col: str | None, text_col: str | None, catalog: Any,
+           roles: list[str], where: str, encoding: str, skip_invalid: bool
+           ) -> tuple[pd.Series, pd.Series | None, str | None, int, np.ndarray]:
+    """Each row's item text (from the catalogue by id, or from the row), the item ids, the text
+    column, the catalogue's size, and the rows that cannot be read."""
+    unknown = np.zeros(len(frame), dtype=bool)
+    if catalog is not None:
+        texts_by_id = _catalog_texts(catalog, item_col, text_col, encoding)
+        item_ids = frame[item_col].map(str)
+        unknown = ~item_ids.isin(texts_by_id.keys()).to_numpy() & ~invalid
+        if unknown.any() and not skip_invalid:
+            labels = [f"row {i + 1} ({item_ids.iat[i]})" for i in np.flatnonzero(unknown)]
+            raise CorpusError(f"{where}: {int(unknown.sum())} rows name an item the catalogue {catalog} does not have "
+                              f"({list_rows(labels)}); fix them or pass --skip-invalid to drop them")
+        return item_ids.map(texts_by_id), item_ids, text_col, len(texts_by_id), unknown
+    text_col = pick_text_column(frame, text_col, roles + ["source"])
+    if text_col in roles:
+        raise CorpusError(f"{where}: the text column {text_col!r} also has another role; name another column")
+    texts = frame[text_col]
+    bad = texts.map(lambda v: not isinstance(v, str) or is_blank(v)).to_numpy(dtype=bool)
+    _bad_rows(bad, f"empty or non-text values in column {text_col!r}", where, skip_invalid)
+    return texts, frame[item_col].map(str) if item_col else None, text_col, 0, bad
+
+
 def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = None, text_col: str | None = None,
                   time_col: str | None = None, group_col: str | None = None, catalog: Any = None,
                   source: str | None = None, encoding: str = "utf-8", skip_invalid: bool = False) -> ExposureRows:
@@ -139,27 +163,10 @@ def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = 
             mask = _missing(frame[name])
             _bad_rows(mask, f"no value in column {name!r}", where, skip_invalid)
             invalid |= mask
-    if catalog is not None:
-        texts_by_id = _catalog_texts(catalog, item_col, text_col, encoding)
-        item_ids = frame[item_col].map(str)
-        unknown = ~item_ids.isin(texts_by_id.keys()).to_numpy() & ~invalid
-        if unknown.any() and not skip_invalid:
-            labels = [f"row {i + 1} ({item_ids.iat[i]})" for i in np.flatnonzero(unknown)]
-            raise CorpusError(f"{where}: {int(unknown.sum())} rows name an item the catalogue {catalog} does not have "
-                              f"({list_rows(labels)}); fix them or pass --skip-invalid to drop them")
-        invalid |= unknown
-        texts = item_ids.map(texts_by_id)
-        catalog_size = len(texts_by_id)
-    else:
-        text_col = pick_text_column(frame, text_col, roles + ["source"])
-        if text_col in roles:
-            raise CorpusError(f"{where}: the text column {text_col!r} also has another role; name another column")
-        texts = frame[text_col]
-        bad = texts.map(lambda v: not isinstance(v, str) or is_blank(v)).to_numpy(dtype=bool)
-        _bad_rows(bad, f"empty or non-text values in column {text_col!r}", where, skip_invalid)
-        invalid |= bad
-        item_ids = frame[item_col].map(str) if item_col else None
-        catalog_size = 0
+    texts, item_ids, text_col, catalog_size, unknown = _texts(frame, invalid, item_col=item_col, text_col=text_col,
+                                                              catalog=catalog, roles=roles, where=where,
+                                                              encoding=encoding, skip_invalid=skip_invalid)
+    invalid |= unknown
     times = None
     if time_col:
         missing = _missing(frame[time_col])

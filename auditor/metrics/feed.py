@@ -38,10 +38,10 @@ from typing import Any, Iterator
 import numpy as np
 from scipy import sparse
 
+from auditor.metrics.catalogue import OVERLAP_PAIRS, coverage, gini, item_sets, mean_jaccard
+
 #: Users processed at once (a block's cell sums are at most this many users × periods × d).
 USER_BLOCK = 4096
-#: Pairs of users whose item sets are compared for the overlap (all of them when fewer).
-OVERLAP_PAIRS = 20000
 #: A cell's q below this is too small to normalise by (its w would be noise).
 MIN_Q = 1e-6
 
@@ -191,6 +191,67 @@ def _jackknife_pairs(total: np.ndarray, sq: float, count: int, dots: np.ndarray,
         return np.where(m >= 2, (total @ total - 2 * dots + own - (sq - own)) / (m * (m - 1)), np.nan)
 
 
+@dataclass
+class _Block:
+    """One block of users: its cells (user, period, n, Σx, Σ‖x‖², within-user similarity), the
+    cells' and the users' w = μ̂/√q where q is usable, and each user's within-user similarity."""
+
+    lo: int
+    cells: np.ndarray
+    user: np.ndarray
+    period: np.ndarray
+    n: np.ndarray
+    sums: np.ndarray
+    within: np.ndarray
+    w: np.ndarray
+    ok: np.ndarray
+    user_within: np.ndarray
+    uw: np.ndarray
+    uok: np.ndarray
+
+    @classmethod
+    def of(cls, X: np.ndarray, exp: Exposures, rows: np.ndarray, lo: int, hi: int) -> "_Block":
+        T = exp.n_periods
+        cells, n, sums, r = _cell_sums(X, exp, rows, lo, hi)
+        cu, ct = cells // T, cells % T
+        within = _pair_mean(n, np.einsum("ij,ij->i", sums, sums), r)
+        w, ok = _w(sums, n, within)
+        us, un, ur = _sum_by(cu, sums, hi - lo), np.bincount(cu, n, hi - lo), np.bincount(cu, r, hi - lo)
+        uq = _pair_mean(un, np.einsum("ij,ij->i", us, us), ur)
+        uw, uok = _w(us, un, uq)
+        return cls(lo, cells, cu, ct, n, sums, within, w, ok, uq, uw, uok)
+
+
+@dataclass
+class _PairSums:
+    """Σw, Σ‖w‖² and the count of usable w, per period and over all periods (users pooled)."""
+
+    W_t: np.ndarray
+    Q_t: np.ndarray
+    n_t: np.ndarray
+    W: np.ndarray
+    Q: float = 0.0
+    n: int = 0
+
+    def add(self, b: _Block) -> None:
+        T = len(self.Q_t)
+        ct = b.period[b.ok]
+        self.W_t += _sum_by(ct, b.w, T)
+        self.Q_t += np.bincount(ct, np.einsum("ij,ij->i", b.w, b.w), T)
+        self.n_t += np.bincount(ct, minlength=T)
+        self.W += b.uw.sum(axis=0)
+        self.Q += float(np.einsum("ij,ij->", b.uw, b.uw))
+        self.n += int(b.uok.sum())
+
+    def means(self) -> tuple[np.ndarray, float]:
+        """The pair means (‖W‖² − Q)/(m(m − 1)) per period and over all periods."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per = np.where(self.n_t >= 2, (np.einsum("td,td->t", self.W_t, self.W_t) - self.Q_t)
+                           / (self.n_t * (self.n_t - 1.0)), np.nan)
+            pooled = (self.W @ self.W - self.Q) / (self.n * (self.n - 1.0)) if self.n >= 2 else float("nan")
+        return per, float(pooled)
+
+
 def feed_figures(X: np.ndarray, exp: Exposures, positions: np.ndarray, *, catalog_size: int | None = None,
                  block: int = USER_BLOCK, overlap_pairs: int = OVERLAP_PAIRS, seed: int = 0) -> FeedFigures:
     """Every figure of the module docstring for the exposures ``exp`` of the unit item vectors
@@ -198,85 +259,57 @@ def feed_figures(X: np.ndarray, exp: Exposures, positions: np.ndarray, *, catalo
     ``catalog_size``: the items that could have been shown (default: those in ``X``).
     Within-user similarity and novelty are on the raw cosine scale (the caller calibrates)."""
     X = np.asarray(X, dtype=np.float32)
-    U, T, d = exp.n_users, exp.n_periods, X.shape[1]
+    U, T = exp.n_users, exp.n_periods
     positions = np.asarray(positions, dtype=np.float64)
     order = np.argsort(exp.user, kind="stable")
     bounds = np.searchsorted(exp.user[order], np.arange(U + 1))
+
+    def blocks() -> Iterator[_Block]:  # computed again for the second pass: memory stays one block's
+        for lo, hi in _blocks(U, block):
+            yield _Block.of(X, exp, order[bounds[lo]:bounds[hi]], lo, hi)
+
     user_within = np.full(U, np.nan)
-    cell_parts: list[Cells] = []
-    W_all, Q_all, n_all = np.zeros(d), 0.0, 0
-    W_t, Q_t, n_t = np.zeros((T, d)), np.zeros(T), np.zeros(T, dtype=np.int64)
-    for lo, hi in _blocks(U, block):
-        rows = order[bounds[lo]:bounds[hi]]
-        cells, n, sums, r = _cell_sums(X, exp, rows, lo, hi)
-        cu, ct = cells // T, cells % T
-        within = _pair_mean(n, np.einsum("ij,ij->i", sums, sums), r)
-        cell_parts.append(Cells(cu + lo, ct, n, within, 1.0 - _earlier_cosines(cells, T, sums, n)))
-        w, ok = _w(sums, n, within)
-        W_t += _sum_by(ct[ok], w, T)
-        Q_t += np.bincount(ct[ok], np.einsum("ij,ij->i", w, w), T)
-        n_t += np.bincount(ct[ok], minlength=T)
-        us = _sum_by(cu, sums, hi - lo)
-        un = np.bincount(cu, n, hi - lo)
-        ur = np.bincount(cu, r, hi - lo)
-        uq = _pair_mean(un, np.einsum("ij,ij->i", us, us), ur)
-        user_within[lo:hi] = uq
-        uw, uok = _w(us, un, uq)
-        W_all += uw.sum(axis=0)
-        Q_all += float(np.einsum("ij,ij->", uw, uw))
-        n_all += int(uok.sum())
-    allc = Cells(*(np.concatenate([getattr(c, f) for c in cell_parts]) for f in
-                   ("user", "period", "n", "within", "novelty")))
-    pos = positions[allc.period]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        between_t = np.where(n_t >= 2, (np.einsum("td,td->t", W_t, W_t) - Q_t) / (n_t * (n_t - 1.0)), np.nan)
-        between = (W_all @ W_all - Q_all) / (n_all * (n_all - 1.0)) if n_all >= 2 else float("nan")
-    # second pass: each user's share of the pair sums, for the jackknife over users
-    jack_between = np.full(U, between)
-    jack_t = np.tile(between_t, (U, 1))
-    for lo, hi in _blocks(U, block):
-        rows = order[bounds[lo]:bounds[hi]]
-        cells, n, sums, r = _cell_sums(X, exp, rows, lo, hi)
-        cu, ct = cells // T, cells % T
-        w, ok = _w(sums, n, _pair_mean(n, np.einsum("ij,ij->i", sums, sums), r))
-        dots = np.einsum("ij,ij->i", w, W_t[ct[ok]])
-        own = np.einsum("ij,ij->i", w, w)
-        jack_t[cu[ok] + lo, ct[ok]] = _jackknife_pairs_t(W_t, Q_t, n_t, ct[ok], dots, own)
-        us = _sum_by(cu, sums, hi - lo)
-        un, ur = np.bincount(cu, n, hi - lo), np.bincount(cu, r, hi - lo)
-        uw, uok = _w(us, un, _pair_mean(un, np.einsum("ij,ij->i", us, us), ur))
-        idx = np.flatnonzero(uok) + lo
-        jack_between[idx] = _jackknife_pairs(W_all, Q_all, n_all, uw @ W_all, np.einsum("ij,ij->i", uw, uw))
-    valid_t = np.isfinite(between_t)
-    convergence = _slope(positions[valid_t], between_t[valid_t])
-    convergence_jack = _row_slopes(positions[valid_t], jack_t[:, valid_t])
-    novelty = allc.novelty
-    counts_t = _period_item_counts(exp)
-    unseen = max(0, (catalog_size or exp.n_items) - exp.n_items)
-    if unseen:  # catalogue items never shown count as 0 exposures
-        counts_t = np.hstack([counts_t, np.zeros((T, unseen), dtype=counts_t.dtype)])
-    per_period = []
-    for t in range(T):
-        here = allc.period == t
-        users_t = int(here.sum())
-        per_period.append({
-            "n_users": users_t,
-            "within_user": _nanmean(allc.within[here]),
-            "between_users": float(between_t[t]),
-            "novelty": _nanmean(novelty[here]),
-            "coverage": coverage(counts_t[t]),
-            "gini": gini(counts_t[t]),
-            "overlap": mean_jaccard(_item_sets(exp, exp.period == t), overlap_pairs, seed),
-        })
-    totals = counts_t.sum(axis=0)
+    parts: list[Cells] = []
+    sums = _PairSums(np.zeros((T, X.shape[1])), np.zeros(T), np.zeros(T, dtype=np.int64), np.zeros(X.shape[1]))
+    for b in blocks():
+        novelty = 1.0 - _earlier_cosines(b.cells, T, b.sums, b.n)
+        parts.append(Cells(b.user + b.lo, b.period, b.n, b.within, novelty))
+        sums.add(b)
+        user_within[b.lo:b.lo + len(b.user_within)] = b.user_within
+    cells = Cells(*(np.concatenate([getattr(c, f) for c in parts]) for f in ("user", "period", "n", "within", "novelty")))
+    between_t, between = sums.means()
+    jack_between, jack_t = np.full(U, between), np.tile(between_t, (U, 1))
+    for b in blocks():  # each user's share of the pair sums: the jackknife over users
+        ct = b.period[b.ok]
+        jack_t[b.user[b.ok] + b.lo, ct] = _jackknife_pairs_t(
+            sums.W_t, sums.Q_t, sums.n_t, ct, np.einsum("ij,ij->i", b.w, sums.W_t[ct]), np.einsum("ij,ij->i", b.w, b.w))
+        jack_between[np.flatnonzero(b.uok) + b.lo] = _jackknife_pairs(
+            sums.W, sums.Q, sums.n, b.uw @ sums.W, np.einsum("ij,ij->i", b.uw, b.uw))
+    valid = np.isfinite(between_t)
+    counts = _period_item_counts(exp, catalog_size)
+    pos = positions[cells.period]
     return FeedFigures(
         n_users=U, n_exposures=len(exp.user), user_within=user_within,
-        user_narrowing=_segment_slope(allc.user, pos, allc.within, U),
-        user_novelty=_segment_mean(allc.user, novelty, U),
-        user_novelty_trend=_segment_slope(allc.user, pos, novelty, U),
-        between=float(between), between_jack=jack_between, convergence=convergence,
-        convergence_jack=convergence_jack, per_period=per_period, coverage=coverage(totals),
-        gini=gini(totals), overlap=mean_jaccard(_item_sets(exp, None), overlap_pairs, seed))
+        user_narrowing=_segment_slope(cells.user, pos, cells.within, U),
+        user_novelty=_segment_mean(cells.user, cells.novelty, U),
+        user_novelty_trend=_segment_slope(cells.user, pos, cells.novelty, U),
+        between=between, between_jack=jack_between, convergence=_slope(positions[valid], between_t[valid]),
+        convergence_jack=_row_slopes(positions[valid], jack_t[:, valid]),
+        per_period=_per_period(exp, cells, between_t, counts, overlap_pairs, seed),
+        coverage=coverage(counts.sum(axis=0)), gini=gini(counts.sum(axis=0)),
+        overlap=mean_jaccard(item_sets(exp, None), overlap_pairs, seed))
+
+
+def _per_period(exp: Exposures, cells: Cells, between_t: np.ndarray, counts: np.ndarray, overlap_pairs: int,
+                seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for t in range(exp.n_periods):
+        here = cells.period == t
+        rows.append({"n_users": int(here.sum()), "within_user": _nanmean(cells.within[here]),
+                     "between_users": float(between_t[t]), "novelty": _nanmean(cells.novelty[here]),
+                     "coverage": coverage(counts[t]), "gini": gini(counts[t]),
+                     "overlap": mean_jaccard(item_sets(exp, exp.period == t), overlap_pairs, seed)})
+    return rows
 
 
 def _jackknife_pairs_t(W_t: np.ndarray, Q_t: np.ndarray, n_t: np.ndarray, t: np.ndarray, dots: np.ndarray,
@@ -307,70 +340,9 @@ def _nanmean(v: np.ndarray) -> float:
     return float(v.mean()) if len(v) else float("nan")
 
 
-def _period_item_counts(exp: Exposures) -> np.ndarray:
-    """Exposures per (period, item): a T × n_items array."""
-    return np.bincount(exp.period * exp.n_items + exp.item,
-                       minlength=exp.n_periods * exp.n_items).reshape(exp.n_periods, exp.n_items)
-
-
-def _item_sets(exp: Exposures, rows: np.ndarray | None) -> sparse.csr_matrix:
-    """Binary users × items matrix of who was shown what (users with no exposure: empty rows)."""
-    user, item = (exp.user, exp.item) if rows is None else (exp.user[rows], exp.item[rows])
-    M = sparse.csr_matrix((np.ones(len(user), dtype=np.float32), (user, item)), shape=(exp.n_users, exp.n_items))
-    M.data[:] = 1.0
-    M.sum_duplicates()
-    M.data[:] = 1.0
-    return M
-
-
-def coverage(counts: np.ndarray) -> float:
-    """Catalogue coverage: the share of items shown at least once (Recommenders' ``catalog_coverage``).
-
-    >>> coverage(np.array([3, 0, 1, 0]))
-    0.5
-    """
-    counts = np.asarray(counts)
-    return float((counts > 0).mean()) if len(counts) else float("nan")
-
-
-def gini(counts: np.ndarray) -> float:
-    """Gini coefficient of exposure counts over the catalogue: G = Σᵢ(2i − n − 1)·x₍ᵢ₎ / (n·Σx)
-    with x sorted ascending, i = 1..n (0: every item shown equally; → 1: all exposures on one item).
-
-    >>> gini(np.array([1, 1, 1, 1]))
-    0.0
-    >>> round(gini(np.array([0, 0, 0, 4])), 4)
-    0.75
-    """
-    x = np.sort(np.asarray(counts, dtype=np.float64))
-    n, total = len(x), x.sum()
-    if n == 0 or total == 0:
-        return float("nan")
-    i = np.arange(1, n + 1)
-    return float(((2 * i - n - 1) * x).sum() / (n * total))
-
-
-def mean_jaccard(M: sparse.csr_matrix, max_pairs: int = OVERLAP_PAIRS, seed: int = 0) -> float:
-    """Mean Jaccard overlap |A ∩ B| / |A ∪ B| of the item sets (rows of the binary ``M``) over
-    pairs of non-empty rows: every pair when there are at most ``max_pairs``, else that many
-    seeded random pairs of distinct rows.
-
-    >>> M = sparse.csr_matrix(np.array([[1, 1, 0], [0, 1, 1], [1, 1, 0]]))
-    >>> round(mean_jaccard(M), 4)  # pairs: 1/3, 1, 1/3
-    0.5556
-    """
-    sizes = np.asarray(M.sum(axis=1)).ravel()
-    rows = np.flatnonzero(sizes > 0)
-    k = len(rows)
-    if k < 2:
-        return float("nan")
-    if k * (k - 1) // 2 <= max_pairs:
-        a, b = np.triu_indices(k, 1)
-    else:
-        rng = np.random.default_rng(seed)
-        a = rng.integers(0, k, max_pairs)
-        b = (a + rng.integers(1, k, max_pairs)) % k  # a different row, uniformly
-    a, b = rows[a], rows[b]
-    inter = np.asarray(M[a].multiply(M[b]).sum(axis=1)).ravel()
-    union = sizes[a] + sizes[b] - inter
-    return float((inter / union).mean())
+def _period_item_counts(exp: Exposures, catalog_size: int | None = None) -> np.ndarray:
+    """Exposures per (period, item): a T × catalogue array (items never shown count 0)."""
+    counts = np.bincount(exp.period * exp.n_items + exp.item,
+                         minlength=exp.n_periods * exp.n_items).reshape(exp.n_periods, exp.n_items)
+    unseen = max(0, (catalog_size or exp.n_items) - exp.n_items)
+    return np.hstack([counts, np.zeros((exp.n_periods, unseen), dtype=counts.dtype)]) if unseen else counts

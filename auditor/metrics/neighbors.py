@@ -104,36 +104,46 @@ def neighbor_scan(
     ([1.0, 1.0, 0.0], [(0, 1, 1.0)])
     """
     n, _ = check_embeddings(X)
-    xp = namespace(X)
-    collector = _PairCollector(max_pairs)
     if queries is None and n <= exact_limit:
-        best = np.full(n, -np.inf)
-        best_idx = np.zeros(n, dtype=np.int64)
-        for i0 in range(0, n, block):
-            qi = X[i0:i0 + block]
-            for j0 in range(i0, n, block):
-                sims = qi @ X[j0:j0 + block].T
-                if j0 == i0:
-                    k = sims.shape[0]
-                    diag = np.arange(k)
-                    sims[diag, diag] = -np.inf
-                _update(best, best_idx, sims, xp, j0, 1, slice(i0, i0 + sims.shape[0]))
-                if j0 != i0:
-                    _update(best, best_idx, sims, xp, i0, 0, slice(j0, j0 + sims.shape[1]))
-                r, c = (to_numpy(a) for a in xp.nonzero(sims >= threshold))
-                if j0 == i0:
-                    keep = r < c
-                    r, c = r[keep], c[keep]
-                if len(r):
-                    vals = to_numpy(sims[r, c])
-                    collector.add(r + i0, c + j0, vals.astype(np.float64))
-        return NeighborScan(np.arange(n), best, best_idx, collector.result(), collector.count,
-                            threshold, True)
-
+        return _exact_scan(X, n, threshold, max_pairs, block)
     if queries is None:
         rng = np.random.default_rng(seed)
         queries = np.sort(rng.choice(n, size=min(query_sample, n), replace=False))
-    queries = np.asarray(queries, dtype=np.int64)
+    return _sampled_scan(X, n, threshold, np.asarray(queries, dtype=np.int64), max_pairs, block)
+
+
+def _exact_scan(X: Any, n: int, threshold: float, max_pairs: int, block: int) -> NeighborScan:
+    """Every row's nearest other row, over the upper triangle only, block by block."""
+    xp = namespace(X)
+    collector = _PairCollector(max_pairs)
+    best = np.full(n, -np.inf)
+    best_idx = np.zeros(n, dtype=np.int64)
+    for i0 in range(0, n, block):
+        qi = X[i0:i0 + block]
+        for j0 in range(i0, n, block):
+            sims = qi @ X[j0:j0 + block].T
+            if j0 == i0:
+                k = sims.shape[0]
+                diag = np.arange(k)
+                sims[diag, diag] = -np.inf
+            _update(best, best_idx, sims, xp, j0, 1, slice(i0, i0 + sims.shape[0]))
+            if j0 != i0:
+                _update(best, best_idx, sims, xp, i0, 0, slice(j0, j0 + sims.shape[1]))
+            r, c = (to_numpy(a) for a in xp.nonzero(sims >= threshold))
+            if j0 == i0:
+                keep = r < c
+                r, c = r[keep], c[keep]
+            if len(r):
+                vals = to_numpy(sims[r, c])
+                collector.add(r + i0, c + j0, vals.astype(np.float64))
+    return NeighborScan(np.arange(n), best, best_idx, collector.result(), collector.count,
+                        threshold, True)
+
+
+def _sampled_scan(X: Any, n: int, threshold: float, queries: np.ndarray, max_pairs: int, block: int) -> NeighborScan:
+    """The nearest other row of each of ``queries``, searched against all rows."""
+    xp = namespace(X)
+    collector = _PairCollector(max_pairs)
     query_set = np.zeros(n, dtype=bool)
     query_set[queries] = True
     best = np.full(len(queries), -np.inf)

@@ -122,6 +122,23 @@ def _rows(rows: dict[str, int], unseen: int, kind: str, values: Sequence[str]) -
     return np.fromiter((memo[v] for v in values), dtype=np.int64, count=len(values))
 
 
+def _static_features(rows: dict[str, int], unseen: int, words: list[str], ctx: np.ndarray,
+                     at: np.ndarray) -> dict[str, np.ndarray]:
+    """The weight rows of the features that do not depend on earlier tags, in the perceptron's order."""
+    return {
+        "bias": np.full(len(words), rows.get("bias", unseen)),
+        "suffix": _rows(rows, unseen, "i suffix", [w[-3:] for w in words]),
+        "pref1": _rows(rows, unseen, "i pref1", [w[0] for w in words]),
+        "word": _rows(rows, unseen, "i word", ctx[at].tolist()),
+        "prev_word": _rows(rows, unseen, "i-1 word", ctx[at - 1].tolist()),
+        "prev_suffix": _rows(rows, unseen, "i-1 suffix", [c[-3:] for c in ctx[at - 1].tolist()]),
+        "prev2_word": _rows(rows, unseen, "i-2 word", ctx[at - 2].tolist()),
+        "next_word": _rows(rows, unseen, "i+1 word", ctx[at + 1].tolist()),
+        "next_suffix": _rows(rows, unseen, "i+1 suffix", [c[-3:] for c in ctx[at + 1].tolist()]),
+        "next2_word": _rows(rows, unseen, "i+2 word", ctx[at + 2].tolist()),
+    }
+
+
 def tag_sentences(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
     """Penn Treebank tags of each sentence, greedily left to right with the weights' own
     features (the word, its affixes, its neighbours and the two previous tags).
@@ -144,18 +161,7 @@ def tag_sentences(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
     first = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # each sentence's first word
     at = np.arange(len(words)) + np.repeat(4 * np.arange(len(sentences)) + 2, lengths)  # in ``context``
     ctx = np.array(context, dtype=object)
-    static = {  # features that do not depend on earlier tags, in the perceptron's order
-        "bias": np.full(len(words), rows.get("bias", unseen)),
-        "suffix": _rows(rows, unseen, "i suffix", [w[-3:] for w in words]),
-        "pref1": _rows(rows, unseen, "i pref1", [w[0] for w in words]),
-        "word": _rows(rows, unseen, "i word", ctx[at].tolist()),
-        "prev_word": _rows(rows, unseen, "i-1 word", ctx[at - 1].tolist()),
-        "prev_suffix": _rows(rows, unseen, "i-1 suffix", [c[-3:] for c in ctx[at - 1].tolist()]),
-        "prev2_word": _rows(rows, unseen, "i-2 word", ctx[at - 2].tolist()),
-        "next_word": _rows(rows, unseen, "i+1 word", ctx[at + 1].tolist()),
-        "next_suffix": _rows(rows, unseen, "i+1 suffix", [c[-3:] for c in ctx[at + 1].tolist()]),
-        "next2_word": _rows(rows, unseen, "i+2 word", ctx[at + 2].tolist()),
-    }
+    static = _static_features(rows, unseen, words, ctx, at)
     current = ctx[at].tolist()
     prev_tag = np.array([rows.get(f"i-1 tag {t}", unseen) for t in names])
     prev2_tag = np.array([rows.get(f"i-2 tag {t}", unseen) for t in names])
