@@ -119,6 +119,8 @@ BAD = [
     (["feed", "log.csv", "--user-col", "user", "--catalog", "catalog.csv"], "--item-col"),
     (["feed", "log.csv", "--user-col", "user", "--freq", "month"], "freq needs a time column"),
     (["feed", "log.csv", "--user-col", "user", "--out", "log.csv"], "is a file"),
+    (["check", "log.csv", "--user-col", "user", "--strata", "cohort"], "--strata does not apply to an exposure log"),
+    (["state", "log.csv", "--user-col", "user", "--id-col", "item", "-o", "x.auditor-state"], "--id-col does not apply"),
 ]
 
 

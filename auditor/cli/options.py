@@ -136,7 +136,13 @@ class Options:
         feed = self.get("feed")
         if not feed or feed.get("user_col") is None:
             return {}
-        columns = {k: v for k, v in self.get("input").items() if k in ("text_col", "time_col", "encoding", "skip_invalid")}
+        from auditor.errors import SettingsError
+
+        given = self.get("input")
+        for key in ("id_col", "strata", "locale_col", "translation_col"):  # a corpus's roles, not a log's
+            if given.get(key) is not None:
+                raise SettingsError(key, "does not apply to an exposure log (--user-col)")
+        columns = {k: v for k, v in given.items() if k in ("text_col", "time_col", "encoding", "skip_invalid")}
         return {**columns, "user_col": feed["user_col"], "item_col": feed["item_col"], "catalog": feed["catalog"],
                 "group_col": self.get("input").get("group_col")}
 
