@@ -45,28 +45,36 @@ class Suggestion:
 class Remainder:
     """The texts still kept, each one's nearest kept neighbour and frame overlap with it."""
 
-    def __init__(self, X: np.ndarray, texts: Sequence[str], ids: Sequence[str]) -> None:
+    def __init__(self, X: np.ndarray, texts: Sequence[str], ids: Sequence[str], scan: Any = None) -> None:
+        """``scan``: every text's nearest neighbour, similarity and frame overlap when already
+        known (the audit's exact scan), else found here."""
         self.X = np.asarray(X, dtype=np.float32)
         self.texts, self.ids = list(texts), [str(i) for i in ids]
         self.kept = np.ones(len(self.X), dtype=bool)
         self.total = self.X.sum(axis=0, dtype=np.float64)
-        self.nn = np.zeros(len(self.X), dtype=np.int64)
-        self.sim = np.full(len(self.X), -np.inf)
-        self.frames = np.zeros(len(self.X))
-        self._refresh(np.arange(len(self.X)))
+        if scan is not None:
+            self.nn, self.sim, self.frames = (np.array(a, dtype=t) for a, t in zip(scan, (np.int64, float, float)))
+        else:
+            self.nn = np.zeros(len(self.X), dtype=np.int64)
+            self.sim = np.full(len(self.X), -np.inf)
+            self.frames = np.zeros(len(self.X))
+            self._refresh(np.arange(len(self.X)))
 
     def _refresh(self, rows: np.ndarray) -> None:
-        """The nearest kept neighbour (and frame overlap) of ``rows``, in blocks."""
-        kept = np.flatnonzero(self.kept)
+        """The nearest kept neighbour (and frame overlap) of ``rows``, in blocks (against every
+        row, the removed ones masked: no copy of the kept rows)."""
+        if not len(rows):
+            return
+        gone = ~self.kept
         for start in range(0, len(rows), 256):
             block = rows[start:start + 256]
-            S = self.X[block] @ self.X[kept].T
-            S[kept[None, :] == block[:, None]] = -np.inf
-            best = S.argmax(axis=1) if len(kept) else np.zeros(len(block), dtype=np.int64)
-            self.nn[block] = kept[best] if len(kept) else block
-            self.sim[block] = S[np.arange(len(block)), best] if len(kept) > 1 else -np.inf
-        if len(rows):
-            self.frames[rows] = frame_overlap(self.texts, rows, self.nn[rows])
+            S = self.X[block] @ self.X.T
+            S[:, gone] = -np.inf
+            S[np.arange(len(block)), block] = -np.inf
+            best = S.argmax(axis=1)
+            self.nn[block] = best
+            self.sim[block] = S[np.arange(len(block)), best]
+        self.frames[rows] = frame_overlap(self.texts, rows, self.nn[rows])
 
     def remove(self, row: int) -> None:
         self.kept[row] = False
@@ -74,19 +82,19 @@ class Remainder:
         orphans = np.flatnonzero(self.kept & (self.nn == row))
         self._refresh(orphans)
 
-    @property
-    def typicality(self) -> np.ndarray:
-        """Each text's cosine with the kept texts' mean direction."""
+    def typicality(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The cosine of ``rows`` (default: every text) with the kept texts' mean direction."""
         norm = np.linalg.norm(self.total)
-        return self.X @ (self.total / norm) if norm > 0 else np.zeros(len(self.X))
+        X = self.X if rows is None else self.X[rows]
+        return X @ (self.total / norm).astype(np.float32) if norm > 0 else np.zeros(len(X))
 
     def rows(self) -> np.ndarray:
         return np.flatnonzero(self.kept)
 
 
 def _more_typical(rem: Remainder, a: int, b: int) -> int:
-    t = rem.typicality
-    return a if t[a] >= t[b] else b
+    t = rem.typicality(np.array([a, b]))
+    return a if t[0] >= t[1] else b
 
 
 def _pair_step(rem: Remainder, score: np.ndarray, at_least: float, what: str) -> tuple[int, str] | None:
@@ -140,29 +148,30 @@ def _step(metric: str, rem: Remainder, threshold: float) -> tuple[int, str, str]
         top = top_phrase(phrases) if metric == "top_phrase_share" else (phrases[0] if phrases else None)
         if top is not None:
             holders = rows[list(top.docs)]
-            i = int(holders[np.argmax(rem.typicality[holders])])
+            i = int(holders[np.argmax(rem.typicality(holders))])
             return i, f"contains the stock phrase \"{top.text}\" (in {len(top.docs)} texts)", "stock phrase"
-    i = int(rows[np.argmax(rem.typicality[rows])])
-    return i, f"the most generic remaining text (typicality {rem.typicality[i]:.3f})", "generic"
+    t = rem.typicality(rows)
+    i = int(rows[np.argmax(t)])
+    return i, f"the most generic remaining text (typicality {t.max():.3f})", "generic"
 
 
 def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], failing: Sequence[Any],
-                     threshold: float, passes: Callable[[Any, float], bool]) -> tuple[list[Suggestion], list[str]]:
+                     threshold: float, passes: Callable[[Any, float], bool],
+                     scan: Any = None) -> tuple[list[Suggestion], list[str]]:
     """For each failing rule (``rule.name``, ``rule.metric``), the texts to remove until
-    ``passes(rule, value)``; returns the suggestions (each text once, first reason kept) and notes."""
+    ``passes(rule, value)``; returns the suggestions (each text once, first reason kept) and notes.
+    ``scan``: (nearest neighbour, its similarity, frame overlap) of every text, when known."""
     suggestions: dict[int, Suggestion] = {}
     notes: list[str] = []
     if len(texts) > MAX_TEXTS:
         return [], [f"no suggestion: the batch has {len(texts)} texts, more than the {MAX_TEXTS} searched exactly"]
+    rem = Remainder(X, texts, ids, scan)  # shared: what earlier rules take out stays out
     for rule in failing:
-        rem = Remainder(X, texts, ids)
         try:
             value = _metric(rule.metric, rem, threshold)
         except KeyError:
             notes.append(f"rule {rule.name!r}: no suggestion (its metric, {rule.metric}, is not decided by removing texts)")
             continue
-        for row in suggestions:  # what earlier rules already take out
-            rem.remove(row)
         while not passes(rule, value()) and rem.kept.sum() > 2 and len(suggestions) < MAX_SUGGESTED:
             row, reason, kind = _step(rule.metric, rem, threshold)
             rem.remove(row)

@@ -92,6 +92,8 @@ def regenerate_rows(ctx: AuditContext) -> dict[int, str]:
             continue
     if not failing or ctx.exact is not None:  # a merged state's sample is not the corpus
         return {}
+    scan, frames = ctx.whole.semantic.scan, ctx.whole.frames
+    known = (scan.index, scan.similarity, frames) if scan.exact and frames is not None else None
     found, _ = suggest_removals(ctx.embeddings.host, ctx.corpus.texts, ctx.corpus.frame["id"].tolist(), failing,
-                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value))
+                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value), known)
     return {s.row: f"to pass rule {s.rule!r} ({s.kind})" for s in found}
