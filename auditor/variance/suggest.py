@@ -143,24 +143,43 @@ def _step(metric: str, rem: Remainder, threshold: float) -> tuple[int, str, str]
         if found:
             return found[0], f"{found[1].replace('(', '(ROUGE-L ')}", "template"
     rows = rem.rows()
-    if metric in ("top_phrase_share", "stock_phrase_share"):
-        phrases = repeated_phrases([rem.texts[i] for i in rows])
-        top = top_phrase(phrases) if metric == "top_phrase_share" else (phrases[0] if phrases else None)
-        if top is not None:
-            holders = rows[list(top.docs)]
-            i = int(holders[np.argmax(rem.typicality(holders))])
-            return i, f"contains the stock phrase \"{top.text}\" (in {len(top.docs)} texts)", "stock phrase"
     t = rem.typicality(rows)
     i = int(rows[np.argmax(t)])
     return i, f"the most generic remaining text (typicality {t.max():.3f})", "generic"
 
 
+def _phrase_batch(metric: str, rem: Remainder, rule: Any, passes: Callable[[Any, float], bool],
+                  known: Sequence[Any] | None = None) -> list[tuple[int, str, str]]:
+    """For a stock-phrase rule: as few holders of the top phrase as take its share (or, for the
+    stock-phrase share, the covered share) under the rule, the most typical first, with phrases
+    found once for the batch rather than once per text (``known``: the phrases of all the texts,
+    when nothing has been removed yet)."""
+    rows = rem.rows()
+    phrases = list(known) if known is not None and len(rows) == len(rem.X) else \
+        repeated_phrases([rem.texts[i] for i in rows])
+    top = top_phrase(phrases) if metric == "top_phrase_share" else (phrases[0] if phrases else None)
+    if top is None:
+        return []
+    holders = rows[list(top.docs)]
+    holders = holders[np.argsort(-rem.typicality(holders), kind="stable")]
+    hit = len(top.docs) if metric == "top_phrase_share" else len({d for p in phrases for d in p.docs})
+    n, k = len(rows), 1
+    while k < len(holders) and not passes(rule, (hit - k) / (n - k)):
+        k += 1
+    reason = f"contains the stock phrase \"{top.text}\" (in {len(top.docs)} texts)"
+    return [(int(i), reason, "stock phrase") for i in holders[:k]]
+
+
 def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], failing: Sequence[Any],
                      threshold: float, passes: Callable[[Any, float], bool],
-                     scan: Any = None) -> tuple[list[Suggestion], list[str]]:
-    """For each failing rule (``rule.name``, ``rule.metric``), the texts to remove until
+                     scan: Any = None, phrases: Sequence[Any] | None = None,
+                     verify: bool = True) -> tuple[list[Suggestion], list[str]]:
+    """For each rule of ``failing`` (each fails on all the texts; ``rule.name``, ``rule.metric``), the texts to remove until
     ``passes(rule, value)``; returns the suggestions (each text once, first reason kept) and notes.
-    ``scan``: (nearest neighbour, its similarity, frame overlap) of every text, when known."""
+    ``scan``: (nearest neighbour, its similarity, frame overlap) of every text, and ``phrases``
+    their stock phrases, when known. ``verify`` False: a stock-phrase rule stops after its first
+    batch, which takes the top phrase under the rule, without finding the phrases again (the
+    review queue of every audit; a check verifies)."""
     suggestions: dict[int, Suggestion] = {}
     notes: list[str] = []
     if len(texts) > MAX_TEXTS:
@@ -172,10 +191,16 @@ def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], fa
         except KeyError:
             notes.append(f"rule {rule.name!r}: no suggestion (its metric, {rule.metric}, is not decided by removing texts)")
             continue
-        while not passes(rule, value()) and rem.kept.sum() > 2 and len(suggestions) < MAX_SUGGESTED:
-            row, reason, kind = _step(rule.metric, rem, threshold)
-            rem.remove(row)
-            suggestions.setdefault(row, Suggestion(row, str(ids[row]), rule.name, reason, kind))
-        if not passes(rule, value()):
+        phrase = rule.metric in ("top_phrase_share", "stock_phrase_share")
+        known_failing = not suggestions  # nothing removed yet: the rule is failing, as the check found
+        while (known_failing or not passes(rule, value())) and rem.kept.sum() > 2 and len(suggestions) < MAX_SUGGESTED:
+            known_failing = False
+            batch = _phrase_batch(rule.metric, rem, rule, passes, phrases) if phrase else []
+            for row, reason, kind in batch or [_step(rule.metric, rem, threshold)]:
+                rem.remove(row)
+                suggestions.setdefault(row, Suggestion(row, str(ids[row]), rule.name, reason, kind))
+            if batch and not verify:
+                break
+        if verify and not passes(rule, value()):
             notes.append(f"rule {rule.name!r}: removing {len(suggestions)} texts is not enough for it to pass")
     return sorted(suggestions.values(), key=lambda s: s.row), notes

@@ -94,6 +94,8 @@ def regenerate_rows(ctx: AuditContext) -> dict[int, str]:
         return {}
     scan, frames = ctx.whole.semantic.scan, ctx.whole.frames
     known = (scan.index, scan.similarity, frames) if scan.exact and frames is not None else None
+    phrases = ctx.whole.lexical.phrases if ctx.whole.lexical else None
     found, _ = suggest_removals(ctx.embeddings.host, ctx.corpus.texts, ctx.corpus.frame["id"].tolist(), failing,
-                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value), known)
+                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value), known,
+                                phrases, verify=False)
     return {s.row: f"to pass rule {s.rule!r} ({s.kind})" for s in found}
