@@ -49,8 +49,10 @@ def trend(
     history: Optional[str] = typer.Option(None, "--history", help=HISTORY_HELP),
     out: Path = typer.Option(Path("reports"), "--out", help="Folder for the trend report and index.html."),
 ) -> None:
-    """Write <out>/<name>-trend.html: every metric across the snapshots, the convergence index over
-    runs, the groups that moved most, and flags on runs with a different model or settings."""
+    """Write <out>/<name>-trend.html: every metric across the snapshots.
+
+    Also the convergence index over runs, the groups that moved most, and flags on runs with a
+    different model or settings."""
     def work() -> Any:
         from auditor.history.runs import write_trend
 

@@ -46,9 +46,10 @@ def state(
     seed: int = typer.Option(0, "--seed", help="Seed of the sample (every shard of one corpus needs the same)."),
     opts: Optional[Options] = None,
 ) -> None:
-    """Compute the mergeable partial state of one shard of a corpus (embeddings, sums, sketches
-    and a sample) and write it to a state file, for `auditor merge`. With --user-col, the shard is
-    an exposure log and the state holds its exposures and its items' vectors (`auditor feed`)."""
+    """Write the mergeable partial state of one shard, for `auditor merge`.
+
+    A corpus's state holds its embeddings' sums, sketches and a sample; with --user-col the shard
+    is an exposure log and the state holds its exposures and its items' vectors (`auditor feed`)."""
     def work() -> Any:
         from auditor.audit import AuditSettings
         from auditor.fileio import atomic_write_bytes
@@ -84,8 +85,10 @@ def merge(
     fmt: str = typer.Option("text", "--format", help="What to print: text (a summary) or json (the result JSON, alone on stdout)."),
     opts: Optional[Options] = None,
 ) -> None:
-    """Merge the states of a corpus's shards and write the same report and JSON as `auditor audit`
-    of their union (parts computed on the merged sample say so)."""
+    """Merge shards' states into the report and JSON of their union.
+
+    The same report as `auditor audit` (or `auditor feed`) of all the shards; parts computed on the
+    merged sample say so."""
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; use text or json")
 

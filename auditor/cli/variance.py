@@ -53,8 +53,9 @@ def select(
     fmt: str = typer.Option("text", "--format", help="What to print: text (the figures) or json."),
     opts: Optional[Options] = None,
 ) -> None:
-    """Keep the K texts (or K per brief) that leave the corpus most varied, and show the audit's
-    figures before and after, next to a random subset of the same size."""
+    """Keep the K texts (or K per brief) that leave the corpus most varied.
+
+    Shows the audit's figures before and after, next to a random subset of the same size."""
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; use text or json")
 
@@ -100,8 +101,10 @@ def rerank(
     fmt: str = typer.Option("text", "--format", help="What to print: text (the trade-off table) or json."),
     opts: Optional[Options] = None,
 ) -> None:
-    """Re-rank each user's candidates for variance, and show what each diversity weight costs:
-    the within-list similarity and the relevance given up, from the engine's list (0) to variance alone (1)."""
+    """Re-rank each user's candidates for variance, and show what it costs.
+
+    For each diversity weight, from the engine's list (0) to variance alone (1): the within-list
+    similarity and the relevance given up."""
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; use text or json")
 
