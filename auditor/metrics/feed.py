@@ -39,6 +39,7 @@ import numpy as np
 from scipy import sparse
 
 from auditor.metrics.catalogue import OVERLAP_PAIRS, coverage, gini, item_sets, mean_jaccard
+from auditor.metrics.semantic import pair_mean_from_sums
 
 #: Users processed at once (a block's cell sums are at most this many users × periods × d).
 USER_BLOCK = 4096
@@ -126,12 +127,6 @@ def _cell_sums(X: np.ndarray, exp: Exposures, rows: np.ndarray, lo: int, hi: int
     return cells, n, sums, np.asarray(norms).ravel()
 
 
-def _pair_mean(n: np.ndarray, sq: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """(‖Σx‖² − Σ‖x‖²) / (n(n − 1)); NaN where n < 2."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n >= 2, (sq - r) / (n * (n - 1)), np.nan)
-
-
 def _earlier_cosines(cells: np.ndarray, n_periods: int, sums: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Per cell, the mean cosine of its items with each item the same user was shown in earlier
     cells, s_t·s_<t / (n_t·n_<t) (NaN for a user's first cell). Cells are sorted by user, then period."""
@@ -186,9 +181,7 @@ def _w(sums: np.ndarray, n: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.n
 
 def _jackknife_pairs(total: np.ndarray, sq: float, count: int, dots: np.ndarray, own: np.ndarray) -> np.ndarray:
     """The pair mean (‖W‖² − Q)/(U(U−1)) without each member a: W − w_a, Q − ‖w_a‖², U − 1."""
-    m = count - 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(m >= 2, (total @ total - 2 * dots + own - (sq - own)) / (m * (m - 1)), np.nan)
+    return pair_mean_from_sums(np.full(len(dots), count - 1), total @ total - 2 * dots + own, sq - own)
 
 
 @dataclass
@@ -214,10 +207,10 @@ class _Block:
         T = exp.n_periods
         cells, n, sums, r = _cell_sums(X, exp, rows, lo, hi)
         cu, ct = cells // T, cells % T
-        within = _pair_mean(n, np.einsum("ij,ij->i", sums, sums), r)
+        within = pair_mean_from_sums(n, np.einsum("ij,ij->i", sums, sums), r)
         w, ok = _w(sums, n, within)
         us, un, ur = _sum_by(cu, sums, hi - lo), np.bincount(cu, n, hi - lo), np.bincount(cu, r, hi - lo)
-        uq = _pair_mean(un, np.einsum("ij,ij->i", us, us), ur)
+        uq = pair_mean_from_sums(un, np.einsum("ij,ij->i", us, us), ur)
         uw, uok = _w(us, un, uq)
         return cls(lo, cells, cu, ct, n, sums, within, w, ok, uq, uw, uok)
 
@@ -245,11 +238,8 @@ class _PairSums:
 
     def means(self) -> tuple[np.ndarray, float]:
         """The pair means (‖W‖² − Q)/(m(m − 1)) per period and over all periods."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per = np.where(self.n_t >= 2, (np.einsum("td,td->t", self.W_t, self.W_t) - self.Q_t)
-                           / (self.n_t * (self.n_t - 1.0)), np.nan)
-            pooled = (self.W @ self.W - self.Q) / (self.n * (self.n - 1.0)) if self.n >= 2 else float("nan")
-        return per, float(pooled)
+        per = pair_mean_from_sums(self.n_t, np.einsum("td,td->t", self.W_t, self.W_t), self.Q_t)
+        return per, float(pair_mean_from_sums(self.n, self.W @ self.W, self.Q))
 
 
 def feed_figures(X: np.ndarray, exp: Exposures, positions: np.ndarray, *, catalog_size: int | None = None,
@@ -314,10 +304,9 @@ def _per_period(exp: Exposures, cells: Cells, between_t: np.ndarray, counts: np.
 
 def _jackknife_pairs_t(W_t: np.ndarray, Q_t: np.ndarray, n_t: np.ndarray, t: np.ndarray, dots: np.ndarray,
                        own: np.ndarray) -> np.ndarray:
-    m = n_t[t] - 1.0
+    """Each period's pair mean without one member (in period ``t``)."""
     total = np.einsum("td,td->t", W_t, W_t)[t]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(m >= 2, (total - 2 * dots + own - (Q_t[t] - own)) / (m * (m - 1)), np.nan)
+    return pair_mean_from_sums(n_t[t] - 1, total - 2 * dots + own, Q_t[t] - own)
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:

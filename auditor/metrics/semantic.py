@@ -119,6 +119,19 @@ def _stats(X: Embeddings) -> EmbeddingStats:
     return X if isinstance(X, EmbeddingStats) else embedding_stats(X)
 
 
+def pair_mean_from_sums(n: Any, sq_total: Any, sq_norms: Any) -> Any:
+    """(‖Σxᵢ‖² − Σ‖xᵢ‖²) / (n(n−1)): the mean dot product over the distinct pairs of n vectors,
+    from their sums (elementwise on arrays; NaN where n < 2). The one formula behind mean pairwise
+    similarity, a feed's within-user similarity and its pair means over users.
+
+    >>> float(pair_mean_from_sums(3, 5.0, 3.0)), bool(np.isnan(pair_mean_from_sums(1, 1.0, 1.0)))
+    (0.3333333333333333, True)
+    """
+    n = np.asarray(n, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n >= 2, (np.asarray(sq_total) - sq_norms) / (n * (n - 1)), np.nan)
+
+
 def mean_pairwise_similarity(X: Embeddings) -> float:
     """Mean cosine similarity over distinct pairs, exactly, in O(N·d).
 
@@ -130,7 +143,7 @@ def mean_pairwise_similarity(X: Embeddings) -> float:
     0.0
     """
     s = _stats(X)
-    return float((s.total @ s.total - s.sq_norms) / (s.n * (s.n - 1)))
+    return float(pair_mean_from_sums(s.n, s.total @ s.total, s.sq_norms))
 
 
 def similarity_spectrum(X: Embeddings, centred: bool = False) -> np.ndarray:

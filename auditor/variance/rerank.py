@@ -17,6 +17,7 @@ import pandas as pd
 from auditor.corpus.corpus import list_rows
 from auditor.corpus.loaders import read_table
 from auditor.errors import CorpusError, SettingsError
+from auditor.metrics.semantic import mean_pairwise_similarity
 from auditor.variance.select import choose
 
 #: The diversity weights of the trade-off curve (the one asked for is added).
@@ -50,12 +51,6 @@ def ranked(X: np.ndarray, items: np.ndarray, scores: np.ndarray, k: int, diversi
     if diversity == 0.0:
         return np.arange(k)
     return choose(X[items], k, strategy="mmr", scores=scores, diversity=diversity)
-
-
-def _list_similarity(X: np.ndarray) -> float:
-    n = len(X)
-    total = X.sum(axis=0)
-    return float((total @ total - np.einsum("ij,ij->", X, X)) / (n * (n - 1))) if n >= 2 else float("nan")
 
 
 def rerank(data: Any, *, user_col: str, score_col: str, k: int = 10, diversity: float = 0.5,
@@ -103,7 +98,7 @@ def rerank(data: Any, *, user_col: str, score_col: str, k: int = 10, diversity: 
                 picked = ranked(X, items, s, k, weight)
                 if weight == diversity:
                     chosen[user] = picked
-                sims.append(_list_similarity(X[items[picked]]))
+                sims.append(mean_pairwise_similarity(X[items[picked]]) if len(picked) >= 2 else np.nan)
                 given_up.append(s[: len(picked)].mean() - s[picked].mean())
             curve.append({"diversity": weight, "within_list_similarity": floor.above(float(np.nanmean(sims))),
                           "relevance_given_up": float(np.mean(given_up))})

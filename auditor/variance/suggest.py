@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from auditor.metrics.phrases import repeated_phrases, stock_phrase_share, top_phrase
+from auditor.metrics.semantic import pair_mean_from_sums
 from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
 
 #: Texts a suggestion may hold at most (a larger batch needs regenerating, not a list).
@@ -117,8 +118,8 @@ def _metric(metric: str, rem: Remainder, threshold: float) -> Callable[[], float
         return lambda: float(rem.sim[rows()].mean())
     if metric == "template_share":
         return lambda: float((rem.frames[rows()] >= FRAME_OVERLAP).mean())
-    if metric == "mean_pairwise_similarity":
-        return lambda: float((rem.total @ rem.total - len(rows())) / (len(rows()) * (len(rows()) - 1)))
+    if metric == "mean_pairwise_similarity":  # unit rows: Σ‖x‖² = n
+        return lambda: float(pair_mean_from_sums(len(rows()), rem.total @ rem.total, len(rows())))
     if metric in ("top_phrase_share", "stock_phrase_share"):
         def phrase_share() -> float:
             kept = [rem.texts[i] for i in rows()]
