@@ -52,6 +52,8 @@ class AuditResult:
     embeddings: np.ndarray | None = field(default=None, repr=False)
     typicality: np.ndarray | None = field(default=None, repr=False)
     corpus: Any = field(default=None, repr=False)
+    #: The near-duplicate decision for the corpus's rows (:mod:`auditor.metrics.near_duplicates`).
+    near_duplicates: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         corpus, verdict = self.data.get("corpus", {}), self.data.get("verdict", {})

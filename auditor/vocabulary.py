@@ -53,7 +53,7 @@ CATALOG: dict[str, MetricInfo] = {
         "homogeneous"),
     "near_duplicate_rate": MetricInfo(
         "Near-duplicate rate",
-        "Share of texts that have a near-duplicate (similarity at or above the threshold).",
+        "Share of texts with a near-duplicate: another text the model reads as the same, or the same text almost word for word (calibrated, see methods).",
         "homogeneous"),
     "self_bleu": MetricInfo(
         "Self-BLEU",
@@ -158,6 +158,7 @@ HOMOGENEITY_LABELS = {
     "vendi_per_text": "Vendi score per text (order 2, at a common size)",
     "near_duplicate_rate": "Near-duplicate rate (at a common size)",
     "rouge_l": "ROUGE-L homogenization",
+    "distinct_variants": "Distinct variants (groups of paraphrases among 10 texts)",
 }
 #: Check rules may name the mean over strata of each homogeneity measure (with --strata).
 WITHIN_STRATA = "within_strata."
@@ -166,6 +167,11 @@ CATALOG.update({
                                      f"The mean over strata (briefs, prompts, products) of: {label.lower()}.",
                                      "diverse" if name == "vendi_per_text" else "homogeneous")
     for name, label in HOMOGENEITY_LABELS.items()})
+
+CATALOG[WITHIN_STRATA + "distinct_variants"] = MetricInfo(  # more variants: more diverse
+    "Distinct variants per stratum",
+    "Of 10 texts per stratum (brief, prompt, product), how many say something different: groups "
+    "of paraphrases on the calibrated scale, averaged over strata.", "diverse")
 
 #: Check rules may name the feed's figures (``auditor check LOG --user-col U``): ``feed.<key>``,
 #: read from the value (or the slope, for a trend) of ``feed.<key>`` in the result.

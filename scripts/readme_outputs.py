@@ -19,14 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"<!-- output: (?P<name>[\w-]+) -->\n```\n.*?```\n<!-- /output -->", re.S)
 #: Options that change no printed figure, added to save time (the map is not printed).
-FASTER = {"feed": ["--clusters", "none"]}
+FASTER = {"feed": ["--clusters", "none"], "quickstart": ["--clusters", "none"]}
 
 
 def commands(readme: str) -> dict[str, str]:
     """Each output block's name and the last ``auditor`` command written above it."""
     found = {}
     for match in BLOCK.finditer(readme):
-        above = [line.strip() for line in readme[:match.start()].splitlines() if line.strip().startswith("auditor ")]
+        above = [line.strip()[line.strip().index("auditor "):] for line in readme[:match.start()].splitlines()
+                 if line.strip().startswith("auditor ") or ".venv/bin/auditor " in line]
         found[match["name"]] = above[-1]
     return found
 

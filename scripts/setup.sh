@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q --upgrade pip
 # The CPU build of torch first; a bare `torch` requirement would pull gigabytes of CUDA packages.
 .venv/bin/pip install -q "torch==2.13.0"
-.venv/bin/pip install -q -e ".[test,syntax,ray,multilingual]"
+.venv/bin/pip install -q -e ".[test,syntax,ray,multilingual,onnx]"
 # Reference implementation for the lexical metrics (Shaib et al.). It pins old
 # sentence-transformers/transformers and its __init__ imports spaCy, evaluate and openai, so it is
 # installed without dependencies; the tests load only its metric modules.

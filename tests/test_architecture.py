@@ -181,7 +181,7 @@ def test_the_result_cache_key_changes_with_every_setting_that_decides_a_number(t
     class Named(HashEncoder):
         name, revision = "hash", "1"
 
-    other = {"model": "elsewhere", "device": "cpu", "sample": 5, "seed": 1, "threshold": 0.9, "top": 3,
+    other = {"model": "elsewhere", "device": "cpu", "backend": "onnx", "sample": 5, "seed": 1, "threshold": 0.9, "top": 3,
              "resamples": 7, "ci_level": 0.9, "lexical": False, "freq": "year", "permutations": 99}
     corpus = from_texts(["one text", "two texts", "three texts here"])
     base = AuditSettings()

@@ -65,7 +65,8 @@ def test_a_high_near_duplicate_rate_raising_the_level_is_named():
                "vendi_score": {"value": 40.0}}
     v = verdict(metrics, 50, Baseline(0.05, 96))
     assert v["level"] == "homogeneous" and v["raised_by"] == "near_duplicate_rate"
-    assert "raised from varied" in v["headline"]
+    assert v["headline"] == "This corpus is homogeneous: 12% of it repeats itself almost word for word."
+    assert "raised from varied" in v["details"]  # the reason follows the one-sentence answer
     calm = verdict({**metrics, "near_duplicate_rate": {"value": 0.0}}, 50, Baseline(0.05, 96))
     assert calm["level"] == "varied" and calm["raised_by"] is None
 

@@ -205,7 +205,8 @@ def test_a_damaged_feed_state_is_one_error_line(tmp_path: Path) -> None:
 @pytest.mark.model
 @pytest.mark.slow
 def test_the_readme_examples_print_what_the_readme_shows() -> None:
-    """The feed, select and rerank commands, run as written (scripts/readme_outputs.py)."""
+    """The quick start's audit and the feed, select and rerank commands, run as written
+    (scripts/readme_outputs.py)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("readme_outputs", SAMPLE.parent / "scripts" / "readme_outputs.py")
@@ -213,6 +214,6 @@ def test_the_readme_examples_print_what_the_readme_shows() -> None:
     spec.loader.exec_module(script)
     readme = (SAMPLE.parent / "README.md").read_text()
     shown = script.commands(readme)
-    assert set(shown) == {"feed", "select", "rerank"}
-    assert all(command.split()[1] == name for name, command in shown.items())
+    assert set(shown) == {"quickstart", "feed", "select", "rerank"}
+    assert all(command.split()[1] == {"quickstart": "audit"}.get(name, name) for name, command in shown.items())
     assert script.regenerated(readme) == readme

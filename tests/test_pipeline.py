@@ -36,14 +36,15 @@ def test_audit_numbers_match_the_metric_functions(hash_encoder) -> None:
     assert result.value("vendi_score") == pytest.approx(vendi_score(X), abs=1e-6)
     sub = X[[0, 1, 3]]
     assert result.value("mean_pairwise_similarity", "x") == pytest.approx(mean_pairwise_similarity(sub), abs=1e-6)
-    assert result.value("near_duplicate_rate") == pytest.approx(2 / 6)
+    # the two jacket copies and the kettle, one word swapped: the same text almost word for word
+    assert result.value("near_duplicate_rate") == pytest.approx(3 / 6)
 
 
 def test_rankings_and_pairs_reference_row_ids(hash_encoder) -> None:
     result = run(hash_encoder)
     texts = result.data["texts"]
     assert texts["near_duplicate_pairs"][0]["a"] == "1" and texts["near_duplicate_pairs"][0]["b"] == "2"
-    assert texts["near_duplicate_pair_count"] == 1
+    assert texts["near_duplicate_pair_count"] == 3  # the two copies, and each with the one-word variant
     generic = [t["typicality"] for t in texts["most_generic"]]
     assert generic == sorted(generic, reverse=True)
     distinct = [t["typicality"] for t in texts["most_distinctive"]]
@@ -61,7 +62,8 @@ def test_json_shape_is_stable(hash_encoder) -> None:
     assert set(data["groups"]) == {"x", "y"}
     assert set(data["groups"]["x"]["metrics"]) == set(data["metrics"])
     assert {"most_generic", "most_distinctive", "near_duplicate_pairs"} <= set(data["texts"])
-    assert data["verdict"]["level"] in {"varied", "moderate", "homogeneous", "very_homogeneous"}
+    assert data["verdict"]["level"] in {"varied", "moderate", "homogeneous", "very_homogeneous", "undetermined"}
+    assert data["verdict"]["small_sample"] is True  # six texts
     assert AuditResult.from_json(json.dumps(data)).value("vendi_score") == data["metrics"]["vendi_score"]["value"]
 
 
@@ -234,12 +236,17 @@ def test_the_report_names_the_same_top_stock_phrase_as_the_metric(hash_encoder) 
 
 def test_the_distinctive_list_never_shows_two_near_duplicates(hash_encoder) -> None:
     odd = ["zebra quokka marmot walrus"] * 3
-    texts = odd + [f"common words about the range number {i % 4}" for i in range(12)]
+    common = ["apples ripen in the orchard", "the river floods every spring", "a violin concert tonight",
+              "trains climb through the mountain tunnel"]
+    texts = odd + [common[i % 4] for i in range(12)]
     result = auditor.audit(texts, model=hash_encoder, resamples=0, clusterer=None, top=3)
     ids = [e["id"] for e in result.data["texts"]["most_distinctive"]]
     X = result.embeddings[[int(i) - 1 for i in ids]]
     sims = X @ X.T
-    assert len(ids) == 3 and (sims[np.triu_indices(3, k=1)] < 0.95).all()
+    rows = [int(i) - 1 for i in ids]
+    i, j = np.triu_indices(3, k=1)
+    assert len(ids) == 3 and not result.near_duplicates.decide([rows[a] for a in i], [rows[b] for b in j],
+                                                              sims[i, j]).any()
     assert sum(i in ("1", "2", "3") for i in ids) == 1  # one of the three copies, not all of them
 
 
@@ -248,16 +255,19 @@ def test_the_review_queue_ranks_every_text_with_its_reasons(hash_encoder, tmp_pa
 
     from auditor.report.sets import report_paths, write_report_set
 
-    texts = ([f"unlock the power of {w} today" for w in ("tea", "wool", "pans", "bikes")]
-             + ["unlock the power of tea today", "=cmd|' /C calc'!A0 spreadsheet trick"]
-             + [f"quiet words about harbour number {i}" for i in range(8)])
+    texts = (["unlock the power of tea with a smoky breakfast blend", "unlock the power of wool knitted on the island",
+              "unlock the power of pans that sear a steak fast", "unlock the power of bikes built for cobbled streets"]
+             + ["unlock the power of tea with a smoky breakfast blend", "=cmd|' /C calc'!A0 spreadsheet trick"]
+             + ["gulls circle the harbour at dawn", "the ferry timetable changed in March", "a lighthouse keeper's logbook",
+                "nets drying on the quay wall", "fog horns sounded through the night", "the fish market opens at four",
+                "a storm cracked the old breakwater", "children swim off the slipway in August"])
     result = auditor.audit(texts, model=hash_encoder, resamples=0, reducer=_pca(), clusterer="kmeans")
     queue = result.data["review_queue"]
     assert [q["rank"] for q in queue] == list(range(1, len(texts) + 1))
     assert [q["typicality"] for q in queue] == sorted((q["typicality"] for q in queue), reverse=True)
     assert queue[0]["percentile"] == 100.0 and queue[-1]["percentile"] == 0.0
     assert [q["id"] for q in queue[:10]] == [t["id"] for t in result.data["texts"]["most_generic"]]
-    dup = next(q for q in queue if q["id"] == "1")  # "unlock … tea today" has an exact copy (row 5)
+    dup = next(q for q in queue if q["id"] == "1")  # "unlock … tea …" has an exact copy (row 5)
     assert dup["near_duplicate_of"] == "5" and dup["near_duplicate_similarity"] == pytest.approx(1.0)
     assert any(p.startswith("unlock the power of") for p in dup["stock_phrases"]) and dup["cluster_keywords"]
     actions = {q["id"]: q["action"] for q in queue}

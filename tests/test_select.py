@@ -245,6 +245,7 @@ def test_every_check_format_carries_the_suggestions(templated_batch: Path, tmp_p
 
 def test_suggestions_take_one_text_of_each_duplicated_pair_and_no_more() -> None:
     from auditor.check import Rule
+    from auditor.metrics.near_duplicates import NearDuplicateRule
     from auditor.variance.suggest import suggest_removals
 
     rng = np.random.default_rng(3)
@@ -253,10 +254,10 @@ def test_suggestions_take_one_text_of_each_duplicated_pair_and_no_more() -> None
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     texts = [f"text {i}" for i in range(16)]
     rule = Rule("near-duplicates", "near_duplicate_rate", max=0.0)
-    found, notes = suggest_removals(X, texts, texts, [rule], 0.95, lambda r, v: v <= r.max)
+    found, notes = suggest_removals(X, texts, texts, [rule], NearDuplicateRule.raw(16, 0.95), lambda r, v: v <= r.max)
     assert len(found) == 4 and notes == []
     assert all((s.row % 12) in (0, 1, 2, 3) for s in found)  # one of each pair
     assert len({s.row % 12 for s in found}) == 4
     mps = Rule("similarity", "mean_pairwise_similarity", max=-1.0)  # cannot pass: stops, and says so
-    found, notes = suggest_removals(X, texts, texts, [mps], 0.95, lambda r, v: v <= r.max)
+    found, notes = suggest_removals(X, texts, texts, [mps], NearDuplicateRule.raw(16, 0.95), lambda r, v: v <= r.max)
     assert len(found) == 14 and "not enough" in notes[0]

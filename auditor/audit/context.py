@@ -101,6 +101,8 @@ class AuditContext:
     encode: Any = None
     #: The exposure log whose items the corpus holds (:class:`auditor.feed.FeedLog`), or None.
     feed: Any = None
+    #: The near-duplicate decision for the corpus's rows (:mod:`auditor.metrics.near_duplicates`).
+    near_duplicates: Any = None
 
     @property
     def texts(self) -> np.ndarray:
@@ -138,7 +140,8 @@ class AuditContext:
     @cached_property
     def whole(self) -> Measurement:
         """Every metric of the whole corpus (several sections read it)."""
-        found = measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals)
+        found = measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals,
+                        rule=self.near_duplicates)
         return self.exact.correct(found) if self.exact is not None else found
 
     @cached_property
@@ -161,6 +164,7 @@ class AuditContext:
 
     def measure(self, idx: np.ndarray, key: tuple[str, str] | None = None) -> Measurement:
         """Every metric of the texts ``idx`` (all of ``key``, e.g. ("group", label), when given)."""
+        rule = self.near_duplicates.subset(idx) if self.near_duplicates is not None else None
         found = measure(self.embeddings.rows(idx), self.texts[idx].tolist(), settings=self.settings,
-                        intervals=self.intervals)
+                        intervals=self.intervals, rule=rule)
         return self.exact.correct(found, key) if self.exact is not None and key is not None else found

@@ -43,7 +43,9 @@ def stratified(ctx: AuditContext, stat: Statistic, rows: np.ndarray, cells: np.n
     strata = strata_labels(ctx)
     local, names = stratum_rows(None if strata is None else strata[rows], cells, cap, ctx.settings.seed)
     X, texts = ctx.embeddings.host, ctx.texts
-    matrices = [kernel_matrix(stat.kernel, X[rows[idx]], texts[rows[idx]].tolist(), ctx.settings.threshold)
+    rule = ctx.near_duplicates
+    matrices = [kernel_matrix(stat.kernel, X[rows[idx]], texts[rows[idx]].tolist(),
+                              near_duplicates=rule.subset(rows[idx]) if rule is not None else None)
                 for idx in local]
     return Stratified(matrices, [cells[idx] for idx in local], names)
 

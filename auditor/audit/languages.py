@@ -69,10 +69,35 @@ def choose_model(settings: Any, corpus: Corpus, embedder: Any) -> Any:
     return settings.replace(model=MULTILINGUAL) if multilingual_available() else settings
 
 
+def calibration_languages(corpus: Corpus) -> list[str]:
+    """Each text's calibration language: its own where the project has calibration texts in it,
+    else the corpus's main language (English when that has none)."""
+    main = main_language(corpus)
+    fallback = main if main in TEXTS else "en"
+    return [code if code in TEXTS else fallback for code in corpus.frame["language"].tolist()]
+
+
+def calibration_counts(corpus: Corpus) -> dict[str, int]:
+    """Texts per calibration language (the weights of the corpus's floor)."""
+    return dict(Counter(calibration_languages(corpus)))
+
+
+def calibrate(embedder: Any, corpus: Corpus, threshold: float | None = None) -> tuple[Any, Any]:
+    """The corpus's floor (its language mix's, :func:`~auditor.calibration.mixed_baseline`) and
+    its near-duplicate rule (each text against its own language's floor)."""
+    from auditor.calibration import baseline, mixed_baseline
+    from auditor.metrics.near_duplicates import rule_for
+
+    languages = calibration_languages(corpus)
+    counts = Counter(languages)
+    floors = {code: baseline(embedder, code).similarity for code in sorted(counts)}
+    return mixed_baseline(embedder, counts), rule_for(floors, languages, corpus.texts, threshold)
+
+
 def calibration_language(corpus: Corpus) -> str:
-    """The language of the texts the floor is measured on."""
-    language = main_language(corpus)
-    return language if language in TEXTS else "en"
+    """The language the floor is measured in, or "mixed" for texts in several."""
+    counts = calibration_counts(corpus)
+    return next(iter(counts)) if len(counts) == 1 else "mixed"
 
 
 def reads_english_only(model: dict[str, Any]) -> bool:

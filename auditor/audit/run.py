@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from auditor.audit.context import AuditContext, Embeddings, Reference, Stages
-from auditor.audit.languages import calibration_language, languages_and_model
+from auditor.audit.languages import calibrate, languages_and_model
 from auditor.audit.result_cache import ResultCache, result_key
 from auditor.audit.sections import SECTIONS, applies
 from auditor.audit.sections.provenance import now
 from auditor.audit.settings import AuditSettings, split_options
-from auditor.calibration import baseline
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
 from auditor.embed import Embedder
+from auditor.embed.onnx_backend import ONNX
 from auditor.embed.model import cuda_may_exist, select_device
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY
@@ -79,17 +80,18 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
         vectors = embedder.encode(corpus.texts)
         ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
     embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached}
+    with timer.stage("calibration"):
+        floor, near_duplicates = calibrate(embedder, corpus, settings.threshold)
     store, key = reusable(corpus, settings, embedder, stages, ref, feed.fingerprint() if feed is not None else None)
     stored = store.get(key) if store is not None else None
     if stored is not None:
         stored.update(created_at=now(), embedding={**embedding, "result_reused": True}, timings=dict(timer.timings))
-        return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus)
+        return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus,
+                           near_duplicates=near_duplicates)
     device = metrics_device(settings.device, embedder)
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
-    with timer.stage("calibration"):
-        floor = baseline(embedder, calibration_language(corpus))
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
-                       exact, embedder.encode, feed)
+                       exact, embedder.encode, feed, near_duplicates)
     result: dict[str, Any] = {}
     if stages.clusterer is not None:  # the map's imports overlap the metrics
         prepare_in_background(stages.reducer, stages.clusterer)
@@ -99,7 +101,8 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
     result["timings"] = dict(timer.timings)
     if store is not None:
         store.put(key, result)
-    return AuditResult(result, embeddings=vectors, typicality=ctx.whole.semantic.typicality, corpus=corpus)
+    return AuditResult(result, embeddings=vectors, typicality=ctx.whole.semantic.typicality, corpus=corpus,
+                       near_duplicates=near_duplicates)
 
 
 def as_corpus(data: Any, **columns: Any) -> Corpus:
@@ -128,8 +131,25 @@ def as_embedder(embedder: Any, settings: AuditSettings) -> Embedder:
     object with ``encode``) or the settings' model."""
     if isinstance(embedder, Embedder):
         return embedder
+    if embedder is None and settings.backend == ONNX:
+        embedder = onnx_encoder(settings)
     return Embedder(embedder if embedder is not None else settings.model, device=settings.device,
                     batch_size=settings.batch_size, cache=settings.cache, progress=settings.progress)
+
+
+def onnx_encoder(settings: AuditSettings) -> Any:
+    """The settings' model on the ONNX backend, its export kept in the embedding cache's folder."""
+    from auditor.embed.cache import default_cache_dir
+    from auditor.embed.model import resolve_model
+    from auditor.embed.multilingual import MULTILINGUAL
+    from auditor.embed.onnx_backend import OnnxEncoder
+
+    if str(settings.model or "").lower() == MULTILINGUAL:
+        raise SettingsError("backend", "onnx runs sentence-transformers models; the multilingual model has its own runtime")
+    if settings.device.startswith(("cuda", "mps")):
+        raise SettingsError("backend", f"onnx runs on the CPU here; use the torch backend for device {settings.device}")
+    folder = Path(settings.cache) if isinstance(settings.cache, (str, os.PathLike)) else default_cache_dir()
+    return OnnxEncoder(resolve_model(settings.model), folder)
 
 
 def metrics_device(device: str, embedder: Embedder) -> str:

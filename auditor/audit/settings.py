@@ -21,6 +21,7 @@ from typing import Any
 from auditor.corpus.periods import FREQS
 from auditor.errors import SettingsError
 from auditor.embed.model import folder_model_problem
+from auditor.embed.onnx_backend import BACKENDS
 from auditor.guard import folder_problem
 from auditor.metrics.groups import DEFAULT_PERMUTATIONS
 
@@ -42,9 +43,11 @@ def flag_for(param: str) -> str:
 class AuditSettings:
     """How to audit: model and device, sampling, intervals, tests, and which extras to compute.
 
-    ``model``: a model name or local path (None: the bundled all-MiniLM-L6-v2); ``cache``: the
+    ``model``: a model name or local path (None: the bundled all-MiniLM-L6-v2); ``backend``:
+    "torch" or "onnx" (:mod:`auditor.embed.onnx_backend`); ``cache``: the
     embedding-cache folder (None: the default, False: none); ``sample``: audit a seeded subset of
-    that many texts; ``threshold``: cosine for near-duplicates; ``top``: texts per ranking;
+    that many texts; ``threshold``: an explicit near-duplicate cut on the calibrated scale
+    (None: the calibrated and wording rule, :mod:`auditor.metrics.near_duplicates`); ``top``: texts per ranking;
     ``resamples``: half-samples per interval (0: none) at ``ci_level``; ``lexical``: lexical
     metrics and stock phrases; ``freq``: period length (None: from the date span);
     ``permutations``: relabellings for MMD and PERMANOVA; ``reuse_results``: reuse a stored result
@@ -53,12 +56,13 @@ class AuditSettings:
 
     model: str | None = None
     device: str = "auto"
+    backend: str = "torch"
     batch_size: int = 64
     cache: str | os.PathLike | bool | None = None
     progress: bool | None = None
     sample: int | None = None
     seed: int = 0
-    threshold: float = 0.95
+    threshold: float | None = None
     top: int = 10
     resamples: int = 200
     ci_level: float = 0.95
@@ -73,11 +77,12 @@ class AuditSettings:
              f"must be a model name or path (pass an encoder object as embedder), got {type(self.model).__name__}"),
             ("device", self.device in DEVICES or self.device.startswith("cuda:"),
              f"must be one of {', '.join(DEVICES)}, got {self.device!r}"),
+            ("backend", self.backend in BACKENDS, f"must be one of {', '.join(BACKENDS)}, got {self.backend!r}"),
             ("batch_size", _is_int(self.batch_size) and self.batch_size >= 1, f"must be ≥ 1, got {self.batch_size}"),
             ("sample", self.sample is None or (_is_int(self.sample) and self.sample >= 2),
              f"must be at least 2 texts, got {self.sample}"),
             ("seed", _is_int(self.seed) and self.seed >= 0, f"must be a non-negative integer, got {self.seed}"),
-            ("threshold", _is_number(self.threshold) and 0 < self.threshold <= 1,
+            ("threshold", self.threshold is None or (_is_number(self.threshold) and 0 < self.threshold <= 1),
              f"must be in (0, 1], got {self.threshold}"),
             ("top", _is_int(self.top) and self.top >= 1, f"must be ≥ 1, got {self.top}"),
             ("resamples", _is_int(self.resamples) and self.resamples >= 0, f"must be ≥ 0, got {self.resamples}"),

@@ -37,7 +37,8 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, sugg
     base = read_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
     if base is not None:  # before any work
         check_baseline(base, cfg.rules, str(baseline) if isinstance(baseline, (str, Path)) else "the baseline")
-    settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **options})
+    configured = {"backend": cfg.backend} if cfg.backend is not None else {}
+    settings, columns = split_options(None, {"resamples": 0, "threshold": cfg.threshold, **configured, **options})
     sources: dict[str, Any] = {}
     if feed.get("user_col") is not None:  # an exposure log: the feed audit, and rules on its figures
         columns = {k: v for k, v in columns.items() if k in FEED_OPTIONS and v is not None}
@@ -55,11 +56,11 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, sugg
             sources = dict(zip(corpus.frame["id"], corpus.frame["source"]))
     outcome = evaluate(result.data, cfg.rules, base, sources, _no_baseline(updating_baseline))
     if suggest:
-        add_suggestions(outcome, result, base, sources, settings.threshold)
+        add_suggestions(outcome, result, base, sources)
     return result, outcome, cfg
 
 
-def add_suggestions(outcome: CheckOutcome, result: Any, baseline: Any, sources: dict[str, Any], threshold: float) -> None:
+def add_suggestions(outcome: CheckOutcome, result: Any, baseline: Any, sources: dict[str, Any]) -> None:
     """The texts to regenerate so that every failing rule passes, as findings of the outcome."""
     import numpy as np
 
@@ -80,7 +81,8 @@ def add_suggestions(outcome: CheckOutcome, result: Any, baseline: Any, sources: 
     X = np.asarray(result.embeddings, dtype=np.float64)
     X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     frame = result.corpus.frame
-    found, notes = suggest_removals(X, frame["text"].tolist(), frame["id"].tolist(), failing, threshold, passes)
+    found, notes = suggest_removals(X, frame["text"].tolist(), frame["id"].tolist(), failing,
+                                    result.near_duplicates, passes)
     outcome.notes.extend(notes)
     for s in found:
         file, line = split_source(sources.get(s.id))

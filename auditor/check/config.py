@@ -13,7 +13,8 @@ Rules live in ``[tool.auditor.check]`` of pyproject.toml or in ``[check]`` (or t
     max_regression = 0.02            # no worse than the baseline by more than this
 
 Options beside the rules: ``text-col``, ``group-col``, ``strata`` (the column naming each text's
-brief, product or prompt), ``threshold`` (near-duplicate cosine).
+brief, product or prompt), ``threshold`` (an explicit near-duplicate cut on the calibrated scale),
+``backend`` ("torch" or "onnx", :mod:`auditor.embed.onnx_backend`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.embed.onnx_backend import BACKENDS
 from auditor.errors import AuditorError
 from auditor.vocabulary import CATALOG, feed_field
 
@@ -35,7 +37,7 @@ SEVERITIES = ("error", "warning")
 #: Derived values a rule may name besides the audit's metric ids.
 DERIVED = {"vendi_score_per_100_texts": "Vendi score per 100 texts"}
 RULE_KEYS = {"metric", "max", "min", "max_regression", "severity", "description"}
-OPTION_KEYS = {"text-col", "group-col", "strata", "threshold", "rules"}
+OPTION_KEYS = {"text-col", "group-col", "strata", "threshold", "backend", "rules"}
 
 
 class ConfigError(AuditorError):
@@ -61,7 +63,8 @@ class CheckConfig:
     text_col: str | None = None
     group_col: str | None = None
     strata: str | None = None
-    threshold: float = 0.95
+    threshold: float | None = None
+    backend: str | None = None
     source: str = "built-in defaults"
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -169,7 +172,10 @@ def load_config(path: str | Path | None = None, search_from: str | Path = ".") -
         threshold = _number(section, "threshold", where)
         if threshold is not None and not 0 < threshold <= 1:
             raise ConfigError(f"{where}: threshold must be in (0, 1]")
+        backend = section.get("backend")
+        if backend is not None and backend not in BACKENDS:
+            raise ConfigError(f"{where}: backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         rules = parse_rules(section["rules"], where) if "rules" in section else list(DEFAULT_RULES)
         return CheckConfig(rules, section.get("text-col"), section.get("group-col"), section.get("strata"),
-                           threshold if threshold is not None else 0.95, where, section)
+                           threshold, backend, where, section)
     return CheckConfig(list(DEFAULT_RULES))

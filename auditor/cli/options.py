@@ -51,6 +51,7 @@ MODEL = _group(
     "model",
     model=(Optional[str], typer.Option(None, "--model", help="Sentence-transformers model name or local path (default: all-MiniLM-L6-v2, bundled).")),
     device=(str, typer.Option("auto", "--device", help="auto, cpu, cuda or mps.")),
+    backend=(Optional[str], typer.Option(None, "--backend", help="torch (default: the model as published, fp32) or onnx (the default model quantized to int8 with ONNX Runtime: about 3x faster on a CPU; vectors of its own identity).")),
 )
 CACHE = _group(
     "cache",
@@ -61,7 +62,7 @@ AUDIT = _group(
     "audit",
     sample=(Optional[int], typer.Option(None, "--sample", help="Audit a seeded random sample of N texts.")),
     seed=(int, typer.Option(0, "--seed", help="Seed for every random choice (same input + same seed = same numbers).")),
-    threshold=(float, typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates.")),
+    threshold=(Optional[float], typer.Option(None, "--threshold", help="An explicit near-duplicate cut on the calibrated scale (0: unrelated texts, 1: identical): texts at or above it count as near-duplicates by meaning alone. Default: the calibrated rule (the model reads them as one text, or almost word for word).")),
     resamples=(int, typer.Option(200, "--resamples", help="Half-samples for the confidence intervals (0: no intervals).")),
     ci_level=(float, typer.Option(0.95, "--ci-level", help="Confidence level of the intervals.")),
     no_lexical=(bool, typer.Option(False, "--no-lexical", help="Skip the lexical metrics and stock phrases.")),
@@ -110,7 +111,7 @@ class Options:
         """The library's audit settings (``AuditSettings`` fields) from the model, cache and
         audit options."""
         model, cache, audit = self.get("model"), self.get("cache"), self.get("audit")
-        out: dict[str, Any] = dict(model)
+        out: dict[str, Any] = {k: v for k, v in model.items() if v is not None or k != "backend"}
         if cache:
             out["cache"] = False if cache["no_cache"] else cache["cache_dir"]
         for key in ("sample", "seed", "threshold", "resamples", "ci_level", "freq", "permutations"):

@@ -49,7 +49,7 @@ def select(
     diversity: Optional[float] = typer.Option(None, "--diversity", help="0 (the scores alone) to 1 (variance alone); default 1 without --score-col, 0.5 with it."),
     output: Path = typer.Option(..., "--output", "-o", help="CSV of the chosen texts: every input column in selection order, with selection_rank and nearest_chosen_similarity."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random subsets and the sampled figures."),
-    threshold: float = typer.Option(0.95, "--threshold", help="Cosine at or above which two texts count as near-duplicates."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="An explicit near-duplicate cut on the calibrated scale (0: unrelated texts, 1: identical): texts at or above it count as near-duplicates by meaning alone. Default: the calibrated rule (the model reads them as one text, or almost word for word)."),
     fmt: str = typer.Option("text", "--format", help="What to print: text (the figures) or json."),
     opts: Optional[Options] = None,
 ) -> None:

@@ -29,7 +29,7 @@ a 2-text cell cannot).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from scipy.special import gammaln
@@ -307,9 +307,11 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
-def kernel_matrix(kernel: str, X: np.ndarray | None, texts: Sequence[str] | None, threshold: float = 0.95) -> np.ndarray:
+def kernel_matrix(kernel: str, X: np.ndarray | None, texts: Sequence[str] | None, threshold: float = 0.95,
+                  near_duplicates: Any = None) -> np.ndarray:
     """The kernel of one stratum's texts: ``X`` (unit rows) for the embedding kernels, ``texts``
-    for ROUGE-L."""
+    for ROUGE-L; the near-duplicate relation by the rule ``near_duplicates`` for these rows
+    (:mod:`auditor.metrics.near_duplicates`; without one, cosine ≥ ``threshold``)."""
     if kernel == "rouge_l":
         from auditor.metrics.lexical import rouge_l_matrix
 
@@ -321,5 +323,5 @@ def kernel_matrix(kernel: str, X: np.ndarray | None, texts: Sequence[str] | None
     if kernel == "cosine_squared":
         return cos * cos
     if kernel == "near_duplicate":
-        return (cos >= threshold).astype(np.float64)
+        return near_duplicates.matrix(X) if near_duplicates is not None else (cos >= threshold).astype(np.float64)
     raise ValueError(f"unknown kernel {kernel!r}")

@@ -8,17 +8,22 @@ near-duplicate rate; the pairs found are those that touch a sampled row).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from auditor.metrics._xp import check_embeddings, namespace, to_numpy
+
+if TYPE_CHECKING:
+    from auditor.metrics.near_duplicates import NearDuplicateRule
 
 DEFAULT_THRESHOLD = 0.95
 DEFAULT_BLOCK = 4096
 #: Above this many rows, only a sample of query rows is searched (see :func:`neighbor_scan`).
 EXACT_LIMIT = 20_000
 DEFAULT_QUERY_SAMPLE = 2_000
+#: A row's closest this many neighbours above its cut are tried as its near-duplicates.
+MAX_CANDIDATES = 10
 
 
 @dataclass
@@ -38,6 +43,14 @@ class NeighborScan:
     pair_count: int
     threshold: float
     exact: bool
+    #: With a rule (:func:`near_duplicate_scan`): whether each query has a near-duplicate, its
+    #: closest one (−1: none) and their cosine, and each row's near-duplicates (row → [(j, cos)]).
+    duplicate: np.ndarray | None = None
+    twin: np.ndarray | None = None
+    twin_similarity: np.ndarray | None = None
+    partners: dict[int, list[tuple[int, float]]] | None = None
+    #: Whether ``pairs`` are all the near-duplicate pairs (an exact search, no row's candidates cut).
+    pairs_complete: bool = True
 
 
 class _PairCollector:
@@ -168,6 +181,66 @@ def _sampled_scan(X: Any, n: int, threshold: float, queries: np.ndarray, max_pai
                 vals = to_numpy(sims[r, c])
                 collector.add(np.minimum(gi, gj), np.maximum(gi, gj), vals.astype(np.float64))
     return NeighborScan(queries, best, best_idx, collector.result(), collector.count, threshold, False)
+
+
+def near_duplicate_scan(X: Any, rule: "NearDuplicateRule", *, queries: np.ndarray | None = None,
+                        exact_limit: int = EXACT_LIMIT, query_sample: int = DEFAULT_QUERY_SAMPLE, seed: int = 0,
+                        max_pairs: int = 1000, block: int = DEFAULT_BLOCK,
+                        max_candidates: int = MAX_CANDIDATES) -> NeighborScan:
+    """:func:`neighbor_scan`, then each query's near-duplicates under ``rule``
+    (:mod:`auditor.metrics.near_duplicates`): the closest ``max_candidates`` rows above the row's
+    cut, decided closest first. ``pairs`` are then the near-duplicate pairs (``exact`` False when a
+    row had more candidates than were tried, or only a sample was searched: ``pairs_complete`` False)."""
+    cuts = rule.cuts()
+    scan = neighbor_scan(X, float(cuts.min()), queries=queries, exact_limit=exact_limit,
+                         query_sample=query_sample, seed=seed, max_pairs=0, block=block)
+    q = scan.queries
+    twin = np.full(len(q), -1, dtype=np.int64)
+    twin_sim = np.full(len(q), np.nan)
+    partners: dict[int, dict[int, float]] = {}
+    hit = np.flatnonzero(scan.similarity >= cuts[q])
+    complete = scan.exact
+    for start in range(0, len(hit), 256):
+        local = hit[start:start + 256]
+        idx, sims = _top_candidates(X, q[local], max_candidates, block)
+        for row, (cand, cs) in zip(local, zip(idx, sims)):
+            i = int(q[row])
+            keep = cs >= np.minimum(cuts[i], cuts[cand])
+            cand, cs = cand[keep], cs[keep]
+            complete = complete and len(cand) < max_candidates
+            found = rule.decide(np.full(len(cand), i), cand, cs)
+            for j, c in zip(cand[found], cs[found]):
+                partners.setdefault(i, {})[int(j)] = float(c)
+                partners.setdefault(int(j), {})[i] = float(c)
+            if found.any():
+                twin[row], twin_sim[row] = int(cand[found][0]), float(cs[found][0])
+    pairs = sorted({(min(i, j), max(i, j), c) for i, ps in partners.items() for j, c in ps.items()},
+                   key=lambda p: (-p[2], p[0], p[1]))
+    listed = {i: sorted(ps.items(), key=lambda p: (-p[1], p[0])) for i, ps in partners.items()}
+    return NeighborScan(q, scan.similarity, scan.index, pairs[:max_pairs], len(pairs), float(cuts.min()), scan.exact,
+                        twin >= 0, twin, twin_sim, listed, complete)
+
+
+def _top_candidates(X: Any, rows: np.ndarray, m: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``rows``' ``m`` closest other rows (indices and cosines, closest first)."""
+    xp = namespace(X)
+    n = X.shape[0]
+    best_idx = np.zeros((len(rows), 0), dtype=np.int64)
+    best = np.zeros((len(rows), 0))
+    qx = X[rows] if isinstance(X, np.ndarray) else X[xp.asarray(rows, device=X.device)]
+    for c0 in range(0, n, max(block, 4096)):
+        sims = to_numpy(qx @ X[c0:c0 + max(block, 4096)].T).astype(np.float64)
+        inside = np.flatnonzero((rows >= c0) & (rows < c0 + sims.shape[1]))
+        sims[inside, rows[inside] - c0] = -np.inf
+        k = min(m, sims.shape[1])
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        best = np.concatenate([best, np.take_along_axis(sims, part, axis=1)], axis=1)
+        best_idx = np.concatenate([best_idx, part + c0], axis=1)
+        if best.shape[1] > m:
+            top = np.argsort(-best, axis=1, kind="stable")[:, :m]
+            best, best_idx = np.take_along_axis(best, top, axis=1), np.take_along_axis(best_idx, top, axis=1)
+    order = np.lexsort((best_idx, -best), axis=1) if best.size else np.zeros_like(best_idx)
+    return np.take_along_axis(best_idx, order, axis=1), np.take_along_axis(best, order, axis=1)
 
 
 def near_duplicate_rate(nn_similarity: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> float:

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from auditor.metrics._xp import namespace, to_numpy
-from auditor.metrics.neighbors import NeighborScan, near_duplicate_rate, neighbor_scan
+from auditor.metrics.near_duplicates import NearDuplicateRule
+from auditor.metrics.neighbors import NeighborScan, near_duplicate_scan
 from auditor.metrics.semantic import (
     EmbeddingStats,
     compute_spectra,
@@ -49,6 +50,7 @@ def semantic_suite(
     X: Any,
     *,
     threshold: float = 0.95,
+    rule: NearDuplicateRule | None = None,
     seed: int = 0,
     exact_limit: int | None = None,
     query_sample: int | None = None,
@@ -56,7 +58,8 @@ def semantic_suite(
     intervals: IntervalSettings | None = None,
 ) -> SemanticSummary:
     """Compute MPS, Vendi (q = 1, 2, ∞ and per text), effective rank, dispersion,
-    nearest-neighbour similarity and the near-duplicate rate of unit-normalized ``X``; with
+    nearest-neighbour similarity and the near-duplicate rate of unit-normalized ``X`` (pairs decided
+    by ``rule``, :mod:`auditor.metrics.near_duplicates`; without one, cosine ≥ ``threshold``); with
     ``intervals``, each value gets ``ci_low``/``ci_high`` by half-sampling."""
     stats = embedding_stats(X)
     n = stats.n
@@ -66,7 +69,8 @@ def semantic_suite(
         kwargs["exact_limit"] = exact_limit
     if query_sample is not None:
         kwargs["query_sample"] = query_sample
-    scan = neighbor_scan(X, threshold, **kwargs)
+    rule = rule if rule is not None else NearDuplicateRule.raw(n, threshold)
+    scan = near_duplicate_scan(X, rule, **kwargs)
     nn = {"method": "exact" if scan.exact else "sampled", "n_queries": int(len(scan.queries))}
     state = state_metrics(stats)
     values: dict[str, dict[str, Any]] = {
@@ -78,11 +82,11 @@ def semantic_suite(
         "effective_rank": {"value": state["effective_rank"], "centred": True},
         "dispersion": {"value": state["dispersion"]},
         "nearest_neighbor_similarity": {"value": float(np.mean(scan.similarity)), **nn},
-        "near_duplicate_rate": {"value": near_duplicate_rate(scan.similarity, threshold),
-                                "threshold": threshold, **nn},
+        "near_duplicate_rate": {"value": float(np.mean(scan.duplicate)), "threshold": rule.threshold,
+                                "decision": rule.method, **nn},
     }
     if intervals is not None and n >= 4:
-        for metric_id, (lo, hi) in semantic_intervals(X, values, scan, threshold, intervals).items():
+        for metric_id, (lo, hi) in semantic_intervals(X, values, scan, intervals).items():
             values[metric_id].update(ci_low=lo, ci_high=hi, **intervals.as_dict())
             if metric_id in WILSON_RATES:
                 values[metric_id].update(ci_method="wilson", n_resamples=0)
@@ -122,7 +126,6 @@ def semantic_intervals(
     X: Any,
     values: dict[str, dict[str, Any]],
     scan: NeighborScan,
-    threshold: float,
     settings: IntervalSettings,
 ) -> dict[str, tuple[float, float]]:
     """Half-sampling intervals for the semantic suite.
@@ -176,5 +179,5 @@ def semantic_intervals(
         out["nearest_neighbor_similarity"] = interval(
             values["nearest_neighbor_similarity"]["value"], [sims[h].mean() for h in halves], settings.level)
         # a rate gets the Wilson score interval: never zero-width at 0 or 1 (WILSON_RATES)
-        out["near_duplicate_rate"] = wilson_interval(int((sims >= threshold).sum()), len(sims), settings.level)
+        out["near_duplicate_rate"] = wilson_interval(int(np.sum(scan.duplicate)), len(sims), settings.level)
     return out

@@ -14,11 +14,20 @@ def summary_text(data: dict[str, Any]) -> str:
     """The verdict, the convergence sentence, every metric with its interval, and per group the
     columns of :data:`~auditor.vocabulary.SUMMARY_GROUP_COLUMNS`."""
     feed = data.get("feed")
-    lines = feed_text(feed) + ["", "The items shown: " + data["verdict"]["headline"]] if feed else [data["verdict"]["headline"]]
-    convergence = (data.get("trend") or {}).get("convergence", {}).get("summary")
-    if convergence:
-        lines.append(convergence)
+    verdict = data["verdict"]
+    lines = feed_text(feed) + ["", "The items shown: " + verdict["headline"]] if feed else [verdict["headline"]]
+    pooled = verdict.get("scope") == "comparison"
+    if pooled and verdict.get("pooled_headline"):
+        lines.append("Pooled (all corpora together): " + verdict["pooled_headline"])
+    if verdict.get("details"):
+        lines.append(verdict["details"])
+    for sentence in ((data.get("trend") or {}).get("convergence", {}).get("summary"),
+                     (data.get("strata") or {}).get("distinct_variants_sentence")):
+        if sentence:
+            lines.append(sentence)
     lines.append("")
+    if pooled:
+        lines.append("Pooled metrics (all corpora together; each corpus below):")
     rows = [(m["label"], format_number(m["value"]),
              f"[{format_number(m['ci_low'])}, {format_number(m['ci_high'])}]" if "ci_low" in m else "")
             for m in data["metrics"].values()]

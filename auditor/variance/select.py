@@ -161,10 +161,9 @@ def select(data: Any, k: int | None = None, *, per_stratum: int | None = None, s
     it most varied, with the audit's figures before and after and of a random subset of the same
     size. ``data``: a path, a DataFrame or a list of texts; ``options``: the corpus's columns
     (``text_col``, ``strata``, ...) and :class:`~auditor.audit.settings.AuditSettings` fields."""
-    from auditor.audit.languages import calibration_language, languages_and_model
+    from auditor.audit.languages import calibrate, languages_and_model
     from auditor.audit.run import as_embedder
     from auditor.audit.settings import split_options
-    from auditor.calibration import baseline
     from auditor.progress import StageTimer
 
     settings, columns = split_options(None, options)
@@ -182,13 +181,13 @@ def select(data: Any, k: int | None = None, *, per_stratum: int | None = None, s
         model = as_embedder(embedder, settings)
         timer.show()
         X = np.asarray(model.encode(corpus.texts), dtype=np.float32)
-        floor = baseline(model, calibration_language(corpus))
+        floor, near_duplicates = calibrate(model, corpus, settings.threshold)
     with timer.stage("select"):
         chosen = np.concatenate([part[choose(X[part], min(m, len(part)), strategy=strategy,
                                              scores=scores[part] if scores is not None else None,
                                              diversity=diversity, seed=settings.seed)] for part, m in plan])
     with timer.stage("figures"):
-        figures = _figures(X, corpus.texts, floor, settings, strata, plan, chosen)
+        figures = _figures(X, corpus.texts, floor, near_duplicates, settings.seed, strata, plan, chosen)
     return Selection(table, rows[chosen], nearest_chosen(X, chosen), figures,
                      {"strategy": strategy, "diversity": diversity, "score_col": score_col,
                       "per_stratum": per_stratum, "model": model.model_info.get("name"),
@@ -211,19 +210,17 @@ def _load(data: Any, columns: dict[str, Any]) -> tuple[pd.DataFrame, Corpus]:
     return table, from_frame(marked, source=source, **keys)
 
 
-def _figures(X: np.ndarray, texts: list[str], floor: Any, settings: Any, strata: np.ndarray | None,
-             plan: list[tuple[np.ndarray, int]], chosen: np.ndarray) -> dict[str, Any]:
+def _figures(X: np.ndarray, texts: list[str], floor: Any, near_duplicates: Any, seed: int,
+             strata: np.ndarray | None, plan: list[tuple[np.ndarray, int]], chosen: np.ndarray) -> dict[str, Any]:
     """Before (every text), after (the chosen) and a seeded random subset of the same plan, and
     where the chosen set's similarity ranks among :data:`RANDOM_SUBSETS` random subsets."""
     from auditor.metrics.semantic import mean_pairwise_similarity
-
-    seed, threshold = settings.seed, settings.threshold
 
     def random_subset(s: int) -> np.ndarray:
         return np.concatenate([part[subsample_indices(len(part), m, s)] for part, m in plan])
 
     def figures(rows: np.ndarray) -> dict[str, Any]:
-        return subset_figures(X[rows], [texts[i] for i in rows], floor, threshold,
+        return subset_figures(X[rows], [texts[i] for i in rows], floor, near_duplicates.subset(rows),
                               strata[rows] if strata is not None else None, seed)
 
     chosen_mps = mean_pairwise_similarity(X[chosen])

@@ -21,6 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from auditor.metrics.near_duplicates import NearDuplicateRule
+from auditor.metrics.neighbors import near_duplicate_scan
 from auditor.metrics.phrases import repeated_phrases, stock_phrase_share, top_phrase
 from auditor.metrics.semantic import pair_mean_from_sums
 from auditor.metrics.templates import FRAME_OVERLAP, frame_overlap
@@ -46,20 +48,29 @@ class Suggestion:
 class Remainder:
     """The texts still kept, each one's nearest kept neighbour and frame overlap with it."""
 
-    def __init__(self, X: np.ndarray, texts: Sequence[str], ids: Sequence[str], scan: Any = None) -> None:
-        """``scan``: every text's nearest neighbour, similarity and frame overlap when already
-        known (the audit's exact scan), else found here."""
+    def __init__(self, X: np.ndarray, texts: Sequence[str], ids: Sequence[str], rule: NearDuplicateRule,
+                 scan: Any = None) -> None:
+        """``scan``: every text's nearest neighbour, similarity, frame overlap and near-duplicates
+        (row → [(row, cosine)]) when already known (the audit's exact scan), else found here with
+        ``rule``."""
         self.X = np.asarray(X, dtype=np.float32)
         self.texts, self.ids = list(texts), [str(i) for i in ids]
         self.kept = np.ones(len(self.X), dtype=bool)
         self.total = self.X.sum(axis=0, dtype=np.float64)
         if scan is not None:
-            self.nn, self.sim, self.frames = (np.array(a, dtype=t) for a, t in zip(scan, (np.int64, float, float)))
+            self.nn, self.sim, self.frames = (np.array(a, dtype=t) for a, t in zip(scan[:3], (np.int64, float, float)))
+            partners = scan[3]
         else:
             self.nn = np.zeros(len(self.X), dtype=np.int64)
             self.sim = np.full(len(self.X), -np.inf)
             self.frames = np.zeros(len(self.X))
             self._refresh(np.arange(len(self.X)))
+            partners = near_duplicate_scan(self.X, rule, exact_limit=MAX_TEXTS).partners
+        self.partners = partners or {}
+        #: How many kept near-duplicates each text has.
+        self.twins = np.zeros(len(self.X), dtype=np.int64)
+        for i, ps in self.partners.items():
+            self.twins[i] = len(ps)
 
     def _refresh(self, rows: np.ndarray) -> None:
         """The nearest kept neighbour (and frame overlap) of ``rows``, in blocks (against every
@@ -79,6 +90,8 @@ class Remainder:
 
     def remove(self, row: int) -> None:
         self.kept[row] = False
+        for j, _ in self.partners.get(row, []):
+            self.twins[j] -= 1
         self.total -= self.X[row]
         orphans = np.flatnonzero(self.kept & (self.nn == row))
         self._refresh(orphans)
@@ -110,10 +123,24 @@ def _pair_step(rem: Remainder, score: np.ndarray, at_least: float, what: str) ->
     return out, f"{what} {rem.ids[j if out == i else i]} ({score[i]:.3f})"
 
 
-def _metric(metric: str, rem: Remainder, threshold: float) -> Callable[[], float]:
+def _twin_step(rem: Remainder) -> tuple[int, str, str] | None:
+    """Of the kept text with the closest kept near-duplicate and that twin, the more typical."""
+    best: tuple[float, int, int] | None = None
+    for i in np.flatnonzero(rem.kept & (rem.twins > 0)):
+        j, c = next((j, c) for j, c in rem.partners[int(i)] if rem.kept[j])
+        if best is None or c > best[0]:
+            best = (c, int(i), int(j))
+    if best is None:
+        return None
+    c, i, j = best
+    out = _more_typical(rem, i, j)
+    return out, f"near-duplicate of {rem.ids[j if out == i else i]} (cosine {c:.3f})", "near-duplicate"
+
+
+def _metric(metric: str, rem: Remainder) -> Callable[[], float]:
     rows = rem.rows
     if metric == "near_duplicate_rate":
-        return lambda: float((rem.sim[rows()] >= threshold).mean())
+        return lambda: float((rem.twins[rows()] > 0).mean())
     if metric == "nearest_neighbor_similarity":
         return lambda: float(rem.sim[rows()].mean())
     if metric == "template_share":
@@ -132,11 +159,14 @@ def _metric(metric: str, rem: Remainder, threshold: float) -> Callable[[], float
     raise KeyError(metric)
 
 
-def _step(metric: str, rem: Remainder, threshold: float) -> tuple[int, str, str]:
+def _step(metric: str, rem: Remainder) -> tuple[int, str, str]:
     """The next text to remove for ``metric``, why, and the kind of reason."""
-    if metric in ("near_duplicate_rate", "nearest_neighbor_similarity"):
-        found = _pair_step(rem, rem.sim, threshold if metric == "near_duplicate_rate" else -np.inf,
-                           "near-duplicate of")
+    if metric == "near_duplicate_rate":
+        twin = _twin_step(rem)
+        if twin:
+            return twin
+    if metric == "nearest_neighbor_similarity":
+        found = _pair_step(rem, rem.sim, -np.inf, "near-duplicate of")
         if found:
             return found[0], f"{found[1].replace('(', '(cosine ')}", "near-duplicate"
     if metric == "template_share":
@@ -172,12 +202,13 @@ def _phrase_batch(metric: str, rem: Remainder, rule: Any, passes: Callable[[Any,
 
 
 def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], failing: Sequence[Any],
-                     threshold: float, passes: Callable[[Any, float], bool],
+                     near_duplicates: NearDuplicateRule, passes: Callable[[Any, float], bool],
                      scan: Any = None, phrases: Sequence[Any] | None = None,
                      verify: bool = True) -> tuple[list[Suggestion], list[str]]:
     """For each rule of ``failing`` (each fails on all the texts; ``rule.name``, ``rule.metric``), the texts to remove until
     ``passes(rule, value)``; returns the suggestions (each text once, first reason kept) and notes.
-    ``scan``: (nearest neighbour, its similarity, frame overlap) of every text, and ``phrases``
+    ``near_duplicates``: the rule that decides them; ``scan``: (nearest neighbour, its similarity,
+    frame overlap, near-duplicates) of every text, and ``phrases``
     their stock phrases, when known. ``verify`` False: a stock-phrase rule stops after its first
     batch, which takes the top phrase under the rule, without finding the phrases again (the
     review queue of every audit; a check verifies)."""
@@ -185,10 +216,11 @@ def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], fa
     notes: list[str] = []
     if len(texts) > MAX_TEXTS:
         return [], [f"no suggestion: the batch has {len(texts)} texts, more than the {MAX_TEXTS} searched exactly"]
-    rem = Remainder(X, texts, ids, scan)  # shared: what earlier rules take out stays out
+    rule = near_duplicates if near_duplicates is not None else NearDuplicateRule.raw(len(texts), 0.95)
+    rem = Remainder(X, texts, ids, rule, scan)  # shared: what earlier rules take out stays out
     for rule in failing:
         try:
-            value = _metric(rule.metric, rem, threshold)
+            value = _metric(rule.metric, rem)
         except KeyError:
             notes.append(f"rule {rule.name!r}: no suggestion (its metric, {rule.metric}, is not decided by removing texts)")
             continue
@@ -197,7 +229,7 @@ def suggest_removals(X: np.ndarray, texts: Sequence[str], ids: Sequence[str], fa
         while (known_failing or not passes(rule, value())) and rem.kept.sum() > 2 and len(suggestions) < MAX_SUGGESTED:
             known_failing = False
             batch = _phrase_batch(rule.metric, rem, rule, passes, phrases) if phrase else []
-            for row, reason, kind in batch or [_step(rule.metric, rem, threshold)]:
+            for row, reason, kind in batch or [_step(rule.metric, rem)]:
                 rem.remove(row)
                 suggestions.setdefault(row, Suggestion(row, str(ids[row]), rule.name, reason, kind))
             if batch and not verify:

@@ -70,7 +70,8 @@ def build(ctx: AuditContext) -> dict[str, Any]:
                    "source": corpus.source, "columns": corpus.columns, "fingerprint": corpus.fingerprint(),
                    "time_range": time_range},
         "model": ctx.model,
-        "settings": {**ctx.settings.as_result(), "group_common_size": groups.common_size if groups else None},
+        "settings": {**ctx.settings.as_result(), "group_common_size": groups.common_size if groups else None,
+                     "near_duplicates": ctx.near_duplicates.as_dict() if ctx.near_duplicates is not None else None},
         "embedding": dict(ctx.embedding),
         "versions": versions,
     }

@@ -49,8 +49,8 @@ def review_queue(ctx: AuditContext) -> list[dict[str, Any]]:
         for doc in phrase.docs:
             phrases.setdefault(int(doc), []).append(phrase.text)
     scan = ctx.whole.semantic.scan
-    nearest = {int(q): (int(j), float(s)) for q, j, s in zip(scan.queries, scan.index, scan.similarity)
-               if s >= scan.threshold}
+    nearest = {int(q): (int(j), float(s)) for q, j, s in zip(scan.queries, scan.twin, scan.twin_similarity)
+               if j >= 0}
     clusters = ctx.clusters
     keywords = {c["id"]: c["keywords"] for c in clusters.clusters} if clusters is not None else {}
     regenerate = regenerate_rows(ctx)
@@ -93,9 +93,9 @@ def regenerate_rows(ctx: AuditContext) -> dict[int, str]:
     if not failing or ctx.exact is not None:  # a merged state's sample is not the corpus
         return {}
     scan, frames = ctx.whole.semantic.scan, ctx.whole.frames
-    known = (scan.index, scan.similarity, frames) if scan.exact and frames is not None else None
+    known = (scan.index, scan.similarity, frames, scan.partners) if scan.exact and frames is not None else None
     phrases = ctx.whole.lexical.phrases if ctx.whole.lexical else None
     found, _ = suggest_removals(ctx.embeddings.host, ctx.corpus.texts, ctx.corpus.frame["id"].tolist(), failing,
-                                ctx.settings.threshold, lambda rule, value: not rule_problems(rule, value), known,
+                                ctx.near_duplicates, lambda rule, value: not rule_problems(rule, value), known,
                                 phrases, verify=False)
     return {s.row: f"to pass rule {s.rule!r} ({s.kind})" for s in found}

@@ -47,7 +47,7 @@ STAGE = "rankings and phrases"
 def build(ctx: AuditContext) -> dict[str, Any]:
     whole = ctx.whole
     return {"texts": {**rankings(ctx.corpus, whole.semantic.typicality, whole.semantic.scan, ctx.settings.top,
-                                 ctx.embeddings.host, ctx.settings.threshold),
+                                 ctx.embeddings.host, ctx.near_duplicates),
                       "repeated_phrases": phrases(ctx.corpus, whole.lexical.phrases) if whole.lexical else [],
                       "templated": templated(ctx.corpus, whole.semantic.scan, whole.frames)}}
 
@@ -76,14 +76,14 @@ def _entry(corpus: Corpus, i: int, **extra: Any) -> dict[str, Any]:
 
 
 def rankings(corpus: Corpus, typ: np.ndarray, scan: Any, top: int, X: np.ndarray,
-             threshold: float) -> dict[str, Any]:
+             near_duplicates: Any) -> dict[str, Any]:
     """The ``top`` most typical texts (the review queue), the ``top`` least typical ones worth
-    keeping (never two near-duplicates of each other: cosine below ``threshold``), and the
-    near-duplicate pairs found by ``scan``."""
+    keeping (never two near-duplicates of each other under the rule ``near_duplicates``), and
+    the near-duplicate pairs found by ``scan``."""
     order = np.lexsort((np.arange(len(typ)), -typ))
     generic = [_entry(corpus, int(i), typicality=round(float(typ[i]), 6)) for i in order[:top]]
     distinct = [_entry(corpus, i, typicality=round(float(typ[i]), 6))
-                for i in distinct_rows(np.lexsort((np.arange(len(typ)), typ)), X, threshold, top)]
+                for i in distinct_rows(np.lexsort((np.arange(len(typ)), typ)), X, near_duplicates, top)]
     ids, texts = corpus.frame["id"].to_numpy(), corpus.frame["text"].to_numpy()
     pairs = [
         {"a": ids[i], "b": ids[j], "similarity": round(s, 6), "text_a": texts[i], "text_b": texts[j]}
@@ -94,18 +94,18 @@ def rankings(corpus: Corpus, typ: np.ndarray, scan: Any, top: int, X: np.ndarray
         "most_distinctive": distinct,
         "near_duplicate_pairs": pairs,
         "near_duplicate_pair_count": scan.pair_count,
-        "near_duplicate_pairs_complete": scan.exact,
+        "near_duplicate_pairs_complete": bool(scan.exact and scan.pairs_complete),
     }
 
 
-def distinct_rows(order: np.ndarray, X: np.ndarray, threshold: float, top: int) -> list[int]:
-    """The first ``top`` rows of ``order`` none of which is a near-duplicate (cosine ≥
-    ``threshold``) of a row taken before it."""
+def distinct_rows(order: np.ndarray, X: np.ndarray, near_duplicates: Any, top: int) -> list[int]:
+    """The first ``top`` rows of ``order`` none of which is a near-duplicate (under the rule
+    ``near_duplicates``) of a row taken before it."""
     chosen: list[int] = []
     for i in order.tolist():
         if len(chosen) == top:
             break
-        if not chosen or float(np.max(X[chosen] @ X[i])) < threshold:
+        if not chosen or not near_duplicates.decide(chosen, [i] * len(chosen), X[chosen] @ X[i]).any():
             chosen.append(int(i))
     return chosen
 
