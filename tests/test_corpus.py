@@ -78,6 +78,12 @@ def test_ambiguous_text_column_asks_for_text_col(tmp_path: Path) -> None:
     assert load_corpus(path, text_col="body").texts == ["x y", "z w"]
 
 
+def test_an_id_like_column_is_not_a_text_candidate(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"sku": ["SKU-0001", "SKU-0002"], "copy": ["some copy", "more copy"]}).to_csv(path, index=False)
+    assert load_corpus(path).texts == ["some copy", "more copy"]  # not "several columns could hold the text"
+
+
 def test_group_and_time_columns_are_not_text_candidates(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     pd.DataFrame({"brand": ["A", "B"], "copy": ["some copy", "more copy"]}).to_csv(path, index=False)

@@ -241,6 +241,13 @@ def test_index_lists_reports_newest_first_with_a_trend_line_per_corpus(tmp_path:
     assert html.index("brand-2.html") < html.index("brand-0.html")
     assert "brand &lt;b&gt;" in html and "<b>" not in html
     assert html.count("<polyline") == 1 and "<script" not in html
+    assert "3 reports in this folder" in html
+
+
+def test_the_index_of_one_report_says_one_report(tmp_path: Path) -> None:
+    write_owned_text(tmp_path / "only.json", json.dumps(fake_result(0.2, created="2026-01-01T00:00:00+00:00")))
+    write_owned_text(tmp_path / "only.html", "<html></html>")
+    assert "1 report in this folder" in write_index(tmp_path).read_text()
 
 
 @pytest.mark.model

@@ -92,10 +92,13 @@ def list_rows(labels: Sequence[str]) -> str:
 
 
 def _is_texty(values: pd.Series) -> bool:
-    """True when a column holds free text: strings that are not all numbers."""
+    """True when a column holds free text: strings that are not all numbers, nor all codes (ASCII
+    tokens without spaces of up to 40 characters, like an id or a SKU)."""
     present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
     strings = [v for v in present if isinstance(v, str) and v.strip()]
     if not strings or len(strings) < 0.5 * len(present):
+        return False
+    if all(v.isascii() and len(v) <= 40 and not any(c.isspace() for c in v.strip()) for v in strings):
         return False
     numeric = pd.to_numeric(pd.Series(strings), errors="coerce").notna().mean()
     return numeric < 0.5

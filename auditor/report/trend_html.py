@@ -8,11 +8,21 @@ from auditor.report.charts import Series, line_chart
 from auditor.report.html import environment, stylesheet
 
 
+def run_labels(stamps: list[str]) -> list[str]:
+    """Each run's date for the charts' axis, with its time where two runs share a day.
+
+    >>> run_labels(["2026-01-02T09:00:00+00:00", "2026-01-02T17:30:00+00:00", "2026-02-01T08:00:00+00:00"])
+    ['2026-01-02 09:00', '2026-01-02 17:30', '2026-02-01']
+    """
+    days = [s[:10] for s in stamps]
+    return [f"{s[:10]} {s[11:16]}" if days.count(s[:10]) > 1 else s[:10] for s in stamps]
+
+
 def render_trend(trend: dict[str, Any]) -> str:
     """A self-contained page: one chart per metric (with intervals), the convergence index over
     runs, the groups that moved most, and flags on runs that are not comparable."""
     runs = trend["runs"]
-    labels = [r["created_at"][:10] for r in runs]
+    labels = run_labels([r["created_at"] for r in runs])
     metric_ids = [m for m in runs[-1]["metrics"]]
     charts = []
     for m in metric_ids:
