@@ -60,6 +60,7 @@ def test_the_backends_keep_their_own_cache_entries_calibration_and_results(tmp_p
     assert onnx.data["embedding"]["n_embedded"] == len(set(TEXTS))  # nothing taken from torch's vectors
     assert onnx.data["model"]["name"].endswith("(onnx int8)") and onnx.data["model"]["name"] != torch.data["model"]["name"]
     assert onnx.data["model"]["revision"] != torch.data["model"]["revision"]
+    assert onnx.data["model"]["device"] == "cpu" and onnx.data["model"]["metrics_device"] == "cpu"
     assert onnx.verdict["scale"]["floor"] != torch.verdict["scale"]["floor"]  # each calibrated on its own vectors
     again = auditor.audit(TEXTS, backend="onnx", clusterer=None, resamples=0, cache=str(cache))
     assert again.data["embedding"].get("result_reused") and again.verdict == onnx.verdict

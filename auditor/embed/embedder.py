@@ -79,7 +79,8 @@ class Embedder:
             self.spec = custom_spec(model)
             self._model = model
         self.requested_device = device
-        self.device: str | None = None
+        declared = getattr(self._model, "device", None) if self.custom else None  # e.g. the onnx backend's "cpu"
+        self.device: str | None = declared if isinstance(declared, str) else None
         self.batch_size = batch_size
         self.progress = progress
         self.cache: EmbeddingCache | None = EmbeddingCache.of(cache)

@@ -172,6 +172,7 @@ class OnnxEncoder:
         _check_mean_pooling(Path(spec.location))
         self.spec, self.cache, self.threads = spec, Path(cache), threads
         self.name = f"{spec.name} (onnx int8)"
+        self.device = "cpu"  # ONNX Runtime's CPU provider
         self.revision = f"{spec.revision}+{RECIPE}"
         self._session: Any = None
         self._tokenizer: Any = None
