@@ -127,7 +127,8 @@ class NearDuplicateRule:
         n = len(X)
         out = np.eye(n)
         i, j = np.triu_indices(n, 1)
-        near = cos[i, j] >= np.minimum(self.cuts()[i], self.cuts()[j])
+        cuts = self.cuts()
+        near = cos[i, j] >= np.minimum(cuts[i], cuts[j])
         hit = np.zeros(len(i), dtype=bool)
         hit[near] = self.decide(i[near], j[near], cos[i[near], j[near]])
         out[i[hit], j[hit]] = out[j[hit], i[hit]] = 1.0

@@ -14,7 +14,7 @@ from auditor.metrics.near_duplicates import NearDuplicateRule
 from auditor.metrics.neighbors import near_duplicate_scan
 from auditor.metrics.semantic import mean_pairwise_similarity, vendi_score
 from auditor.metrics.templates import frame_overlap, template_share
-from auditor.metrics.variants import variants_per_stratum
+from auditor.metrics.variants import mean_variants, variants_per_stratum
 
 def subset_figures(X: np.ndarray, texts: Sequence[str], floor: Baseline, near_duplicates: NearDuplicateRule,
                    strata: np.ndarray | None = None, seed: int = 0) -> dict[str, Any]:
@@ -30,5 +30,5 @@ def subset_figures(X: np.ndarray, texts: Sequence[str], floor: Baseline, near_du
            "template_share": template_share(frames)[0]}
     if strata is not None:
         per = variants_per_stratum(X, np.asarray(strata), near_duplicates.floors, seed)
-        out["distinct_variants"] = float(np.mean([v["distinct_variants"] for v in per.values()]))
+        out["distinct_variants"] = mean_variants(per)["value"]
     return out

@@ -60,12 +60,11 @@ class Remainder:
         if scan is not None:
             self.nn, self.sim, self.frames = (np.array(a, dtype=t) for a, t in zip(scan[:3], (np.int64, float, float)))
             partners = scan[3]
-        else:
-            self.nn = np.zeros(len(self.X), dtype=np.int64)
-            self.sim = np.full(len(self.X), -np.inf)
-            self.frames = np.zeros(len(self.X))
-            self._refresh(np.arange(len(self.X)))
-            partners = near_duplicate_scan(self.X, rule, exact_limit=MAX_TEXTS).partners
+        else:  # one exact scan gives each text's nearest neighbour and its near-duplicates
+            found = near_duplicate_scan(self.X, rule, exact_limit=MAX_TEXTS)
+            self.nn, self.sim = found.index.astype(np.int64), found.similarity.astype(float)
+            self.frames = frame_overlap(self.texts, np.arange(len(self.X)), self.nn)
+            partners = found.partners
         self.partners = partners or {}
         #: How many kept near-duplicates each text has.
         self.twins = np.zeros(len(self.X), dtype=np.int64)
