@@ -9,13 +9,21 @@ from auditor.report.html import environment, stylesheet
 
 
 def run_labels(stamps: list[str]) -> list[str]:
-    """Each run's date for the charts' axis, with its time where two runs share a day.
+    """Each run's date for the charts' axis, with its time (to the minute, else the second) where
+    another run shares the shorter label.
 
     >>> run_labels(["2026-01-02T09:00:00+00:00", "2026-01-02T17:30:00+00:00", "2026-02-01T08:00:00+00:00"])
     ['2026-01-02 09:00', '2026-01-02 17:30', '2026-02-01']
+    >>> run_labels(["2026-01-02T09:00:01+00:00", "2026-01-02T09:00:02+00:00"])
+    ['2026-01-02 09:00:01', '2026-01-02 09:00:02']
     """
-    days = [s[:10] for s in stamps]
-    return [f"{s[:10]} {s[11:16]}" if days.count(s[:10]) > 1 else s[:10] for s in stamps]
+    def label(stamp: str) -> str:
+        for width in (10, 16):
+            if sum(other[:width] == stamp[:width] for other in stamps) == 1:
+                return stamp[:width].replace("T", " ")
+        return stamp[:19].replace("T", " ")
+
+    return [label(s) for s in stamps]
 
 
 def render_trend(trend: dict[str, Any]) -> str:
