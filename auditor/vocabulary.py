@@ -116,6 +116,11 @@ def info(metric_id: str) -> MetricInfo:
 
 
 #: Report page: the per-period charts, and the per-period table's columns.
+#: The metrics a report shows first, beside its verdict: the three the level is read from
+#: (similarity above the floor, the near-duplicate alarm, the Vendi score in the details) and the
+#: wording measures the default check rules gate on. Every other metric is one click away.
+VERDICT_METRICS = ("mean_pairwise_similarity", "near_duplicate_rate", "vendi_score", "template_share",
+                   "stock_phrase_share", "distinct_2")
 PERIOD_CHART_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l", "near_duplicate_rate")
 PERIOD_TABLE_METRICS = ("mean_pairwise_similarity", "vendi_score", "homogenization_rouge_l")
 #: Report page: the columns of the per-group table ((metric, compared at the common size)).

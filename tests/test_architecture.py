@@ -93,6 +93,19 @@ def test_every_section_has_a_build_and_a_schema_for_the_keys_it_fills() -> None:
     assert len(keys) == len(set(keys))  # each key has one owner
 
 
+def test_every_section_has_a_report_part_and_every_partial_a_part() -> None:
+    from auditor.audit.sections import SECTIONS
+    from auditor.report.parts import PARTS
+
+    sections = {section.__name__.rpartition(".")[2] for section in SECTIONS}
+    assert {part.section for part in PARTS} == sections  # no section without a part, no part of nothing
+    partials = {p.name.removesuffix(".html.j2") for p in (PACKAGE / "report" / "templates" / "parts").glob("*.html.j2")}
+    assert partials - {"_macros"} == {part.name for part in PARTS}  # each part one partial, no orphan
+    assert len({part.name for part in PARTS}) == len(PARTS)
+    report = (PACKAGE / "report" / "templates" / "report.html.j2").read_text()
+    assert "<h2" not in report and "{% include part.template %}" in report  # the page is only its parts
+
+
 def test_no_private_imports_across_packages() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):

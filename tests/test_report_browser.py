@@ -120,6 +120,7 @@ def test_injection_corpus_renders_as_plain_text_and_runs_nothing(tmp_path: Path)
         problems = open_report(page, path)
         assert dialogs == []
         assert page.evaluate("window.__pwned") is None
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         body = page.inner_text("body")
         assert "<script>window.__pwned = 1;" in body  # shown literally, as text
         assert "{{ 7 * 7 }}" in body
@@ -155,12 +156,13 @@ def test_no_text_report_has_no_text_on_the_map(tmp_path: Path) -> None:
 def test_heatmap_and_trend_charts_render(brand_report: Path) -> None:
     with browser_page() as page:
         problems = open_report(page, brand_report)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         charts = page.locator("svg.chart")
         assert charts.count() >= 4  # heatmap, convergence, and per-metric trend lines
         for i in range(charts.count()):
             box = charts.nth(i).bounding_box()
             assert box["width"] > 100 and box["height"] > 100
-        assert page.locator("#comparison ~ .chart-row svg rect").count() >= 25  # 5 × 5 brands
+        assert page.locator("#comparison .chart-row svg rect").count() >= 25  # 5 × 5 brands
         assert "Groups moved" in page.inner_text("#verdict") or "No clear change" in page.inner_text("#verdict")
         assert problems == []
 
@@ -181,7 +183,8 @@ def test_hostile_group_names_show_as_text_in_charts_and_tables(tmp_path: Path) -
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(path.as_uri())
         assert page.evaluate("window.__pwned") is None and dialogs == []
-        assert "<script>window.__pwned = 1;" in page.locator("#comparison ~ table").first.inner_text()
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert "<script>window.__pwned = 1;" in page.locator("#comparison table").first.inner_text()
         labels = page.locator("svg.chart text").all_text_contents()
         assert any(t.startswith("<script>") for t in labels)
         assert page.locator("svg.chart svg, svg.chart script, svg [onload]").count() == 0
@@ -209,35 +212,71 @@ def test_every_page_gets_the_stylesheet_font(tmp_path: Path) -> None:
             assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name
 
 
-def test_no_page_overflows_a_phone_and_every_page_has_the_font(tmp_path: Path) -> None:
+#: Every element's box against the viewport: what sticks out past either edge (tag, class, right edge).
+PAST_THE_EDGE = """(width) => [...document.querySelectorAll('body *')].map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => (r.width || r.height) && (r.right > width + 0.5 || r.left < -0.5))
+    .map(([e, r]) => `${e.tagName}.${e.getAttribute('class') || ''} ${Math.round(r.right)}`)"""
+OPEN_ALL = "document.querySelectorAll('details').forEach(d => d.open = true)"
+
+
+def every_page(folder: Path) -> list[str]:
+    """The report (groups, periods, strata), a locales report, a comparison, a feed audit, a trend
+    page and the index, written into ``folder`` with the cheap encoder; their file names."""
     from sklearn.decomposition import PCA
 
+    from auditor.audit.compare import compare
+    from auditor.feed import audit_feed
     from auditor.history import HistoryStore
     from auditor.history.runs import write_trend
     from auditor.report.sets import report_paths, write_report_set
     from tests.conftest import HashEncoder
 
-    sample = pd.read_csv(ROOT / "sample_corpora" / "brand_copy.csv")
+    samples = ROOT / "sample_corpora"
+    sample = pd.read_csv(samples / "brand_copy.csv")
     options = dict(model=HashEncoder(), cache=False, resamples=10, permutations=99, reducer=PCA(n_components=2))
-    report = auditor.audit(sample, group_col="brand", time_col="date", **options)
-    write_report_set(report, report_paths(tmp_path, "report"))
-    halves = [tmp_path / "first.csv", tmp_path / "second.csv"]
+    report = auditor.audit(sample, group_col="brand", time_col="date", strata="product", **options)
+    write_report_set(report, report_paths(folder, "report"))
+    locales = auditor.audit(pd.read_csv(samples / "multilingual_copy.csv"), locale_col="locale", strata="item",
+                            time_col="date", translation_col="plain_translation", **options)
+    write_report_set(locales, report_paths(folder, "locales"))
+    halves = [folder / "first.csv", folder / "second.csv"]
     sample.iloc[::2].to_csv(halves[0], index=False)
     sample.iloc[1::2].to_csv(halves[1], index=False)
-    from auditor.audit.compare import compare
-
-    write_report_set(compare(halves, **options), report_paths(tmp_path, "compare"))
-    with HistoryStore(tmp_path / "h.db") as store:
+    write_report_set(compare(halves, **options), report_paths(folder, "compare"))
+    feed = audit_feed(samples / "feed_log.csv", user_col="user", item_col="item_id", catalog=samples / "feed_catalog.csv",
+                      time_col="date", freq="month", group_col="cohort", embedder=HashEncoder(), cache=False,
+                      resamples=10, permutations=99, reducer=PCA(n_components=2))
+    write_report_set(feed, report_paths(folder, "feed"))
+    with HistoryStore(folder / "h.db") as store:
         for seed in (0, 1):
             store.add("brand", auditor.audit(sample, group_col="brand", clusterer=None, seed=seed, **{
                 k: v for k, v in options.items() if k != "reducer"}).to_dict(include_text=False))
-    write_trend("brand", history=tmp_path / "h.db", out=tmp_path)
+    write_trend("brand", history=folder / "h.db", out=folder)
+    return ["report.html", "locales.html", "compare.html", "feed.html", "brand-trend.html", "index.html"]
+
+
+def test_the_report_leads_with_the_answer_and_nothing_passes_a_phone_screen(tmp_path: Path) -> None:
+    """At 1400 px the sample report is at most 8,000 px tall with its parts closed; at 390 px no
+    element of any page extends past the screen, closed or with every part opened; no console
+    errors; the stylesheet's font everywhere."""
+    pages = every_page(tmp_path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with browser_page() as page:
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
         for width in (1400, 390):
             page.set_viewport_size({"width": width, "height": 900})
-            for name in ("report.html", "compare.html", "brand-trend.html", "index.html"):
+            for name in pages:
                 page.goto((tmp_path / name).as_uri())
-                assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+                if name == "report.html" and width == 1400:
+                    assert page.evaluate("document.documentElement.scrollHeight") <= 8000
+                    assert page.locator("details.part:not([open])").count() >= 8
+                page.screenshot(path=str(SCREENSHOTS / f"{name.split('.')[0]}-{width}.png"), full_page=True)
+                for opened in (False, True):
+                    if opened:
+                        page.evaluate(OPEN_ALL)
+                    assert page.evaluate(PAST_THE_EDGE, width) == [], (name, width, opened)
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
                 assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), name
-                page.screenshot(path=str(SCREENSHOTS / f"{name.split('.')[0]}-{width}.png"))
+        assert problems == []

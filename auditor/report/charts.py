@@ -47,6 +47,19 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
+#: Width of one character of a chart title at its two sizes: 12 px, and 16 px on phones.
+TITLE_CHAR, TITLE_CHAR_PHONE = 6.6, 8.8
+
+
+def chart_title(title: str, x: float, room: float) -> str:
+    """The chart's title at ``x``, kept within ``room`` (in the chart's own units) on every screen:
+    a title too long for the phone size keeps the small size there (class ``long``), and one too
+    long even for that is squeezed to fit."""
+    long = len(title) * TITLE_CHAR_PHONE > room
+    squeeze = f' textLength="{room:.0f}" lengthAdjust="spacingAndGlyphs"' if len(title) * TITLE_CHAR > room else ""
+    return f'<text x="{x}" y="16" class="chart-title{" long" if long else ""}"{squeeze}>{escape(title)}</text>'
+
+
 def line_chart(x_labels: Sequence[str], series: Sequence[Series], *, title: str, width: int = 640,
                height: int = 220) -> Markup:
     """A line chart over categorical x positions (periods), with a shaded band per series
@@ -69,7 +82,7 @@ def line_chart(x_labels: Sequence[str], series: Sequence[Series], *, title: str,
 
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>']
+             chart_title(title, left, width - left - 8)]
     for t in _nice_ticks(lo, hi):
         y = py(t)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>')

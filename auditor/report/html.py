@@ -13,12 +13,15 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from auditor.report.charts import Series, heatmap, line_chart
+from auditor.report.parts import parts_of
+from auditor.report.tables import label_cells
 from auditor.vocabulary import (
     HOMOGENEITY_LABELS,
     GROUP_TABLE_METRICS,
     NOISE_COLOUR,
     PERIOD_CHART_METRICS,
     PERIOD_TABLE_METRICS,
+    VERDICT_METRICS,
     group_colours,
     palette,
 )
@@ -150,9 +153,14 @@ def render_html(data: dict[str, Any], include_text: bool = True, review_file: st
                    "palette": palette(len(data.get("clusters", {}).get("clusters", [])) + 1),
                    "noise": NOISE_COLOUR, "groups": group_colours(list(data.get("groups") or {}))}
         map_json = Markup(htmlsafe_json_dumps(payload, separators=(",", ":"), ensure_ascii=False))
-    return env.get_template("report.html.j2").render(
-        r=data, charts=charts(data), pages=PAGES, homogeneity_labels=HOMOGENEITY_LABELS, css=css, review_file=review_file, js=Markup(js), script_hash=script_hash(js), map_json=map_json,
-        include_text=include_text)
+    return page(env, "report.html.j2", r=data, charts=charts(data), pages=PAGES, parts=parts_of(data),
+                key_metrics=VERDICT_METRICS, homogeneity_labels=HOMOGENEITY_LABELS, css=css, review_file=review_file,
+                js=Markup(js), script_hash=script_hash(js), map_json=map_json, include_text=include_text)
+
+
+def page(env: Environment, template: str, **context: Any) -> str:
+    """A rendered page whose tables fit a phone (:func:`auditor.report.tables.label_cells`)."""
+    return label_cells(env.get_template(template).render(**context))
 
 
 def render_fragment(data: dict[str, Any]) -> str:

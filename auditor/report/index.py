@@ -12,7 +12,7 @@ from auditor.escape import relative_link
 from auditor.guard import INDEX_NAME
 from auditor.ownership import remove_owned, write_owned_text, written_by_auditor
 from auditor.report.charts import sparkline
-from auditor.report.html import environment, stylesheet
+from auditor.report.html import environment, page, stylesheet
 
 
 def report_entries(folder: Path) -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def render_index(folder: Path) -> str:
         if e["kind"] == "audit" and e.get("mps") is not None:
             lines.setdefault(e["key"], []).append(float(e["mps"]))
     corpora = [{"key": k, "n": len(v), "last": v[-1], "spark": Markup(sparkline(v))} for k, v in sorted(lines.items())]
-    return environment().get_template("index.html.j2").render(entries=entries, corpora=corpora, css=stylesheet())
+    return page(environment(), "index.html.j2", entries=entries, corpora=corpora, css=stylesheet())
 
 
 def remove_orphans(folder: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.report.charts import Series, line_chart
-from auditor.report.html import environment, stylesheet
+from auditor.report.html import environment, page, stylesheet
 
 
 def run_labels(stamps: list[str]) -> list[str]:
@@ -43,4 +43,4 @@ def render_trend(trend: dict[str, Any]) -> str:
     if any(r["mutual_group_similarity"] is not None for r in runs):
         charts.insert(0, line_chart(labels, [Series("between groups", [r["mutual_group_similarity"] for r in runs])],
                                     width=520, title="similarity between group centroids (convergence)"))
-    return environment().get_template("trend.html.j2").render(t=trend, charts=charts, css=stylesheet())
+    return page(environment(), "trend.html.j2", t=trend, charts=charts, css=stylesheet())
