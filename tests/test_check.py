@@ -188,8 +188,12 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
     jsonschema.Draft4Validator(schema).validate(sarif)
     results = sarif["runs"][0]["results"]
     assert results and all(r["ruleId"] in ("near-duplicates", "templates") and r["level"] == "error" for r in results)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert any(u.endswith("dup_0.md") for u in uris)
+    dupes = [r for r in results if r["ruleId"] == "near-duplicates"]
+    assert len(dupes) == 1  # the five copies of one text are one finding, at one text, naming the others
+    uris = [dupes[0]["locations"][0]] + dupes[0]["relatedLocations"]
+    named = sorted(Path(u["physicalLocation"]["artifactLocation"]["uri"]).name for u in uris)
+    assert named == ["dup_0.md", "dup_1.md", "dup_2.md", "dup_3.md", "text_02.md"]
+    assert "5 texts are near-copies of one another" in dupes[0]["message"]["text"]
 
 
 @pytest.mark.model
@@ -200,8 +204,13 @@ def test_github_annotations_and_step_summary(tmp_path: Path, monkeypatch: pytest
     res = invoke(str(write_batch(tmp_path / "batch", duplicates=4)), "--format", "github")
     assert res.exit_code == 1
     annotations = [l for l in res.output.splitlines() if l.startswith("::")]
-    pattern = re.compile(r"^::error file=[^,]+dup_\d\.md,line=1,title=auditor near-duplicates::dup_\d\.md: near-duplicate of ")
-    assert sum(bool(pattern.match(a)) for a in annotations) >= 3
+    pattern = re.compile(r"^::error file=[^,]+(dup_\d|text_02)\.md,line=1,title=auditor near-duplicates::"
+                         r"5 texts are near-copies of one another \(similarity up to 1\.000\): ")
+    grouped = [a for a in annotations if pattern.match(a)]
+    assert len(grouped) == 1  # one annotation for the group, naming every copy with the same paths
+    assert sorted(re.findall(r"batch/(\w+\.md):1", grouped[0].split("::")[-1])) == [
+        "dup_0.md", "dup_1.md", "dup_2.md", "dup_3.md", "text_02.md"]
+    assert "not annotated" not in res.output
     assert annotations[0].startswith("::error title=auditor near-duplicates::Near-duplicate rate")
     text = summary.read_text()
     assert text.startswith("previous step\n") and "| near-duplicates | ❌ fail |" in text
@@ -323,7 +332,7 @@ def test_a_baseline_of_another_model_is_not_compared() -> None:
     assert evaluate(data(mean_pairwise_similarity=0.3), [Rule("cap", "mean_pairwise_similarity", max=0.5)], base).passed
 
 
-def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_offending_text(tmp_path: Path) -> None:
+def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_group_of_texts(tmp_path: Path) -> None:
     batch = write_batch(tmp_path / "batch", duplicates=4)
     out = tmp_path / "check.rdjsonl"
     res = invoke(str(batch), "--format", "rdjsonl", "--output", str(out))
@@ -332,7 +341,8 @@ def test_rdjsonl_output_is_one_reviewdog_diagnostic_per_offending_text(tmp_path:
     dupes = [d for d in diagnostics if d["code"]["value"] == "near-duplicates"]
     assert dupes and all(d["severity"] == "ERROR" and d["location"]["path"].endswith(".md")
                          and d["location"]["range"]["start"]["line"] == 1 for d in dupes)
-    assert all(set(d) <= {"message", "severity", "source", "code", "location"} for d in diagnostics)
+    assert len(dupes) == 1 and len(dupes[0]["related_locations"]) == 4  # one group: the first copy, four more
+    assert all(set(d) <= {"message", "severity", "source", "code", "location", "related_locations"} for d in diagnostics)
     again = invoke(str(batch), "--format", "rdjsonl", "--output", str(out))  # its own output: may rewrite
     assert again.exit_code == 1
 
@@ -371,3 +381,52 @@ def test_a_within_strata_rule_without_strata_is_refused_before_any_work(tmp_path
     res = invoke(str(data), "--config", str(tmp_path / "auditor.toml"))
     assert res.exit_code == 2
     assert res.output.strip().splitlines() == [res.output.strip()] and "--strata" in res.output
+
+
+# --- findings grouped by what the texts share ------------------------------------------------
+
+def test_findings_are_grouped_one_per_phrase_and_per_set_of_copies_with_consistent_paths() -> None:
+    from auditor.check.formats import render_text
+
+    pairs = [{"a": "a", "b": "b", "similarity": 0.99}, {"a": "b", "b": "c", "similarity": 0.97},
+             {"a": "x", "b": "y", "similarity": 0.96}]
+    phrase = {"phrase": "designed for the way you live", "doc_freq": 4, "ids": ["a", "b", "c", "x"]}
+    result = {"metrics": {"near_duplicate_rate": {"value": 0.5}, "top_phrase_share": {"value": 1.0, "phrase": phrase["phrase"]}},
+              "model": {"revision": "r"}, "texts": {"near_duplicate_pairs": pairs, "repeated_phrases": [phrase]}}
+    sources = {k: f"gen/{k}.md:1" for k in "abcxy"}
+    outcome = evaluate(result, [Rule("dup", "near_duplicate_rate", max=0.1), Rule("phrase", "top_phrase_share", max=0.3)],
+                       None, sources)
+    dup, phr = outcome.verdicts
+    assert [(g.size, [f.id for f in g.findings]) for g in dup.groups] == [(3, ["a", "b", "c"]), (2, ["x", "y"])]
+    assert dup.findings[0].message == "near-duplicate of gen/b.md:1 (similarity 0.990)"  # the partner by its path
+    assert len(phr.groups) == 1 and phr.groups[0].size == 4
+    text = render_text(outcome)
+    assert text.count("designed for the way you live") == 1  # the phrase once, not once per file
+    assert "Top stock-phrase share 100.0% is above the maximum 30.0%" in text
+    assert "        gen/a.md:1, gen/b.md:1, gen/c.md:1, gen/x.md:1" in text
+    assert "3 texts are near-copies of one another (similarity up to 0.990):" in text
+    as_json = dup.as_dict()
+    assert as_json["groups"][1] == {"message": "2 texts are near-copies of one another (similarity up to 0.960)",
+                                    "size": 2, "ids": ["x", "y"]}
+    assert len(as_json["findings"]) == 5  # every text still listed one by one for machines
+
+
+def test_values_print_as_people_read_them() -> None:
+    from auditor.check.evaluate import format_difference, format_value
+
+    assert format_value("top_phrase_share", 1.0) == "100.0%"
+    assert format_value("within_strata.near_duplicate_rate", 0.0625) == "6.2%"
+    assert format_value("mean_pairwise_similarity", 0.59551) == "0.596"
+    assert format_value("vendi_score", 1234.5) == "1,234.5"
+    assert format_value("feed.narrowing.slope", 0.000123) == "0.000123"
+    assert format_difference("near_duplicate_rate", 0.05) == "5.0 percentage points"
+
+
+def test_a_stock_phrase_is_quoted_as_its_texts_write_it() -> None:
+    from auditor.check.findings import as_written
+
+    text = "Crafted from oak. Materials, it is built to last — don't rush it."
+    assert as_written("materials it is built to last", text) == "Materials, it is built to last"
+    assert as_written("don t rush it", text) == "don't rush it"
+    assert as_written("built to fail", text) == "built to fail"  # not in the text: the words as matched
+    assert as_written("oak materials", None) == "oak materials"

@@ -205,7 +205,7 @@ def test_a_damaged_feed_state_is_one_error_line(tmp_path: Path) -> None:
 @pytest.mark.model
 @pytest.mark.slow
 def test_the_readme_examples_print_what_the_readme_shows() -> None:
-    """The quick start's audit and the feed, select and rerank commands, run as written
+    """The quick start's audit and the feed, select, rerank and check commands, run as written
     (scripts/readme_outputs.py)."""
     import importlib.util
 
@@ -214,6 +214,6 @@ def test_the_readme_examples_print_what_the_readme_shows() -> None:
     spec.loader.exec_module(script)
     readme = (SAMPLE.parent / "README.md").read_text()
     shown = script.commands(readme)
-    assert set(shown) == {"quickstart", "feed", "select", "rerank"}
+    assert set(shown) == {"quickstart", "feed", "select", "rerank", "check"}
     assert all(command.split()[1] == {"quickstart": "audit"}.get(name, name) for name, command in shown.items())
     assert script.regenerated(readme) == readme

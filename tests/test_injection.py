@@ -96,7 +96,7 @@ def test_sarif_locations_are_percent_encoded_relative_uris() -> None:
     outcome = evaluate(data, [Rule("dup", "near_duplicate_rate", max=0.1)], None, {n: f"{n}:1" for n in names})
     sarif = json.loads(render("sarif", outcome, data, "0"))
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
-            for r in sarif["runs"][0]["results"] for loc in r.get("locations", [])}
+            for r in sarif["runs"][0]["results"] for loc in r.get("locations", []) + r.get("relatedLocations", [])}
     assert uris == {"c%23d.md", "e%2520f.md", "javascript%3Ax.md", "space%20d.md"}
 
 

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.check.config import DERIVED, Rule
+from auditor.check.findings import Finding, FindingGroup, capped, groups_of, split_source
 from auditor.errors import AuditorError
 from auditor.vocabulary import FEED, WITHIN_STRATA, feed_field, info
-
-MAX_FINDINGS_PER_RULE = 50
-_PAIR_METRICS = {"near_duplicate_rate", "nearest_neighbor_similarity"}
-_PHRASE_METRICS = {"top_phrase_share", "stock_phrase_share"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One offending text: its id, where it is (``file:line`` when known) and why."""
-
-    id: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-
 
 @dataclass
 class Verdict:
@@ -34,7 +21,12 @@ class Verdict:
     value: float | None
     message: str
     baseline: float | None = None
-    findings: list[Finding] = field(default_factory=list)
+    groups: list[FindingGroup] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every text the rule names, group after group."""
+        return [f for group in self.groups for f in group.findings]
 
     @property
     def failed(self) -> bool:
@@ -48,6 +40,7 @@ class Verdict:
             "message": self.message,
             "findings": [{"id": f.id, "file": f.file, "line": f.line, "message": f.message}
                          for f in self.findings],
+            "groups": [g.as_dict() for g in self.groups],
         }
 
 
@@ -145,48 +138,24 @@ def _label(metric: str) -> str:
     return DERIVED.get(metric) or info(metric).label
 
 
-def split_source(source: Any) -> tuple[str | None, int | None]:
-    if not isinstance(source, str) or not source:
-        return None, None
-    path, _, line = source.rpartition(":")
-    if path and line.isdigit():
-        return path, int(line)
-    return source, None
+def format_value(metric: str, x: float) -> str:
+    """A rule's value or limit as people read it: shares and rates as percentages, other figures
+    with three decimals (four significant digits when smaller), thousands separated."""
+    if _is_share(metric):
+        return f"{x:.1%}"
+    if x == 0 or 0.001 <= abs(x) < 1000:
+        return f"{x:.3f}"
+    return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def _findings(rule: Rule, data: dict[str, Any], sources: dict[str, Any]) -> list[Finding]:
-    texts = data.get("texts", {})
-    out: list[Finding] = []
-
-    def add(row_id: str, message: str) -> None:
-        file, line = split_source(sources.get(row_id))
-        out.append(Finding(str(row_id), message, file, line))
-
-    if rule.metric in _PAIR_METRICS:
-        seen: set[str] = set()
-        for pair in texts.get("near_duplicate_pairs", []):  # most similar first
-            for me, other in ((pair["a"], pair["b"]), (pair["b"], pair["a"])):
-                if me not in seen:
-                    seen.add(me)
-                    add(me, f"near-duplicate of {other} (cosine {pair['similarity']:.3f})")
-    elif rule.metric == "template_share":
-        for entry in texts.get("templated", []):
-            add(entry["id"], f"shares a template frame with {entry['neighbour']} (ROUGE-L {entry['overlap']:.2f})")
-    elif rule.metric in _PHRASE_METRICS:
-        phrases = texts.get("repeated_phrases", [])
-        wanted = data["metrics"].get("top_phrase_share", {}).get("phrase")
-        chosen = [p for p in phrases if p["phrase"] == wanted] if rule.metric == "top_phrase_share" else phrases[:1]
-        for phrase in chosen:
-            for row_id in phrase.get("ids", []):
-                add(row_id, f"contains the stock phrase \"{phrase['phrase']}\" (in {phrase['doc_freq']} texts)")
-    else:
-        for entry in texts.get("most_generic", []):
-            add(entry["id"], f"one of the most generic texts (typicality {entry['typicality']:.3f})")
-    return out[:MAX_FINDINGS_PER_RULE]
+def format_difference(metric: str, x: float) -> str:
+    """A difference between two values of ``metric`` (percentage points for a share)."""
+    return f"{x * 100:.1f} percentage points" if _is_share(metric) else format_value(metric, x)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _is_share(metric: str) -> bool:
+    base = metric.rpartition(".")[2]
+    return base.endswith(("_rate", "_share")) or base in ("coverage", "overlap")
 
 
 def rule_problems(rule: Rule, value: float, base_value: float | None = None) -> list[str]:
@@ -194,16 +163,21 @@ def rule_problems(rule: Rule, value: float, base_value: float | None = None) -> 
     ``base_value`` when there is one); empty when it passes."""
     label = _label(rule.metric)
     problems = []
+
+    def fmt(x: float) -> str:
+        return format_value(rule.metric, x)
+
     if rule.max is not None and value > rule.max:
-        problems.append(f"{label} {_fmt(value)} is above the maximum {_fmt(rule.max)}")
+        problems.append(f"{label} {fmt(value)} is above the maximum {fmt(rule.max)}")
     if rule.min is not None and value < rule.min:
-        problems.append(f"{label} {_fmt(value)} is below the minimum {_fmt(rule.min)}")
+        problems.append(f"{label} {fmt(value)} is below the minimum {fmt(rule.min)}")
     if rule.max_regression is not None and base_value is not None:
         direction = info(FEED + feed_field(rule.metric)[0] if feed_field(rule.metric) else rule.metric)
         worse = value - base_value if direction.higher_means == "homogeneous" else base_value - value
         if worse > rule.max_regression + 1e-12:
-            problems.append(f"{label} {_fmt(value)} is worse than the baseline "
-                            f"{_fmt(base_value)} by {_fmt(worse)} (allowed {_fmt(rule.max_regression)})")
+            problems.append(f"{label} {fmt(value)} is worse than the baseline {fmt(base_value)} by "
+                            f"{format_difference(rule.metric, worse)} (allowed "
+                            f"{format_difference(rule.metric, rule.max_regression)})")
     return problems
 
 
@@ -241,16 +215,19 @@ def evaluate(
             skipped = rule.max is None and rule.min is None
             notes.append(f"rule {rule.name!r}: {no_baseline}")
         if skipped:
-            verdicts.append(Verdict(rule, "skip", value, f"{label} {_fmt(value)}: no baseline to compare with"))
+            verdicts.append(Verdict(rule, "skip", value,
+                                    f"{label} {format_value(rule.metric, value)}: no baseline to compare with"))
             continue
         if problems:
             status = "fail" if rule.severity == "error" else "warn"
             verdicts.append(Verdict(rule, status, value, "; ".join(problems), base_value,
-                                    _findings(rule, data, sources)))
+                                    capped(groups_of(rule.metric, data, sources))))
         else:
-            limits = [f"max {_fmt(rule.max)}" if rule.max is not None else "",
-                      f"min {_fmt(rule.min)}" if rule.min is not None else "",
-                      f"baseline {_fmt(base_value)} ± {_fmt(rule.max_regression)}" if base_value is not None else ""]
+            fmt = partial(format_value, rule.metric)
+            limits = [f"max {fmt(rule.max)}" if rule.max is not None else "",
+                      f"min {fmt(rule.min)}" if rule.min is not None else "",
+                      f"baseline {fmt(base_value)} ± {format_difference(rule.metric, rule.max_regression)}"
+                      if base_value is not None else ""]
             verdicts.append(Verdict(rule, "pass", value,
-                                    f"{label} {_fmt(value)} ({', '.join(x for x in limits if x)})", base_value))
+                                    f"{label} {fmt(value)} ({', '.join(x for x in limits if x)})", base_value))
     return CheckOutcome(verdicts, notes)

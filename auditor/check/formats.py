@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from auditor.check.evaluate import CheckOutcome, Finding, Verdict
+from auditor.check.evaluate import CheckOutcome, Verdict
+from auditor.check.findings import Finding, FindingGroup
 from auditor.escape import github_data, github_property, markdown_cell, one_line, uri_reference, xml_text
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "rdjsonl")
@@ -40,14 +41,41 @@ def _where(f: Finding) -> str:
     return f"{path}:{f.line}" if f.line else path
 
 
-def render_text(outcome: CheckOutcome, max_findings: int = 5) -> str:
+def _names(group: FindingGroup, limit: int | None = None) -> list[str]:
+    """The texts a group names (``limit`` of them, then how many more), by location or id."""
+    shown = group.findings if limit is None else group.findings[:limit]
+    more = group.size - len(shown)
+    # a bare id, unless it could read as something else at the start of a line ("::error", "-x")
+    names = [_where(f)[3:] if not f.file and f.id[:1].isalnum() else _where(f) for f in shown]
+    return names[:-1] + [names[-1] + f" and {more} more"] if names and more > 0 else names
+
+
+def _wrapped(names: list[str], width: int = 100, indent: str = " " * 8) -> list[str]:
+    """``names`` comma-separated on lines of about ``width`` characters, never splitting a name."""
+    lines: list[str] = []
+    for name in names:
+        if lines and len(lines[-1]) + len(name) + 2 <= width:
+            lines[-1] += ", " + name
+        else:
+            lines[-1:] = [lines[-1] + ","] if lines else []
+            lines.append(indent + name)
+    return lines
+
+
+def _listing(group: FindingGroup, limit: int | None = None) -> str:
+    """The group's reason and its texts, on one line."""
+    return f"{one_line(group.message)}: {', '.join(_names(group, limit))}"
+
+
+def render_text(outcome: CheckOutcome, max_groups: int = 3, max_files: int = 6) -> str:
     lines = []
     for v in outcome.verdicts:
         lines.append(f"{_MARK[v.status]} {one_line(v.rule.name)}: {one_line(v.message)}")
-        for f in v.findings[:max_findings]:
-            lines.append(f"    {_where(f)}: {one_line(f.message)}")
-        if len(v.findings) > max_findings:
-            lines.append(f"    ... and {len(v.findings) - max_findings} more")
+        for group in v.groups[:max_groups]:
+            lines.append(f"    {one_line(group.message)}:")
+            lines += _wrapped(_names(group, max_files))
+        if len(v.groups) > max_groups:
+            lines.append(f"    ... and {len(v.groups) - max_groups} more groups (--format json lists every text)")
     if outcome.suggestions:
         lines.append(f"suggest: regenerate these {len(outcome.suggestions)} texts and every failing rule passes:")
         lines += [f"    {_where(f)}: {one_line(f.message)}" for f in outcome.suggestions]
@@ -72,7 +100,9 @@ def render_junit(outcome: CheckOutcome) -> str:
     for v in outcome.verdicts:
         message = xml_text(v.message)
         case = ET.SubElement(suite, "testcase", classname="auditor.check", name=xml_text(v.rule.name))
-        details = xml_text("\n".join(f"{_where(f)}: {one_line(f.message)}" for f in v.findings))
+        details = xml_text("\n".join(f"{one_line(g.message)}:\n" + "\n".join(f"    {_where(f)}" for f in g.findings)
+                                     + (f"\n    and {g.size - len(g.findings)} more" if g.size > len(g.findings) else "")
+                                     for g in v.groups))
         if v.failed:
             failure = ET.SubElement(case, "failure", message=message, type=v.rule.metric)
             failure.text = details
@@ -92,19 +122,20 @@ def render_junit(outcome: CheckOutcome) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _annotation(level: str, title: str, f: Finding) -> str:
+def _annotation(level: str, title: str, f: Finding, message: str) -> str:
     """One workflow command annotating a text: at its file and line when known."""
     props = [f"title={title}"]
     if f.file:
         props.insert(0, f"file={github_property(f.file)}")
         if f.line:
             props.insert(1, f"line={f.line}")
-    return f"::{level} {','.join(props)}::{github_data(f'{f.id}: {f.message}')}"
+    return f"::{level} {','.join(props)}::{github_data(message)}"
 
 
 def render_github(outcome: CheckOutcome) -> str:
-    """GitHub Actions workflow commands: an annotation per offending text (capped), one per
-    failing rule without texts, and a notice summarising what the cap left out."""
+    """GitHub Actions workflow commands: a line per failing rule, and an annotation per group of
+    offending texts at its first text, naming the others (capped per rule and in all, with a
+    notice of what the cap left out)."""
     lines: list[str] = []
     omitted = 0
     for v in outcome.verdicts:
@@ -113,18 +144,18 @@ def render_github(outcome: CheckOutcome) -> str:
         level = "error" if v.failed else "warning"
         title = github_property(f"auditor {v.rule.name}")
         lines.append(f"::{level} title={title}::{github_data(v.message)}")
-        for i, f in enumerate(v.findings):
-            if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL:
+        for i, group in enumerate(v.groups):
+            if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL or not group.findings:
                 omitted += 1
                 continue
-            lines.append(_annotation(level, title, f))
+            lines.append(_annotation(level, title, group.findings[0], _listing(group, 20)))
     for f in outcome.suggestions:
         if len(lines) >= GITHUB_MAX_TOTAL + GITHUB_MAX_PER_RULE:
             omitted += 1
             continue
-        lines.append(_annotation("notice", github_property(f"auditor {SUGGEST}"), f))
+        lines.append(_annotation("notice", github_property(f"auditor {SUGGEST}"), f, f"{f.id}: {f.message}"))
     if omitted:
-        lines.append(f"::notice title=auditor::{omitted} more findings not annotated; see the job log or --format json")
+        lines.append(f"::notice title=auditor::{omitted} more groups of texts not annotated; see the job log or --format json")
     # the plain summary quotes ids and file names: the runner reads no command inside it
     token = secrets.token_hex(16)
     lines += [f"::stop-commands::{token}", render_text(outcome).rstrip("\n"), f"::{token}::"]
@@ -170,11 +201,15 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
         if v.status not in ("fail", "warn"):
             continue
         level = "error" if v.failed else "warning"
-        targets: list[Finding | None] = list(v.findings) or [None]
-        for f in targets:
-            text = v.message if f is None else f"{v.message} (text {f.id}: {f.message})"
+        for group in [g for g in v.groups if g.findings] or [None]:
+            first = group.findings[0] if group else None
+            text = v.message if group is None else f"{v.message} ({_listing(group, 20)})"
             result = {"ruleId": v.rule.name, "ruleIndex": index, "level": level,
-                      "message": {"text": text}, "locations": location(f)}
+                      "message": {"text": text}, "locations": location(first)}
+            related = [{"id": k, "message": {"text": f"text {f.id}: {f.message}"}, **loc}
+                       for k, f in enumerate(group.findings[1:] if group else []) for loc in location(f)[:1]]
+            if related:
+                result["relatedLocations"] = related
             if not result["locations"]:
                 del result["locations"]
             results.append(result)
@@ -214,31 +249,42 @@ def regenerate_csv(outcome: CheckOutcome, texts: dict[str, str] | None = None) -
     return buffer.getvalue()
 
 
+def _rd_location(path: str | None, line: int | None) -> dict[str, Any] | None:
+    if not path:
+        return None
+    location: dict[str, Any] = {"path": Path(path).as_posix()}
+    if line:
+        location["range"] = {"start": {"line": line}}
+    return location
+
+
 def render_rdjsonl(outcome: CheckOutcome, source: str | None) -> str:
-    """reviewdog's rdjsonl: one JSON diagnostic per line, per offending text (or per failing rule,
-    located at the corpus)."""
+    """reviewdog's rdjsonl: one JSON diagnostic per line, per group of offending texts at its
+    first text with the others as related locations (or per failing rule, at the corpus)."""
     lines = []
     for v in outcome.verdicts:
         if v.status not in ("fail", "warn"):
             continue
-        for f in list(v.findings) or [None]:
-            path = f.file if f is not None and f.file else source
+        for group in [g for g in v.groups if g.findings] or [None]:
+            first = group.findings[0] if group else None
             diagnostic: dict[str, Any] = {
-                "message": v.message if f is None else f"{v.message} (text {f.id}: {f.message})",
+                "message": v.message if group is None else f"{v.message} ({_listing(group, 20)})",
                 "severity": "ERROR" if v.failed else "WARNING",
                 "source": {"name": "auditor"}, "code": {"value": v.rule.name}}
-            if path:
-                diagnostic["location"] = {"path": Path(path).as_posix()}
-                if f is not None and f.line:
-                    diagnostic["location"]["range"] = {"start": {"line": f.line}}
+            location = _rd_location(first.file if first and first.file else source, first.line if first and first.file else None)
+            if location:
+                diagnostic["location"] = location
+            related = [{"message": f"text {f.id}: {f.message}", "location": loc}
+                       for f in (group.findings[1:] if group else []) if (loc := _rd_location(f.file, f.line))]
+            if related:
+                diagnostic["related_locations"] = related
             lines.append(json.dumps(diagnostic))  # ASCII: no U+2028 can split a line
     for f in outcome.suggestions:
         diagnostic = {"message": f"text {f.id}: {f.message}", "severity": "INFO", "source": {"name": "auditor"},
                       "code": {"value": SUGGEST}}
-        if f.file or source:
-            diagnostic["location"] = {"path": Path(f.file or source).as_posix()}
-            if f.file and f.line:
-                diagnostic["location"]["range"] = {"start": {"line": f.line}}
+        location = _rd_location(f.file or source, f.line if f.file else None)
+        if location:
+            diagnostic["location"] = location
         lines.append(json.dumps(diagnostic))
     return "".join(line + "\n" for line in lines)
 
