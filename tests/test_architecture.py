@@ -210,3 +210,13 @@ def test_the_result_cache_key_changes_with_every_setting_that_decides_a_number(t
     for field in AuditSettings.NOT_DECIDING:
         changed = {"cache": False, "progress": True, "reuse_results": True, "batch_size": 8}[field]
         assert key(base.replace(**{field: changed})) == key(base), field
+
+
+def test_every_template_file_is_shipped_in_the_package() -> None:
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["auditor"]
+    templates = [p.relative_to(PACKAGE).as_posix() for p in (PACKAGE / "report" / "templates").rglob("*") if p.is_file()]
+    assert templates and all(any(fnmatch.fnmatch(t, g) and t.count("/") == g.count("/") for g in globs)
+                             for t in templates), templates
