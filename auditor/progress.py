@@ -4,6 +4,10 @@ Rich display on a terminal, one line per stage start and end otherwise, or nothi
 A display starts showing only when :meth:`StageTimer.show` is called, once the input has been
 validated, so that bad input still prints one ``error:`` line and nothing else.
 
+Code deep inside a stage says how far it is with :func:`report` (``done`` of ``total`` texts:
+counts, a rate and the time left) and :func:`note` (what it is doing now), without being handed
+the display: the running stage's timer is found through a context variable.
+
 >>> timer = StageTimer()
 >>> with timer.stage("load"):
 ...     pass
@@ -16,7 +20,40 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Iterator, TextIO
+
+#: The timer whose stage is running in this context (None outside an audit).
+_ACTIVE: ContextVar["StageTimer | None"] = ContextVar("auditor_stage_timer", default=None)
+
+
+def report(done: int, total: int, unit: str = "texts") -> bool:
+    """Tell the running stage that ``done`` of ``total`` ``unit`` are through; False when no
+    display is listening (the caller may show its own)."""
+    timer = _ACTIVE.get()
+    if timer is None or not timer.showing or not timer._running:
+        return False
+    timer.counted(timer._running[-1], done, total, unit)
+    return True
+
+
+def note(text: str) -> None:
+    """Tell the running stage what it is doing now (e.g. "fitting the map on 2,000 texts")."""
+    timer = _ACTIVE.get()
+    if timer is not None and timer.showing and timer._running:
+        timer.noted(timer._running[-1], text)
+
+
+def pace(done: int, total: int, seconds: float, unit: str) -> str:
+    """``"3,000 of 10,000 texts (30%), 105 texts/s, about 1 min 7 s left"``."""
+    text = f"{done:,} of {total:,} {unit} ({done / total:.0%})" if total else f"{done:,} {unit}"
+    if seconds > 0 and done:
+        rate = done / seconds
+        text += f", {rate:,.0f} {unit}/s" if rate >= 10 else f", {rate:.1f} {unit}/s"
+        if total and done < total:
+            left = round((total - done) / rate)
+            text += f", about {left // 60} min {left % 60} s left" if left >= 60 else f", about {left} s left"
+    return text
 
 
 class StageTimer:
@@ -26,16 +63,20 @@ class StageTimer:
         self.timings: dict[str, float] = {}
         self.showing = False
         self._running: list[str] = []
+        self._started: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         self._running.append(name)
+        self._started[name] = start
+        token = _ACTIVE.set(self)
         if self.showing:
             self.started(name)
         try:
             yield
         finally:
+            _ACTIVE.reset(token)
             seconds = time.perf_counter() - start
             self._running.remove(name)
             self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 4)
@@ -63,16 +104,39 @@ class StageTimer:
     def finished(self, name: str, seconds: float) -> None:
         """Called when a stage ends."""
 
+    def counted(self, name: str, done: int, total: int, unit: str) -> None:
+        """Called when the running stage reports ``done`` of ``total``."""
+
+    def noted(self, name: str, text: str) -> None:
+        """Called when the running stage says what it is doing."""
+
+    def elapsed(self, name: str) -> float:
+        return time.perf_counter() - self._started.get(name, time.perf_counter())
+
     def close(self) -> None:
         """Called when the run is over."""
 
 
 class LineProgress(StageTimer):
-    """One line per stage start and end (for logs and CI)."""
+    """One line per stage start and end (for logs and CI), and while a stage counts, a line at
+    every further tenth of the way or every :attr:`EVERY` seconds, whichever comes first."""
+
+    EVERY = 30.0
 
     def __init__(self, stream: TextIO | None = None) -> None:
         super().__init__()
         self.stream = stream or sys.stderr
+        self._last: dict[str, tuple[int, float]] = {}
+
+    def counted(self, name: str, done: int, total: int, unit: str) -> None:
+        tenth, at = self._last.get(name, (0, self._started.get(name, time.perf_counter())))
+        now_tenth = int(10 * done / total) if total else 0
+        if now_tenth > tenth or time.perf_counter() - at >= self.EVERY:
+            self._last[name] = (now_tenth, time.perf_counter())
+            print(f"auditor: {name}: {pace(done, total, self.elapsed(name), unit)}", file=self.stream, flush=True)
+
+    def noted(self, name: str, text: str) -> None:
+        print(f"auditor: {name}: {text}", file=self.stream, flush=True)
 
     def started(self, name: str) -> None:
         print(f"auditor: {name} …", file=self.stream, flush=True)
@@ -83,25 +147,33 @@ class LineProgress(StageTimer):
 
 class LiveProgress(StageTimer):
     """A live Rich display on a terminal: the finished stages with their times, and the running
-    one with a spinner and its elapsed time."""
+    one with a spinner, its elapsed time and, while it counts, a bar with the counts, the rate
+    and the time left."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         super().__init__()
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self._progress: Any = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                       console=Console(stderr=True), transient=False)
+        self._progress: Any = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
+                                       TimeElapsedColumn(), console=console or Console(stderr=True), transient=False)
         self._tasks: dict[str, Any] = {}
+
+    def counted(self, name: str, done: int, total: int, unit: str) -> None:
+        self._progress.update(self._tasks[name], total=total, completed=done,
+                              description=f"{name}: {pace(done, total, self.elapsed(name), unit)}")
+
+    def noted(self, name: str, text: str) -> None:
+        self._progress.update(self._tasks[name], description=f"{name}: {text}")
 
     def opened(self) -> None:
         self._progress.start()
 
     def started(self, name: str) -> None:
-        self._tasks[name] = self._progress.add_task(name, total=1)
+        self._tasks[name] = self._progress.add_task(name, total=None)
 
     def finished(self, name: str, seconds: float) -> None:
-        self._progress.update(self._tasks[name], completed=1, description=f"{name} ({seconds:.1f} s)")
+        self._progress.update(self._tasks[name], total=1, completed=1, description=f"{name} ({seconds:.1f} s)")
 
     def close(self) -> None:
         if self.showing:

@@ -25,6 +25,7 @@ from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_
 from auditor.metrics.groups import unit
 from auditor.metrics.placement import PLACE_NEIGHBOURS, place
 from auditor.metrics.uncertainty import subsample_indices
+from auditor.progress import note
 
 #: The default reducer's visible pre-step: above this many texts, UMAP sees a PCA to 50 dimensions.
 PCA_ABOVE = 3000
@@ -187,17 +188,21 @@ def cluster_corpus(X: np.ndarray, texts: Sequence[str], *, clusterer: Any = "hdb
     reducer, clusterer = reducer_stage(reducer, seed), clusterer_stage(clusterer, seed)
     X = np.asarray(X, dtype=np.float32)
     fit = subsample_indices(len(X), fit_max, seed)
+    note(f"fitting the map on {len(fit):,} texts" + (f" of {len(X):,}" if len(fit) < len(X) else ""))
     coords = np.asarray(reducer.fit_transform(X[fit]), dtype=np.float64)
     if len(fit) < MIN_CLUSTER_TEXTS:
         labels, method = np.zeros(len(fit), dtype=int), f"none (fewer than {MIN_CLUSTER_TEXTS} texts)"
     else:
+        note(f"clustering the map of {len(fit):,} texts")
         labels, method = np.asarray(clusterer.fit_predict(coords)), describe(clusterer)
     placement = None
     if len(fit) < len(X):
+        note(f"placing the other {len(X) - len(fit):,} texts")
         coords, labels = place(X, fit, coords, labels)
         placement = (f"fitted on a seeded sample of {len(fit):,} of {len(X):,} texts; every other text placed at "
                      f"the similarity-weighted mean position of its {PLACE_NEIGHBOURS} nearest sampled texts and "
                      "given their weighted majority cluster")
+    note("naming the clusters")
     return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer),
                            fit_sample=len(fit), placement=placement)
 

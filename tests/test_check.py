@@ -276,7 +276,7 @@ def test_recheck_embeds_only_the_changed_texts(tmp_path: Path) -> None:
     for i in (4, 9):
         (batch / f"text_{i:02d}.md").write_text(f"A rewritten text number {i} about lighthouses.\n")
     second = json.loads(invoke(str(batch), "--format", "json", "--cache-dir", str(cache)).output)
-    assert second["embedding"] == {"n_embedded": 2, "n_cached": 18}
+    assert second["embedding"] == {"n_embedded": 2, "n_cached": 18, "n_repeated": 0}
 
 
 @pytest.mark.model

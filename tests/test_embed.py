@@ -65,6 +65,21 @@ def test_second_run_embeds_nothing_and_does_not_load_the_model(tmp_path: Path) -
     np.testing.assert_array_equal(X1, X2)
 
 
+def test_a_repeated_text_counts_neither_as_embedded_again_nor_as_cached(tmp_path: Path) -> None:
+    from tests.conftest import HashEncoder
+
+    class Named(HashEncoder):
+        name, revision = "hash", "1"
+
+    texts = ["one text", "another text", "one text", "one text", "a third"]
+    e = Embedder(Named(), cache=tmp_path)
+    e.encode(texts)
+    assert (e.n_embedded, e.n_cached, e.n_repeated) == (3, 0, 2)  # an empty cache gives nothing
+    again = Embedder(Named(), cache=tmp_path)
+    again.encode(texts)
+    assert (again.n_embedded, again.n_cached, again.n_repeated) == (0, 5, 0)
+
+
 def test_adding_ten_texts_embeds_ten(tmp_path: Path) -> None:
     Embedder(cache=tmp_path).encode(TEXTS)
     more = TEXTS + [f"A brand new sentence about topic {i}." for i in range(10)]

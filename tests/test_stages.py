@@ -87,7 +87,7 @@ def test_an_encoder_that_declares_name_and_revision_keeps_both_caches(tmp_path) 
     first = auditor.audit(TEXTS, embedder=encoder, cache=tmp_path, resamples=0, clusterer=None)
     again = auditor.audit(TEXTS, embedder=encoder, cache=tmp_path, resamples=0, clusterer=None)
     assert sum(corpus_calls(encoder)) == len(set(TEXTS))  # the second run embedded nothing
-    assert again.data["embedding"] == {"n_embedded": 0, "n_cached": len(TEXTS), "result_reused": True}
+    assert again.data["embedding"] == {"n_embedded": 0, "n_cached": len(TEXTS), "n_repeated": 0, "result_reused": True}
     assert first.data["model"]["name"] == "hash-bag-of-words" and first.data["model"]["revision"] == "v1"
     assert again.metrics == first.metrics
 

@@ -79,7 +79,8 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
         timer.show()  # the input is valid: from here on, stages are shown
         vectors = embedder.encode(corpus.texts)
         ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
-    embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached}
+    embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached,
+                 "n_repeated": getattr(embedder, "n_repeated", 0)}
     with timer.stage("calibration"):
         floor, near_duplicates = calibrate(embedder, corpus, settings.threshold)
     store, key = reusable(corpus, settings, embedder, stages, ref, feed.fingerprint() if feed is not None else None)

@@ -12,6 +12,7 @@ from auditor.embed.cache import EmbeddingCache, text_key
 from auditor.embed.model import ModelSpec, resolve_model, select_device
 from auditor.embed.multilingual import MULTILINGUAL, MultilingualE5
 from auditor.errors import ModelError
+from auditor.progress import report
 
 #: Show a progress bar when at least this many texts need embedding (and stderr is a terminal).
 PROGRESS_MIN_TEXTS = 1000
@@ -88,8 +89,10 @@ class Embedder:
             self.cache = None  # an encoder that declares no name and revision has no identity to key on
         self.n_embedded = 0
         self.n_cached = 0
+        self.n_repeated = 0
         self.cache_batch = cache_batch
         self._bar: Any = None
+        self._done = 0
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -145,6 +148,9 @@ class Embedder:
         return out
 
     def _advance(self, done: int, total: int) -> None:
+        self._done += done
+        if report(self._done, total):  # the audit's stage display shows it (progress=False: no bar of its own)
+            return
         show = self.progress if self.progress is not None else (
             total >= PROGRESS_MIN_TEXTS and sys.stderr.isatty())
         if show and self._bar is None:
@@ -155,6 +161,7 @@ class Embedder:
             self._bar.update(done)
 
     def _close_progress(self) -> None:
+        self._done = 0
         if self._bar is not None:
             self._bar.close()
             self._bar = None
@@ -173,9 +180,11 @@ class Embedder:
         keys = [text_key(t) for t in texts]
         found = self.cache.get(self.spec.identity, keys)
         missing: dict[bytes, int] = {}
+        repeats = 0  # texts that repeat one embedded in this call: neither embedded again nor cached
         for i, key in enumerate(keys):
-            if key not in found and key not in missing:
-                missing[key] = i
+            if key not in found:
+                repeats += key in missing
+                missing.setdefault(key, i)
         pending = list(missing.items())
         for start in range(0, len(pending), self.cache_batch):  # each batch cached as soon as it is embedded
             chunk = pending[start:start + self.cache_batch]
@@ -184,7 +193,8 @@ class Embedder:
             found.update(zip((key for key, _ in chunk), new))
         self._close_progress()
         self.n_embedded += len(missing)
-        self.n_cached += len(texts) - len(missing)
+        self.n_cached += len(texts) - len(missing) - repeats
+        self.n_repeated += repeats
         dim = len(next(iter(found.values())))
         out = np.empty((len(texts), dim), dtype=np.float32)
         for i, key in enumerate(keys):

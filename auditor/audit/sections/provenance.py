@@ -31,6 +31,7 @@ SCHEMA = {
                                 "ci_level": {"type": "number"}, "group_common_size": {"type": ["integer", "null"]}}},
     "embedding": {"type": "object", "required": ["n_embedded", "n_cached"],
                   "properties": {"n_embedded": {"type": "integer"}, "n_cached": {"type": "integer"},
+                                 "n_repeated": {"type": "integer"},
                                  "result_reused": {"type": "boolean"}}},
     "versions": {"type": "object", "additionalProperties": _STR},
 }
