@@ -244,3 +244,15 @@ def test_partial_states_carry_each_texts_similarity_to_its_translation(hash_enco
     small = audit_state(merge_states([shard_state(frame, embedder=hash_encoder, cache=False, sample_size=60, **opts)]),
                         clusterer=None, resamples=0).data
     assert sum(v.get("n_translated", 0) for v in small["locales"]["locales"].values()) < 80  # the sample's rows
+
+
+def test_the_terminal_summary_says_the_locales_finding() -> None:
+    from auditor.report.text import summary_text
+
+    data = {"verdict": {"headline": "This corpus is moderately homogeneous."},
+            "metrics": {"mean_pairwise_similarity": {"label": "Mean pairwise similarity", "value": 0.3}},
+            "groups": {}, "locales": {"headline": "The locales are converging on one voice:\nfr moved most."},
+            "comparison": {"headline": "Harrow & Finch is more alike than Lumen Kitchen."}}
+    lines = summary_text(data).splitlines()
+    assert lines[1] == "The locales are converging on one voice:\\nfr moved most."  # one line, escaped
+    assert lines[2] == "Harrow & Finch is more alike than Lumen Kitchen."

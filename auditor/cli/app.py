@@ -3,6 +3,7 @@
 Exit codes: 0 success, 2 bad input or usage, 3 an unexpected internal error.
 """
 
+import inspect
 import os
 import sys
 import warnings
@@ -41,6 +42,35 @@ class OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        return readable_help(command) if command is not None else None
+
+
+def readable_help(command: Any) -> Any:
+    """``command`` with help that reads well: its on/off flags (``--quiet``, ``--help``…) without a
+    type (Typer prints ``<bool>`` beside them, as if they took a value), and each paragraph of
+    its description one paragraph (Typer keeps the source's line breaks after the first, cutting
+    sentences in the middle)."""
+    if command.help:
+        paragraphs = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
+    for param in command.params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    if not getattr(command, "_plain_help", False):
+        make_help = command.get_help_option
+
+        def help_option(ctx: Any) -> Any:
+            option = make_help(ctx)
+            if option is not None:
+                option.metavar = ""
+            return option
+
+        command.get_help_option, command._plain_help = help_option, True
+    return command
+
+
 _default_showwarning = warnings.showwarning
 
 
@@ -63,7 +93,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=OneLineErrors,
 )
-history_app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True)
+history_app = typer.Typer(help="Inspect and manage stored snapshots.", no_args_is_help=True, cls=OneLineErrors)
 app.add_typer(history_app, name="history")
 
 EXIT_USAGE = 2

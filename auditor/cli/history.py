@@ -37,10 +37,10 @@ def snapshot(
             reporter.close()
 
     done = run_guarded(work)
-    if not opts.quiet:
+    if not opts.quiet:  # quiet: nothing at all, so that a cron job mails nothing when all is well
         typer.echo(done["result"].data["verdict"]["headline"])
         typer.echo(f"snapshot {done['id']} stored as {name!r}")
-    typer.echo(f"report: {done['html']}")
+        typer.echo(f"report: {done['html']}")
 
 
 @app.command()

@@ -85,7 +85,7 @@ OUTPUT = _group(
     name=(Optional[str], typer.Option(None, "--name", help="Base name of the report files (default: the input's name).")),
     no_text=(bool, typer.Option(False, "--no-text", help="Leave every raw text out of the reports (ids and numbers only).")),
 )
-QUIET = _group("quiet", quiet=(bool, typer.Option(False, "--quiet", "-q", help="Print only what a script needs (the report paths, the verdict line).")))
+QUIET = _group("quiet", quiet=(bool, typer.Option(False, "--quiet", "-q", help="No summary and no progress: audit and compare print only the report paths a script reads; snapshot prints nothing (a cron job mails whatever it prints).")))
 
 
 class Options:

@@ -11,7 +11,8 @@ from auditor.vocabulary import FEED_METRICS, FEED_TRENDS, SUMMARY_GROUP_COLUMNS
 
 
 def summary_text(data: dict[str, Any]) -> str:
-    """The verdict, the convergence sentence, every metric with its interval, and per group the
+    """The verdict, the findings in one sentence each (convergence, variants per stratum, locales,
+    which group is more alike), every metric with its interval, and per group the
     columns of :data:`~auditor.vocabulary.SUMMARY_GROUP_COLUMNS`."""
     feed = data.get("feed")
     verdict = data["verdict"]
@@ -22,9 +23,11 @@ def summary_text(data: dict[str, Any]) -> str:
     if verdict.get("details"):
         lines.append(verdict["details"])
     for sentence in ((data.get("trend") or {}).get("convergence", {}).get("summary"),
-                     (data.get("strata") or {}).get("distinct_variants_sentence")):
+                     (data.get("strata") or {}).get("distinct_variants_sentence"),
+                     (data.get("locales") or {}).get("headline"),
+                     (data.get("comparison") or {}).get("headline")):
         if sentence:
-            lines.append(sentence)
+            lines.append(one_line(sentence))
     lines.append("")
     if pooled:
         lines.append("Pooled metrics (all corpora together; each corpus below):")
