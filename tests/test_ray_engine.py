@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -164,6 +165,9 @@ def test_the_readme_scaling_out_commands_run_as_written(tmp_path, monkeypatch):
     for command in commands:
         out = runner.invoke(app, shlex.split(command)[1:] + ["-q"])
         assert out.exit_code == 0, (command, out.output)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    stated = re.search(r"the command above writes ([\d.]+) MB", readme).group(1)
+    assert abs(Path("states/brand_copy.auditor-state").stat().st_size / 1e6 - float(stated)) < 0.15  # the README's size
     merged = json.loads(Path("reports/brand_copy_merged.json").read_text())
     ray_run = json.loads(Path("reports/brand_copy_ray.json").read_text())
     for metric_id in ("mean_pairwise_similarity", "vendi_score", "distinct_2", "homogenization_rouge_l"):
@@ -200,3 +204,23 @@ def test_a_group_cell_arrow_read_as_null_is_refused_like_an_empty_one() -> None:
     frame = pd.DataFrame({"text": ["one text", "two texts"], "brand": pd.array(["a", pd.NA], dtype="string")})
     with pytest.raises(CorpusError, match="no value in column 'brand'"):
         from_frame(frame, group_col="brand")
+
+
+@pytest.mark.ray
+@pytest.mark.model
+def test_ray_says_nothing_on_stderr_unless_verbose(tmp_path: Path) -> None:
+    """Ray's own lines (execution plans, the token notice, a core worker's error-level log about
+    actor restarts, deprecations) reach the terminal only with --verbose."""
+    import subprocess
+
+    pytest.importorskip("ray")
+    path = tmp_path / "copy.csv"
+    pd.read_csv(SAMPLE).head(60).to_csv(path, index=False)
+    env = {**os.environ, "AUDITOR_CACHE_DIR": os.environ.get("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))}
+    args = [sys.executable, "-m", "auditor.cli", "audit", str(path), "--engine", "ray", "--workers", "1",
+            "--out", str(tmp_path / "r"), "--clusters", "none", "--resamples", "0", "-q"]
+    quiet = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == "" and quiet.stdout.startswith("report: ")
+    loud = subprocess.run(args + ["--verbose"], capture_output=True, text=True, env=env, timeout=300)
+    assert loud.returncode == 0 and "streaming_executor" in loud.stderr  # Ray Data's own execution lines

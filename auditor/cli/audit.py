@@ -83,7 +83,7 @@ def audit(
 
             import_ray()
             run = partial(ray_audit, address=engine["ray_address"], workers=engine["workers"],
-                          sample_size=engine["sample_size"])
+                          sample_size=engine["sample_size"], verbose=engine["verbose"])
             return write_audit(list(paths), report_name(paths[0], named), opts, list(paths), run=run)
         path = paths[0]
         source = None if named or str(path) == "-" else path

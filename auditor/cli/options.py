@@ -78,6 +78,7 @@ ENGINE = _group(
     ray_address=(Optional[str], typer.Option(None, "--ray-address", help="With --engine ray: the cluster to join (default: start a local Ray instance and shut it down).")),
     workers=(int, typer.Option(2, "--workers", help="With --engine ray: embedding actors (each loads the model once).")),
     sample_size=(int, typer.Option(5000, "--sample-size", help="With --engine ray: rows kept for the sampled parts (map, clusters, phrases, intervals); the similarity, Vendi and distinct-n metrics are exact for every text.")),
+    verbose=(bool, typer.Option(False, "--verbose", help="With --engine ray: let Ray print its own log lines (by default only its errors reach you, as one error line).")),
 )
 OUTPUT = _group(
     "output",

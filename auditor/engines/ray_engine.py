@@ -14,11 +14,13 @@ down at the end.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
+import warnings
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -196,6 +198,17 @@ def checked_inputs(paths: Sequence[str | Path], columns: dict[str, Any], address
     return files, heads[0], head
 
 
+def no_restarts(dataset: Any) -> dict[str, Any]:
+    """``max_restarts=0`` for the embedding actors while Ray still takes free remote arguments (a
+    failure is reported, not retried; and Ray then does not log at error level that a restart
+    could lose the actors' constructor arguments, ray-project/ray#57733). Nothing once Ray stops
+    taking them (announced for 2.64)."""
+    import inspect
+
+    kinds = {p.kind for p in inspect.signature(dataset.map_batches).parameters.values()}
+    return {"max_restarts": 0} if inspect.Parameter.VAR_KEYWORD in kinds else {}
+
+
 def _states_on_ray(ray: Any, dataset: Any, embedder: Any, settings: AuditSettings, columns: dict[str, Any],
                    roles: dict[str, Any], workers: int, sample_size: int | None) -> tuple[Any, Any]:
     """The dataset embedded by a pool of actors, and the merged state of its blocks."""
@@ -209,7 +222,7 @@ def _states_on_ray(ray: Any, dataset: Any, embedder: Any, settings: AuditSetting
     embedded = dataset.map_batches(
         EmbedBatch, fn_constructor_kwargs={"encoder": embedder, "settings": settings, "columns": columns},
         compute=ray.data.ActorPoolStrategy(size=workers), batch_size=BATCH_TEXTS, batch_format="pandas",
-        num_cpus=0 if gpus else 1, num_gpus=gpus).materialize()
+        num_cpus=0 if gpus else 1, num_gpus=gpus, **no_restarts(dataset)).materialize()
     spec = {"model": local.model_info, "columns": roles, "calibration": calibration, "seed": settings.seed,
             "sample_size": sample_size or DEFAULT_SAMPLE_SIZE}
     blocks = embedded.map_batches(_block_state, fn_kwargs={"spec": spec}, batch_size=None,
@@ -221,12 +234,33 @@ def _states_on_ray(ray: Any, dataset: Any, embedder: Any, settings: AuditSetting
     return embedded, merge_states(states)
 
 
+@contextlib.contextmanager
+def quiet_ray() -> Iterator[None]:
+    """Ray without its chatter on stderr while an audit runs: its Python loggers (``ray``,
+    ``ray.data``) at ERROR, so that neither Ray Data's execution plans nor the notice about the
+    local cluster's token authentication (which stays on) are printed, and its deprecation
+    notices silenced; restored afterwards."""
+    names = ("ray", "ray.data")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():  # Ray's notices of its own API changes are not the user's business
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"ray(\.|$)")
+            warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed in Ray")
+            yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
 def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None, *, address: str | None = None,
               workers: int = 2, embedder: Any = None, sample_size: int | None = None,
-              reporter: StageTimer | None = None, **options: Any) -> AuditResult:
+              reporter: StageTimer | None = None, verbose: bool = False, **options: Any) -> AuditResult:
     """Audit the files ``paths`` on Ray Data (see the module docstring). ``options``: the
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
-    ``embedder``: a model name, or an encoder object Ray can pickle."""
+    ``embedder``: a model name, or an encoder object Ray can pickle; ``verbose``: let Ray and
+    Ray Data print their own log lines (quiet by default: errors reach the caller as errors)."""
     from auditor.states import audit_state
     from auditor.states.exact import ExactValues
 
@@ -244,33 +278,35 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     timer = reporter or StageTimer()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = not ray.is_initialized()
-    if started:
-        ray.init(address=address, num_cpus=None if address else workers + 1, include_dashboard=False,
-                 log_to_driver=False, logging_level=logging.ERROR, configure_logging=False)
-    try:
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True  # the union's order: states merge in it
-        context.enable_progress_bars = False
-        with timer.stage("load"):
-            dataset = read_dataset(ray, files, list(head_frame.columns))
-        with timer.stage("embed"):
-            embedded, merged = _states_on_ray(ray, dataset, embedder, settings, {**columns, "text_col": roles["text"]},
-                                              roles, workers, sample_size)
-        with timer.stage("typicality"):
-            direction = merged.whole.total / max(np.linalg.norm(merged.whole.total), 1e-12)
-            blocks = embedded.map_batches(_most_typical, fn_kwargs={"direction": direction, "top": settings.top},
-                                          batch_size=None, batch_format="numpy").take_all()
-            ranked = most_typical(blocks, merged.sizes, roles["id"] is None, settings.top)
-    except AuditorError:
-        raise
-    except Exception as exc:  # a worker's input error arrives wrapped by Ray: give it back as itself
-        cause = getattr(exc, "cause", None)
-        if isinstance(cause, AuditorError):
-            raise cause from None
-        raise
-    finally:
+    with contextlib.nullcontext() if verbose else quiet_ray():
         if started:
-            ray.shutdown()
+            ray.init(address=address, num_cpus=None if address else workers + 1, include_dashboard=False,
+                     log_to_driver=verbose, logging_level=logging.INFO if verbose else logging.ERROR,
+                     configure_logging=False)
+        try:
+            context = ray.data.DataContext.get_current()
+            context.execution_options.preserve_order = True  # the union's order: states merge in it
+            context.enable_progress_bars = False
+            with timer.stage("load"):
+                dataset = read_dataset(ray, files, list(head_frame.columns))
+            with timer.stage("embed"):
+                embedded, merged = _states_on_ray(ray, dataset, embedder, settings, {**columns, "text_col": roles["text"]},
+                                                  roles, workers, sample_size)
+            with timer.stage("typicality"):
+                direction = merged.whole.total / max(np.linalg.norm(merged.whole.total), 1e-12)
+                blocks = embedded.map_batches(_most_typical, fn_kwargs={"direction": direction, "top": settings.top},
+                                              batch_size=None, batch_format="numpy").take_all()
+                ranked = most_typical(blocks, merged.sizes, roles["id"] is None, settings.top)
+        except AuditorError:
+            raise
+        except Exception as exc:  # a worker's input error arrives wrapped by Ray: give it back as itself
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, AuditorError):
+                raise cause from None
+            raise
+        finally:
+            if started:
+                ray.shutdown()
     exact = ExactValues(merged, most_typical=ranked)
     source = files[0] if len(files) == 1 else f"{files[0]} and {len(files) - 1} more"
     return audit_state(merged, settings, reporter=timer, exact=exact, source=source, **stage_options)
