@@ -341,3 +341,17 @@ def test_reading_an_empty_sqlite_file_leaves_it_as_it_was(tmp_path: Path) -> Non
     res = runner.invoke(app, ["history", "list", "--history", str(tmp_path / "empty.db")])
     assert res.exit_code == 2 and "not an auditor history" in res.output
     assert (tmp_path / "empty.db").read_bytes() == before
+
+
+def test_a_snapshots_file_name_carries_the_time_its_history_row_records(tmp_path: Path) -> None:
+    from auditor.history.runs import snapshot_file_name, take_snapshot
+    from tests.conftest import HashEncoder
+
+    texts = [f"a text about {w} number {i}" for i, w in enumerate(["wool", "tea", "pans", "bikes"] * 3)]
+    one = take_snapshot(texts, name="s", history=tmp_path / "h.db", out=tmp_path, model=HashEncoder(), cache=False,
+                        resamples=0, clusterer=None)
+    with HistoryStore(tmp_path / "h.db") as store:
+        created = store.series("s")[0].created_at
+    stamp = created.replace("-", "").replace(":", "").replace("+0000", "Z")[:15] + "Z"
+    assert one["html"].name == f"s-{stamp}.html" and one["json"].name == f"s-{stamp}.json"
+    assert snapshot_file_name(tmp_path, "s", created) == f"s-{stamp}-2"  # the same second again: a new name

@@ -15,6 +15,16 @@ from auditor.report.index import write_index
 from auditor.report.sets import report_name, report_paths, write_report_set
 
 
+def snapshot_file_name(out: Path, name: str, created_at: str) -> str:
+    """``<name>-<created_at as YYYYMMDDTHHMMSSZ>``: the time the history records for the snapshot
+    (a second snapshot within the same second gets ``-2``, ``-3``…)."""
+    when = dt.datetime.fromisoformat(created_at).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base, k = f"{name}-{when}", 1
+    while any((out / f"{base}{'' if k == 1 else f'-{k}'}{ext}").exists() for ext in (".html", ".json")):
+        k += 1
+    return base if k == 1 else f"{base}-{k}"
+
+
 def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, out: str | Path = "reports",
                   include_text: bool = True, **audit_options: Any) -> dict[str, Any]:
     """Audit ``data`` (any :func:`auditor.audit` options), write ``out/<name>-<UTC time>.{html,json}``,
@@ -31,8 +41,7 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
     try:
         result = audit(corpus, **audit_options)
         result.data["snapshot"] = {"name": name}
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        paths = report_paths(out, f"{name}-{stamp}", guard=guard)
+        paths = report_paths(out, snapshot_file_name(Path(out), name, result.data["created_at"]), guard=guard)
         stored: list[int] = []
         write_report_set(result, paths, include_text=include_text, record=lambda: stored.append(
             store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)))
