@@ -256,3 +256,16 @@ def test_vectorised_frequent_ngrams_equal_the_dictionary_definition_on_random_an
     tokens = [rouge_tokens(t) for t in benchmark_texts(800)]
     got = {n: level for n, level in _frequent_ngrams(tokens, 3, 6, 8).items() if level}
     assert got == _frequent_ngrams_by_dicts(tokens, 3, 6, 8) and got
+
+
+def test_a_stock_phrase_is_not_a_run_of_grammar_words() -> None:
+    from auditor.metrics.phrases import content_words, repeated_phrases
+
+    words = [("coat", "hill", "mend", "walkers"), ("cap", "city", "post", "riders"), ("lamp", "desk", "fix", "readers"),
+             ("kettle", "hob", "swap", "cooks"), ("mug", "train", "wrap", "commuters"), ("rug", "hall", "clean", "dogs")]
+    texts = [f"Our {a} is designed for the {b}, and we will {c} {a}s. Because you deserve the best, {d}."
+             for a, b, c, d in words]
+    found = [p.text for p in repeated_phrases(texts, min_docs=3)]
+    assert "because you deserve the best" in found  # two content words: deserve, best
+    assert "is designed for the" not in found and "and we will" not in found  # one and no content word
+    assert content_words(("and", "we", "will")) == 0 and content_words(("elevate", "your", "everyday")) == 2

@@ -16,6 +16,32 @@ from auditor.metrics.tokens import CHARACTER_LANGUAGES, join_tokens, spaceless
 WORD_LENGTHS, CHARACTER_LENGTHS = (3, 6), (5, 16)
 
 
+#: English closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries and
+#: modals, determiners and quantifiers) and the pieces contractions split into. A stock phrase
+#: needs at least :data:`MIN_CONTENT_WORDS` words outside this list: "designed for the", "and we
+#: will", "that is the" are grammar every text shares, not a phrase anyone repeats.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each every no all both either neither such what which whose
+i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
+myself ourselves yourself yourselves himself herself itself themselves one ones who whom whoever
+of in on at by for with from to into onto upon out off over under about above below across after
+against along among around before behind beneath beside besides between beyond during except
+inside near outside past since than through throughout till toward towards until via within without
+and or but nor so yet if then else because although though while whereas unless whether as
+be am is are was were been being have has had having do does did doing done
+will would shall should can could may might must ought
+not very too also just only even still really quite rather more most much many few less least
+there here where when why how again ever never often once soon now already
+s t ll re ve d m don didn doesn isn aren wasn weren won wouldn can couldn shouldn haven hasn let
+""".split())
+MIN_CONTENT_WORDS = 2
+
+
+def content_words(gram: Sequence[str]) -> int:
+    """How many of ``gram``'s words are not :data:`FUNCTION_WORDS`."""
+    return sum(word not in FUNCTION_WORDS for word in gram)
+
+
 def phrase_lengths(language: str) -> tuple[int, int]:
     """(min_n, max_n) of a stock phrase in ``language``'s tokens."""
     return CHARACTER_LENGTHS if language in CHARACTER_LANGUAGES else WORD_LENGTHS
@@ -122,7 +148,8 @@ def repeated_phrases(
     min_docs: int | None = None,
     top: int = 25,
 ) -> list[Phrase]:
-    """Phrases of ``min_n``..``max_n`` lower-cased words found in at least ``min_docs`` texts.
+    """Phrases of ``min_n``..``max_n`` lower-cased words found in at least ``min_docs`` texts,
+    each with at least two words that are not grammar (:data:`FUNCTION_WORDS`).
 
     Only maximal phrases are reported: one contained in a longer frequent phrase found in (nearly,
     ≥ 90% of) the same texts is dropped, and overlapping ``max_n``-grams of one longer stock
@@ -146,12 +173,18 @@ def repeated_phrases(
                     covered.add(part)
         survivors = {g: d for g, d in levels[n].items() if g not in covered}
         found.extend(_chains(survivors, overlap) if n == top_n else survivors.items())
-    found = [(g, d) for g, d in found if not _short_characters(g)]
+    found = [(g, d) for g, d in found if not _short_characters(g) and _says_something(g)]
     found.sort(key=lambda item: (-len(item[1]), -len(item[0]), item[0]))
     return [
         Phrase(join_tokens(g), len(g), len(d), len(d) / n_texts, tuple(sorted(d)))
         for g, d in found[:top] if len(d) >= min_docs
     ]
+
+
+def _says_something(gram: tuple[str, ...]) -> bool:
+    """At least :data:`MIN_CONTENT_WORDS` words that are not grammar (characters of a spaceless
+    script are not words: such a run is kept)."""
+    return any(map(spaceless, gram)) or content_words(gram) >= MIN_CONTENT_WORDS
 
 
 def _short_characters(gram: tuple[str, ...]) -> bool:
