@@ -305,3 +305,23 @@ def test_help_shows_no_type_beside_a_flag_and_keeps_sentences_whole(command: lis
         command_obj = command_obj.get_command(None, name)
     for paragraph in command_obj.help.split("\n\n"):
         assert "\n" not in paragraph  # Typer prints a paragraph's line breaks as they are
+
+
+def test_what_the_readme_commands_write_is_ignored_by_git(tmp_path: Path) -> None:
+    """reports/, states/ and the caches the README's commands create stay out of commits."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    written = ["states/brand_copy.auditor-state", "reports/brand_copy.html", "reports/index.html",
+               ".auditor-cache/x", "reports/.auditor-written.json"]
+    for name in written + ["reports/README.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    ignored = subprocess.run(["git", "check-ignore", *written, "reports/README.md"], cwd=tmp_path,
+                             capture_output=True, text=True).stdout.split()
+    assert ignored == written  # every output ignored; the folder's own README kept
