@@ -430,3 +430,16 @@ def test_a_stock_phrase_is_quoted_as_its_texts_write_it() -> None:
     assert as_written("don t rush it", text) == "don't rush it"
     assert as_written("built to fail", text) == "built to fail"  # not in the text: the words as matched
     assert as_written("oak materials", None) == "oak materials"
+
+
+@pytest.mark.parametrize("limit", ["max = nan", "min = -inf", "max_regression = inf", "max = +nan"])
+def test_a_limit_that_is_not_a_finite_number_is_refused(tmp_path: Path, limit: str) -> None:
+    """A NaN limit compares false both ways: the rule would pass without being evaluated."""
+    config = tmp_path / "auditor.toml"
+    config.write_text(f'[check.rules.r]\nmetric = "near_duplicate_rate"\n{limit}\n')
+    with pytest.raises(ConfigError, match="must be a finite number"):
+        load_config(config)
+    with pytest.raises(ConfigError, match="must be a finite number"):
+        Rule("r", "near_duplicate_rate", max=float("nan"))  # the library refuses it too
+    res = invoke(str(write_batch(tmp_path / "batch")), "--config", str(config))
+    assert res.exit_code == 2 and res.output.startswith("error: ") and "finite" in res.output

@@ -355,3 +355,15 @@ def test_a_snapshots_file_name_carries_the_time_its_history_row_records(tmp_path
     stamp = created.replace("-", "").replace(":", "").replace("+0000", "Z")[:15] + "Z"
     assert one["html"].name == f"s-{stamp}.html" and one["json"].name == f"s-{stamp}.json"
     assert snapshot_file_name(tmp_path, "s", created) == f"s-{stamp}-2"  # the same second again: a new name
+
+
+@pytest.mark.parametrize("command", [["history", "list"], ["trend", "--name", "s"]])
+def test_a_file_of_no_bytes_is_refused_and_left_as_it_is(tmp_path: Path, command: list[str]) -> None:
+    empty = tmp_path / "touched.db"
+    empty.write_bytes(b"")
+    res = runner.invoke(app, [*command, "--history", str(empty)])
+    assert res.exit_code == 2 and "is an empty file, not an auditor history" in res.output
+    assert empty.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["touched.db"]
+    with pytest.raises(HistoryError, match="empty file"):
+        HistoryStore(empty)  # a snapshot would write into it: refused too
+    assert empty.read_bytes() == b""

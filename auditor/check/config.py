@@ -19,6 +19,7 @@ brief, product or prompt), ``threshold`` (an explicit near-duplicate cut on the 
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,12 @@ class Rule:
     max_regression: float | None = None
     severity: str = "error"
     description: str = ""
+
+    def __post_init__(self) -> None:
+        for key in ("max", "min", "max_regression"):
+            value = getattr(self, key)
+            if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
+                raise ConfigError(f"rule {self.name!r}: {key} must be a finite number, got {value!r}")
 
 
 @dataclass
@@ -97,6 +104,8 @@ def _number(table: dict, key: str, where: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{where}: {key} must be a number, got {value!r}")
+    if not math.isfinite(value):  # a NaN limit compares false both ways: the rule would pass untested
+        raise ConfigError(f"{where}: {key} must be a finite number, got {value!r}")
     return float(value)
 
 

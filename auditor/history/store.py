@@ -92,8 +92,8 @@ SNAPSHOT_V1_COLUMNS = {"id", "name", "created_at", "result_json"}
 
 def check_sqlite_file(path: Path, must_exist: bool) -> None:
     """Refuse, without writing to it, a history path that cannot be ours: a missing file when
-    ``must_exist`` (read-only commands create nothing), a missing folder, a file that is not
-    SQLite, or another application's SQLite database."""
+    ``must_exist`` (read-only commands create nothing), a missing folder, an empty file or one that
+    is not SQLite, or another application's SQLite database."""
     if not path.exists():
         if must_exist:
             raise HistoryError(f"history database {path} does not exist")
@@ -104,8 +104,9 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
         raise HistoryError(f"history database {path} is a folder")
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
-    if not header:
-        return  # an empty file: SQLite makes a new database in it
+    if not header:  # a file of no bytes is not a database anyone made, least of all auditor
+        raise HistoryError(f"{path} is an empty file, not an auditor history; remove it (auditor creates the "
+                           f"database itself) or pass --history with another path")
     if header != SQLITE_HEADER:
         raise HistoryError(f"{path} is not an SQLite database (not an auditor history)")
     import sqlite3
