@@ -331,3 +331,17 @@ def test_messages_name_the_file_row_and_field(tmp_path: Path) -> None:
     for encoder, message in ((Short(), "returned 1 vectors for 2 texts"), (Broken(), "NaN or infinite values")):
         with pytest.raises(ModelError, match=message):
             auditor.audit(["one text here", "another text"], embedder=encoder, resamples=0, clusterer=None)
+
+
+@pytest.mark.parametrize("content,line", [("id\ttext\n1\tone text\textra\n2\ttwo\n", 2),
+                                          ("id,text\n1,one,two\n2,three\n", 2),
+                                          ("text,date\nfirst text,2024-01-01,\nsecond text,2024-01-02,\n", 2)])
+def test_a_row_wider_than_its_header_is_named_not_read_shifted(tmp_path: Path, content: str, line: int) -> None:
+    """pandas reads a row with one field too many by taking the first column as an index: every
+    value would sit under the wrong heading."""
+    path = tmp_path / ("t.tsv" if "\t" in content else "t.csv")
+    path.write_text(content)
+    res = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and res.output.strip().splitlines() == [
+        f"error: {path}: line {line} has 3 fields where the header has 2; quote values that hold the separator"]
+    assert not (tmp_path / "r").exists()

@@ -367,3 +367,15 @@ def test_a_file_of_no_bytes_is_refused_and_left_as_it_is(tmp_path: Path, command
     with pytest.raises(HistoryError, match="empty file"):
         HistoryStore(empty)  # a snapshot would write into it: refused too
     assert empty.read_bytes() == b""
+
+
+def test_deleting_a_missing_snapshot_is_an_error_before_any_question(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    with HistoryStore(db) as store:
+        store.add("s", fake_result(0.2))
+    res = runner.invoke(app, ["history", "delete", "99", "--history", str(db)], input="y\n")
+    assert res.exit_code == 2 and res.output.strip() == f"error: no snapshot 99 in sqlite:///{db}"  # no prompt shown
+    res = runner.invoke(app, ["history", "delete", "1", "--history", str(db)], input="n\n")
+    assert res.exit_code == 1 and "delete snapshot 1 (s, 2026-01-01T00:00:00+00:00)?" in res.output
+    with HistoryStore(db) as store:
+        assert [s.id for s in store.list()] == [1]

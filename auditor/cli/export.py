@@ -24,4 +24,4 @@ def vale(
         return export_vale(report, output, level)
 
     files = run_guarded(work)
-    typer.echo(f"{len(files)} rules written to {output}")
+    typer.echo(f"{len(files)} {'rule' if len(files) == 1 else 'rules'} written to {output}")

@@ -135,7 +135,10 @@ def history_delete(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete one snapshot (its report files stay)."""
-    if not yes and not typer.confirm(f"delete snapshot {snapshot_id}?"):
+    from auditor.escape import one_line
+
+    found = _in_store(history, lambda store: store.get(snapshot_id))  # a missing id is an error before any question
+    if not yes and not typer.confirm(f"delete snapshot {snapshot_id} ({one_line(found.name)}, {found.created_at})?"):
         fail("not deleted", 1)
     _in_store(history, lambda store: store.delete(snapshot_id))
     typer.echo(f"snapshot {snapshot_id} deleted")

@@ -74,8 +74,22 @@ def _read_delimited(path: Path, encoding: str, sep: str) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         message = str(exc).strip().splitlines()[-1]
         raise CorpusError(f"{path}: not a valid {'TSV' if sep == chr(9) else 'CSV'} file ({message})") from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took a first column for an index: rows too wide
+        raise CorpusError(f"{path}: {_too_wide(text, sep)}; quote values that hold the separator")
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+def _too_wide(text: str, sep: str) -> str:
+    """Which line has more fields than the header (pandas reads such a file with a shifted index)."""
+    import csv
+
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows))
+    for row in rows:
+        if len(row) > width:
+            return f"line {rows.line_num} has {len(row)} fields where the header has {width}"
+    return f"rows have more fields than the header's {width}"
 
 
 def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
