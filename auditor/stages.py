@@ -22,7 +22,7 @@ import numpy as np
 
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_summary
-from auditor.metrics.groups import unit
+from auditor.metrics.two_sample import unit
 from auditor.metrics.placement import PLACE_NEIGHBOURS, place
 from auditor.metrics.uncertainty import subsample_indices
 from auditor.progress import note

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from auditor.metrics.groups import (
+from auditor.metrics.two_sample import (
     auc_score,
     centroid_distance,
     centroid_distance_interval,
@@ -167,7 +167,7 @@ def test_a_rate_of_zero_gets_a_wilson_interval_not_a_zero_width_one() -> None:
 
 def test_an_auc_interval_below_chance_is_flagged(monkeypatch) -> None:
     import auditor.audit.sections.comparison as section
-    from auditor.metrics.groups import ClassifierAUC
+    from auditor.metrics.two_sample import ClassifierAUC
 
     monkeypatch.setattr(section, "classifier_auc", lambda *a, **k: ClassifierAUC(0.41, 0.37, 0.46, 40, 40, 5))
     X = np.random.default_rng(0).standard_normal((80, 8))

@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from auditor.metrics.groups import mmd_test, permanova
+from auditor.metrics.two_sample import mmd_test, permanova
 from auditor.metrics.homogeneity import (
     STATISTICS,
     Stratified,
@@ -157,7 +157,7 @@ def test_false_positive_rate_on_seeded_nulls_is_within_binomial_error_of_five_pe
 def test_permdisp_f_is_the_one_way_anova_of_distances_to_group_centroids():
     from scipy.stats import f_oneway
 
-    from auditor.metrics.groups import permdisp
+    from auditor.metrics.two_sample import permdisp
 
     X, cells, _ = planted(2, strata=1, per_cell=30, tight=0.6)
     test = permdisp(X, cells, permutations=199)
@@ -168,7 +168,7 @@ def test_permdisp_f_is_the_one_way_anova_of_distances_to_group_centroids():
 
 
 def test_stratified_permdisp_measures_spread_around_each_strata_centre():
-    from auditor.metrics.groups import permdisp
+    from auditor.metrics.two_sample import permdisp
 
     X, cells, strata = planted(3, tight=0.7)
     pooled = permdisp(X, cells, permutations=199)

@@ -23,7 +23,7 @@ from auditor.errors import SettingsError
 from auditor.embed.model import folder_model_problem
 from auditor.embed.onnx_backend import BACKENDS
 from auditor.guard import folder_problem
-from auditor.metrics.groups import DEFAULT_PERMUTATIONS
+from auditor.metrics.two_sample import DEFAULT_PERMUTATIONS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")

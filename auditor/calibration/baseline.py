@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from auditor.calibration.texts import TEXTS
-from auditor.metrics.groups import unit
+from auditor.metrics.two_sample import unit
 from auditor.metrics.semantic import embedding_stats, mean_pairwise_similarity
 
 _MEMO: dict[tuple[str, str], np.ndarray] = {}

@@ -31,6 +31,7 @@ class Corpus:
     frame: pd.DataFrame
     source: str | None = None
     columns: dict[str, str | None] = field(default_factory=dict)
+    _fingerprint: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -65,14 +66,18 @@ class Corpus:
         return self.frame["time"] if "time" in self.frame else None
 
     def fingerprint(self) -> str:
-        """sha256 over the ordered (id, text) pairs: equal fingerprints mean the same corpus."""
+        """sha256 over the ordered (id, text) pairs: equal fingerprints mean the same corpus.
+        Computed once per frame (the result cache's key and the provenance both ask for it)."""
+        if self._fingerprint is not None and self._fingerprint[0] == id(self.frame):
+            return self._fingerprint[1]
         digest = hashlib.sha256()
         for row_id, text in zip(self.frame["id"], self.frame["text"]):
             for part in (row_id, text):
                 data = part.encode("utf-8")
                 digest.update(len(data).to_bytes(8, "little"))
                 digest.update(data)
-        return digest.hexdigest()
+        self._fingerprint = (id(self.frame), digest.hexdigest())
+        return self._fingerprint[1]
 
     def sample(self, n: int, seed: int = 0) -> "Corpus":
         """A seeded random subsample of ``n`` rows (all rows, in order, when ``n >= len``)."""

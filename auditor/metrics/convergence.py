@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.metrics.groups import unit
+from auditor.metrics.two_sample import unit
 from auditor.metrics.stats import ols_slope, ols_slope_interval
 from auditor.metrics.uncertainty import IntervalSettings, interval
 

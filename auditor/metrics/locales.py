@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.metrics.groups import centroids, unit
+from auditor.metrics.two_sample import centroids, unit
 from auditor.metrics.stats import ols_slope
 
 

@@ -194,11 +194,6 @@ def tag_sentences(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
     return [labels[bounds[k]:bounds[k + 1]] for k in range(len(sentences))]
 
 
-def pos_ngrams(text: str, n: int = PATTERN_N) -> list[tuple[str, ...]]:
-    """The POS n-grams of a text, within sentences."""
-    return _ngrams(tag_sentences(tokenize(text)), n)
-
-
 def _ngrams(tagged: list[list[str]], n: int) -> list[tuple[str, ...]]:
     return [tuple(tags[k:k + n]) for tags in tagged for k in range(len(tags) - n + 1)]
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from auditor.audit.context import AuditContext
-from auditor.audit.homogeneity import comparisons, headline, strata_labels
+from auditor.audit.within_strata import comparisons, headline, strata_labels
 from auditor.audit.rounding import rounded
-from auditor.metrics.groups import (
+from auditor.metrics.two_sample import (
     CLASSIFIER_MAX_PER_CLASS,
     MMD_MAX_PER_SIDE,
     centroid_distance_interval,

@@ -11,7 +11,7 @@ from auditor.audit.context import AuditContext
 from auditor.audit.rounding import rounded
 from auditor.corpus.periods import Periods
 from auditor.metrics.convergence import closer_to_reference
-from auditor.metrics.groups import centroid_cosine, mmd_test
+from auditor.metrics.two_sample import centroid_cosine, mmd_test
 from auditor.metrics.stats import wilson_interval
 
 _NUM = {"type": ["number", "null"]}
@@ -103,6 +103,3 @@ def _pull_entry(rows: np.ndarray, ref_c: np.ndarray, closer: int, n: int, level:
     return {"similarity": rounded(centroid_cosine(rows, ref_c[None, :])), "closer_to_reference": closer,
             "n_texts": n, "pull_share": rounded(closer / n), "ci_low": rounded(lo), "ci_high": rounded(hi)}
 
-
-__all__ = ["comparison_section", "trend_section", "reference_section", "time_bins", "choose_freq",
-           "describe_slope", "FREQS", "DEFAULT_PERMUTATIONS"]

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from auditor.audit.context import AuditContext
-from auditor.audit.homogeneity import settings, strata_labels, within_strata
+from auditor.audit.within_strata import settings, strata_labels, within_strata
 from auditor.audit.rounding import rounded
-from auditor.metrics.groups import centroids, unit
+from auditor.metrics.two_sample import centroids, unit
 from auditor.metrics.semantic import embedding_stats, mean_pairwise_similarity
 from auditor.metrics.variants import VARIANTS_AT, mean_variants, variants_per_stratum
 
