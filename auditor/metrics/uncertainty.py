@@ -102,10 +102,14 @@ def half_sample_interval(
     n: int,
     estimate: float,
     settings: IntervalSettings = IntervalSettings(),
+    bounds: tuple[float, float] = (-np.inf, np.inf),
 ) -> tuple[float, float]:
-    """Interval for ``statistic(indices)`` (a metric of the texts at those indices)."""
+    """Interval for ``statistic(indices)`` (a metric of the texts at those indices), one metric at
+    a time. The semantic and lexical suites draw the same :func:`half_samples` and read them with
+    the same :func:`interval`, but compute every metric of a half in one pass (shared block sums,
+    shared n-gram masks), which this one-statistic form cannot."""
     reps = [statistic(idx) for idx in half_samples(n, settings.n_resamples, settings.seed)]
-    return interval(estimate, reps, settings.level)
+    return interval(estimate, reps, settings.level, bounds)
 
 
 def subsample_indices(n: int, size: int, seed: int) -> np.ndarray:

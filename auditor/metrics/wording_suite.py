@@ -9,7 +9,7 @@ import numpy as np
 
 from auditor.metrics.bleu import self_bleu_per_text
 from auditor.metrics.syntax import PATTERN_N, TOP_PATTERNS, TaggerMissing, syntactic_templates, weights_path
-from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, rate_interval, subsample_indices
+from auditor.metrics.uncertainty import IntervalSettings, half_sample_interval, rate_interval, subsample_indices
 
 #: Self-BLEU compares every text with every other, and the tagger runs at ~100,000 tokens/s:
 #: both read at most this many texts (one seeded sample).
@@ -42,7 +42,7 @@ def wording_suite(texts: Sequence[str], *, seed: int = 0,
     if intervals is not None:
         for metric_id, scores in per_text.items():
             if len(scores) >= 4:
-                halves = half_samples(len(scores), intervals.n_resamples, intervals.seed)
-                lo, hi = interval(values[metric_id]["value"], [scores[h].mean() for h in halves], intervals.level, (0.0, np.inf))
+                lo, hi = half_sample_interval(lambda idx, s=scores: float(s[idx].mean()), len(scores),
+                                              values[metric_id]["value"], intervals, (0.0, np.inf))
                 values[metric_id].update(ci_low=lo, ci_high=hi, **intervals.as_dict())
     return values, missing
