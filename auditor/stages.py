@@ -48,9 +48,18 @@ class DefaultReducer:
     """Seeded UMAP (cosine, 15 neighbours, min_dist 0.1) to 2-D; above ``pca_above`` texts it
     runs on a ``pca_dimensions``-d PCA of the embeddings; below 10 texts, PCA to 2-D."""
 
+    description = "UMAP (cosine)"
+
     def __init__(self, seed: int = 0, pca_above: int = PCA_ABOVE, pca_dimensions: int = PCA_DIMENSIONS) -> None:
         self.seed, self.pca_above, self.pca_dimensions = seed, pca_above, pca_dimensions
-        self.description = "UMAP (cosine)"
+
+    def method_for(self, n: int, d: int) -> str:
+        """How :meth:`fit_transform` maps ``n`` texts of ``d`` dimensions (the object never changes)."""
+        if n < UMAP_MIN_TEXTS:
+            return "PCA"
+        if n > self.pca_above and d > self.pca_dimensions:
+            return f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
+        return "UMAP (cosine)"
 
     @property
     def identity(self) -> str:
@@ -61,13 +70,10 @@ class DefaultReducer:
 
         n = X.shape[0]
         if n < UMAP_MIN_TEXTS:
-            self.description = "PCA"
             return PCA(2, random_state=self.seed).fit_transform(X) if n > 2 else np.zeros((n, 2))
         umap = import_umap()
-        self.description = "UMAP (cosine)"
         if n > self.pca_above and X.shape[1] > self.pca_dimensions:
             X = PCA(self.pca_dimensions, random_state=self.seed).fit_transform(X)
-            self.description = f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
         metric = "cosine"
         if n <= PRECOMPUTED_MAX:  # umap-learn would call its cosine once per pair from Python
             rows = unit(X)
@@ -203,8 +209,10 @@ def cluster_corpus(X: np.ndarray, texts: Sequence[str], *, clusterer: Any = "hdb
                      f"the similarity-weighted mean position of its {PLACE_NEIGHBOURS} nearest sampled texts and "
                      "given their weighted majority cluster")
     note("naming the clusters")
+    mapped = reducer.method_for(len(fit), X.shape[1]) if callable(getattr(reducer, "method_for", None)) \
+        else describe(reducer)
     return cluster_summary(labels, coords, texts, method=method, vectorizer=vectorizer_stage(vectorizer),
-                           fit_sample=len(fit), placement=placement)
+                           fit_sample=len(fit), placement=placement, map_method=mapped)
 
 
 def reducer_stage(reducer: Any, seed: int) -> Any:

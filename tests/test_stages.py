@@ -68,7 +68,8 @@ def test_default_reducer_runs_umap_on_a_visible_pca_step_above_its_threshold(mon
     assert [(m, s) for _, m, s in seen] == [("precomputed", 4), ("precomputed", 4)]
     assert np.allclose(seen[0][0], np.clip(cosine_distances, 0, 2), atol=1e-5)
     assert seen[1][0].shape == (80, 80) and not np.allclose(seen[1][0], seen[0][0], atol=1e-3)
-    assert describe(small) == "UMAP (cosine)" and describe(big) == "UMAP (cosine) on a 50-d PCA"
+    assert small.method_for(80, 64) == "UMAP (cosine)" and big.method_for(80, 64) == "UMAP (cosine) on a 50-d PCA"
+    assert describe(big) == "UMAP (cosine)" and big.method_for(5, 64) == "PCA"  # the object is not changed by a fit
     assert small.identity != big.identity
 
 

@@ -28,6 +28,8 @@ class ClusterSummary:
     #: How many texts the map and clusters were fitted on, and how the others were placed.
     fit_sample: int | None = None
     placement: str | None = None
+    #: How the map was made (e.g. "UMAP (cosine) on a 50-d PCA"), as the reducer said for this fit.
+    map_method: str | None = None
 
 
 KEYWORDS_IDENTITY = "count(stop_words=english,3+letters)"
@@ -91,7 +93,7 @@ def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, top: int = 6,
 
 def cluster_summary(labels: np.ndarray, coords: np.ndarray, texts: Sequence[str], *, method: str,
                     vectorizer: Any = None, fit_sample: int | None = None,
-                    placement: str | None = None) -> ClusterSummary:
+                    placement: str | None = None, map_method: str | None = None) -> ClusterSummary:
     """Statistics and keywords of the clusters ``labels`` (−1 = noise) of texts mapped to ``coords``."""
     labels = np.asarray(labels).astype(int)
     n = len(labels)
@@ -104,5 +106,5 @@ def cluster_summary(labels: np.ndarray, coords: np.ndarray, texts: Sequence[str]
         size_entropy=size_entropy(labels),
         largest_share=max(sizes.values()) / n if sizes else 0.0,
         noise_share=float(np.mean(labels < 0)), clusters=clusters, method=method,
-        fit_sample=fit_sample, placement=placement,
+        fit_sample=fit_sample, placement=placement, map_method=map_method,
     )

@@ -59,7 +59,7 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         "fit_sample": summary.fit_sample, "placement": summary.placement,
         "note": "Cluster statistics carry no interval: clustering is not resampled.",
     }
-    return {"clusters": clusters, "map": map_points(ctx, summary, describe(ctx.stages.reducer))}
+    return {"clusters": clusters, "map": map_points(ctx, summary, summary.map_method or describe(ctx.stages.reducer))}
 
 
 def _short(text: str) -> str:
