@@ -39,6 +39,9 @@ class EmbeddingStats:
     gram: np.ndarray
     sq_norms: float
     kernel: np.ndarray | None = field(default=None, repr=False)
+    #: Eigenvalues already computed, by ``centred`` (filled by :func:`compute_spectra`; the state
+    #: itself never changes, only this memo does).
+    spectra: dict[bool, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __add__(self, other: "EmbeddingStats") -> "EmbeddingStats":
         return EmbeddingStats(self.n + other.n, self.total + other.total,
@@ -52,10 +55,9 @@ class EmbeddingStats:
     def spectrum(self, centred: bool = False) -> np.ndarray:
         """Eigenvalues (descending, clipped at 0) of XᵀX/N, or of XᵀX/N − ccᵀ when ``centred``;
         computed once per state (from the kernel when it is kept: same non-zero eigenvalues)."""
-        memo = self.__dict__.setdefault("_spectra", {})
-        if centred not in memo:
+        if centred not in self.spectra:
             compute_spectra([self], centred)
-        return memo[centred]
+        return self.spectra[centred]
 
     @property
     def spectral_matrix_size(self) -> int:
@@ -85,7 +87,7 @@ def compute_spectra(states: Sequence[EmbeddingStats], centred: bool = False) -> 
     for group in by_size.values():
         eig = np.linalg.eigvalsh(np.stack([state.spectral_matrix(centred) for state in group]))
         for state, values in zip(group, eig):
-            state.__dict__.setdefault("_spectra", {})[centred] = np.clip(values[::-1], 0.0, None)
+            state.spectra[centred] = np.clip(values[::-1], 0.0, None)
 
 
 Embeddings = Union[Any, EmbeddingStats]
