@@ -43,6 +43,11 @@ def _strip_text(value: Any) -> Any:
     return value
 
 
+def json_text(data: dict[str, Any], indent: int = 2) -> str:
+    """A result dictionary as the JSON text auditor writes (no NaN, UTF-8 kept)."""
+    return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 @dataclass
 class AuditResult:
     """Everything one audit found. ``data`` is the JSON-ready result; the arrays (embeddings,
@@ -84,8 +89,7 @@ class AuditResult:
 
     def to_json(self, path: str | Path | None = None, *, include_text: bool = True, indent: int = 2) -> str:
         """The result as JSON text; written atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(include_text), indent=indent, ensure_ascii=False,
-                          allow_nan=False) + "\n"
+        text = json_text(self.to_dict(include_text), indent)
         if path is not None:
             write_owned_text(path, text)
         return text
@@ -101,15 +105,16 @@ class AuditResult:
             write_owned_text(path, html)
         return html
 
-    def review_csv(self, include_text: bool = True) -> str:
+    def review_csv(self, include_text: bool = True, data: dict[str, Any] | None = None) -> str:
         """The review queue as CSV: every text ranked from the most generic, with the reasons
-        (and the texts, when the corpus is at hand and ``include_text``)."""
+        (and the texts, when the corpus is at hand and ``include_text``); ``data``: this
+        result's dictionary as :meth:`to_dict` gave it, when the caller has it already."""
         from auditor.report.review_csv import render_review_csv
 
         texts = None
         if include_text and self.corpus is not None:
             texts = dict(zip(self.corpus.frame["id"], self.corpus.frame["text"]))
-        return render_review_csv(self.to_dict(include_text), texts)
+        return render_review_csv(data if data is not None else self.to_dict(include_text), texts)
 
     def _repr_html_(self) -> str:
         from auditor.report.html import render_fragment

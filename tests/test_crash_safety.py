@@ -59,7 +59,7 @@ def test_a_report_set_killed_before_its_json_is_not_listed(tmp_path: Path, monke
     assert not (tmp_path / "index.html").exists()
     monkeypatch.setattr(sets, "write_owned_text", real)
     with pytest.raises(Boom):  # a record that fails (the history insert) stops the JSON too
-        sets.write_report_set(result, sets.report_paths(tmp_path, "copy2"), record=lambda: (_ for _ in ()).throw(Boom()))
+        sets.write_report_set(result, sets.report_paths(tmp_path, "copy2"), record=lambda _: (_ for _ in ()).throw(Boom()))
     assert not (tmp_path / "copy2.json").exists()
 
 

@@ -379,3 +379,22 @@ def test_deleting_a_missing_snapshot_is_an_error_before_any_question(tmp_path: P
     assert res.exit_code == 1 and "delete snapshot 1 (s, 2026-01-01T00:00:00+00:00)?" in res.output
     with HistoryStore(db) as store:
         assert [s.id for s in store.list()] == [1]
+
+
+def test_a_report_without_text_walks_the_result_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--no-text: the page, the JSON, the review CSV and the history row share one stripped copy."""
+    import auditor.result as result_module
+    from auditor.history.runs import take_snapshot
+    from tests.conftest import HashEncoder
+
+    calls = []
+    strip = result_module._strip_text
+    monkeypatch.setattr(result_module, "_strip_text", lambda value: (
+        calls.append(1) if isinstance(value, dict) and "metrics" in value else None) or strip(value))
+    texts = [f"a text about {w} number {i}" for i, w in enumerate(["wool", "tea", "pans", "bikes"] * 3)]
+    done = take_snapshot(texts, name="s", history=tmp_path / "h.db", out=tmp_path, include_text=False,
+                         model=HashEncoder(), cache=False, resamples=0, clusterer=None)
+    assert len(calls) == 1  # one walk of the whole result (was four)
+    assert "wool" not in done["html"].read_text() and "wool" not in done["json"].read_text()
+    with HistoryStore(tmp_path / "h.db") as store:
+        assert "wool" not in json.dumps(store.get(done["id"]).data)

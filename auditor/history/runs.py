@@ -43,8 +43,9 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
         result.data["snapshot"] = {"name": name}
         paths = report_paths(out, snapshot_file_name(Path(out), name, result.data["created_at"]), guard=guard)
         stored: list[int] = []
-        write_report_set(result, paths, include_text=include_text, record=lambda: stored.append(
-            store.add(name, result.to_dict(include_text=False), report_path=paths["html"].name)))
+        write_report_set(result, paths, include_text=include_text, record=lambda stripped: stored.append(
+            store.add(name, stripped if stripped is not None else result.to_dict(include_text=False),
+                      report_path=paths["html"].name)))
         snapshot_id = stored[0]
     finally:
         store.close()

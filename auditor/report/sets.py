@@ -56,16 +56,21 @@ def write_report_set(result: Any, paths: dict[str, Path], *, include_text: bool 
     """Write ``result`` (an :class:`AuditResult`) as HTML, the review queue CSV and JSON at
     ``paths`` (from :func:`report_paths`) and refresh the folder's index; returns the paths. Both are rendered
     before either is written; the HTML is written first, then ``record`` runs (e.g. storing the
-    snapshot), then the JSON: the index lists a report by its JSON, so a killed run never leaves
+    snapshot; it is handed the result without its texts when that is what was written, else
+    None), then the JSON: the index lists a report by its JSON, so a killed run never leaves
     a listed report without its page or its record."""
+    from auditor.report.html import render_html
+    from auditor.result import json_text
+
     review = paths.get("review")
-    html = result.to_html(include_text=include_text, review_file=relative_link(review.name) if review else None)
-    js = result.to_json(include_text=include_text)
+    data = result.to_dict(include_text)  # without text: one walk for the page, the JSON and the CSV
+    html = render_html(data, include_text=include_text, review_file=relative_link(review.name) if review else None)
+    js = json_text(data)
     write_owned_text(paths["html"], html)
     if review is not None and "review_queue" in result.data:
-        write_owned_text(review, result.review_csv(include_text=include_text))
+        write_owned_text(review, result.review_csv(include_text=include_text, data=data))
     if record is not None:
-        record()
+        record(data if not include_text else None)
     write_owned_text(paths["json"], js)
     write_index(paths["html"].parent)
     return paths
