@@ -71,14 +71,25 @@ def _read_record(folder: Path) -> dict[str, list[str]] | None:
     return files
 
 
-def written_by_auditor(path: str | Path) -> bool:
-    """Whether ``path`` holds exactly the bytes auditor last wrote there (by its folder's record)."""
+def written_by_auditor(path: str | Path, record: dict[str, list[str]] | None = None) -> bool:
+    """Whether ``path`` holds exactly the bytes auditor last wrote there (by its folder's record,
+    or by ``record`` from :func:`recorded_files` when the caller checks many files of one folder)."""
     path = Path(path).expanduser()
     if not path.is_file():
         return False
-    record = _read_record(path.parent) or {}
-    hashes = record.get(path.name)
+    hashes = (record if record is not None else recorded_files(path.parent)).get(path.name)
     return bool(hashes) and _digest_file(path) in hashes
+
+
+def file_digest(path: str | Path) -> str | None:
+    """The SHA-256 that the record keeps for ``path``'s bytes (None when it cannot be read)."""
+    return _digest_file(Path(path))
+
+
+def recorded_files(folder: str | Path) -> dict[str, list[str]]:
+    """The folder's record: each file auditor wrote there and its accepted SHA-256 hashes (empty
+    when there is no record, or one that is not auditor's)."""
+    return _read_record(Path(folder).expanduser()) or {}
 
 
 def record_problem(folder: str | Path) -> str | None:

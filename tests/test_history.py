@@ -398,3 +398,24 @@ def test_a_report_without_text_walks_the_result_once(tmp_path: Path, monkeypatch
     assert "wool" not in done["html"].read_text() and "wool" not in done["json"].read_text()
     with HistoryStore(tmp_path / "h.db") as store:
         assert "wool" not in json.dumps(store.get(done["id"]).data)
+
+
+def test_the_index_reads_again_only_the_reports_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.report.index as index
+
+    for i in range(3):
+        write_owned_text(tmp_path / f"r{i}.json", json.dumps(fake_result(0.2 + i / 10, created=f"2026-0{i + 1}-01T00:00:00+00:00")))
+    first = report_entries(tmp_path)
+    read: list[str] = []
+    entry = index._entry
+    monkeypatch.setattr(index, "_entry", lambda path: read.append(path.name) or entry(path))
+    assert report_entries(tmp_path) == first and read == []  # nothing changed: nothing read
+    write_owned_text(tmp_path / "r1.json", json.dumps(fake_result(0.9, created="2026-02-01T00:00:00+00:00")))
+    again = report_entries(tmp_path)
+    assert read == ["r1.json"] and [e["mps"] for e in again] == [0.4, 0.9, 0.2]
+    (tmp_path / "r2.json").write_text(json.dumps(fake_result(0.5)))  # changed by someone else: not auditor's
+    assert [e["title"] for e in report_entries(tmp_path)] == ["r1", "r0"]
+    forged = '{"r0.json": {"stamp": [1, 2], "sha256": "x", "entry": "<b>"}}'
+    (tmp_path / index.ENTRY_CACHE).write_text(forged)
+    assert [e["title"] for e in report_entries(tmp_path)] == ["r1", "r0"]  # a cache auditor did not write: ignored
+    assert (tmp_path / index.ENTRY_CACHE).read_text() == forged  # and never overwritten

@@ -10,38 +10,95 @@ from markupsafe import Markup
 
 from auditor.escape import relative_link
 from auditor.guard import INDEX_NAME
-from auditor.ownership import remove_owned, write_owned_text, written_by_auditor
+from auditor.ownership import file_digest, recorded_files, remove_owned, write_owned_text, written_by_auditor
 from auditor.report.charts import sparkline
 from auditor.report.html import environment, page, stylesheet
 
 
+#: What the index keeps of each report between writes (file name -> size, mtime, SHA-256 and its
+#: entry), so that writing the index re-reads only the reports that changed.
+ENTRY_CACHE = ".auditor-index.json"
+_MAX_CACHE_BYTES = 16 * 1024 * 1024
+_ENTRY_TYPES = {"kind": str, "key": str, "created_at": str, "title": str, "n_runs": (int, type(None)),
+                "n_texts": (int, type(None)), "verdict": (str, type(None)), "mps": (int, float, type(None))}
+
+
 def report_entries(folder: Path) -> list[dict[str, Any]]:
-    """The audit and trend reports auditor wrote in ``folder`` (from their JSON files), newest first."""
+    """The audit and trend reports auditor wrote in ``folder`` (from their JSON files), newest
+    first. A report unchanged since the last index (same size, time and recorded SHA-256) is
+    taken from the entry cache instead of being read again."""
+    record, cached, fresh = recorded_files(folder), _read_entry_cache(folder), {}
     entries = []
     for path in sorted(folder.glob("*.json")):
-        if path.name.startswith(".") or not written_by_auditor(path):
+        hashes = record.get(path.name)
+        if path.name.startswith(".") or not hashes:
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
+            stat = path.stat()
+        except OSError:
             continue
-        if not isinstance(data, dict) or "created_at" not in data:
-            continue
-        html = path.with_suffix(".html")
-        if data.get("kind") == "trend":
-            entries.append({"kind": "trend", "key": data["name"], "created_at": data["created_at"],
-                            "html": _link(html), "title": f"trend: {data['name']}",
-                            "n_runs": len(data.get("runs", []))})
-            continue
-        if "metrics" not in data:
-            continue
-        snap = data.get("snapshot") or {}
-        mps = data["metrics"].get("mean_pairwise_similarity", {}).get("value")
-        entries.append({"kind": "audit", "key": snap.get("name") or data.get("corpus", {}).get("source") or path.stem,
-                        "created_at": data["created_at"], "html": _link(html),
-                        "title": path.stem, "n_texts": data.get("corpus", {}).get("n_texts"),
-                        "verdict": data.get("verdict", {}).get("level"), "mps": mps})
+        stamp, hit = [stat.st_size, stat.st_mtime_ns], cached.get(path.name)
+        if hit is not None and hit["stamp"] == stamp and hit["sha256"] in hashes:
+            fresh[path.name] = hit
+        else:
+            digest = file_digest(path)
+            if digest not in hashes:
+                continue
+            fresh[path.name] = {"stamp": stamp, "sha256": digest, "entry": _entry(path)}
+        if fresh[path.name]["entry"] is not None:
+            entries.append({**fresh[path.name]["entry"], "html": _link(path.with_suffix(".html"))})
+    cache = folder / ENTRY_CACHE
+    if fresh != cached and (not cache.exists() or written_by_auditor(cache, record)):  # never over a file not ours
+        write_owned_text(cache, json.dumps(fresh, separators=(",", ":")) + "\n")
     return sorted(entries, key=lambda e: (e["created_at"], e["title"]), reverse=True)
+
+
+def _entry(path: Path) -> dict[str, Any] | None:
+    """What the index shows of one report JSON (None: not a report)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("created_at"), str):
+        return None
+    if data.get("kind") == "trend" and isinstance(data.get("name"), str):
+        return {"kind": "trend", "key": data["name"], "created_at": data["created_at"],
+                "title": f"trend: {data['name']}", "n_runs": len(data["runs"]) if isinstance(data.get("runs"), list) else 0}
+    if not isinstance(data.get("metrics"), dict):
+        return None
+    snap = data.get("snapshot") or {}
+    mps = (data["metrics"].get("mean_pairwise_similarity") or {}).get("value")
+    entry = {"kind": "audit", "key": snap.get("name") or (data.get("corpus") or {}).get("source") or path.stem,
+             "created_at": data["created_at"], "title": path.stem, "n_texts": (data.get("corpus") or {}).get("n_texts"),
+             "verdict": (data.get("verdict") or {}).get("level"), "mps": mps}
+    return entry if _valid_entry(entry) else None
+
+
+def _valid_entry(entry: Any) -> bool:
+    """An entry the index can show: a known kind, text where text belongs, numbers or nothing."""
+    return (isinstance(entry, dict) and entry.get("kind") in ("audit", "trend")
+            and all(isinstance(entry.get(k), str) for k in ("key", "created_at", "title"))
+            and all(k in _ENTRY_TYPES and isinstance(v, _ENTRY_TYPES[k]) and not isinstance(v, bool)
+                    for k, v in entry.items()))
+
+
+def _read_entry_cache(folder: Path) -> dict[str, dict[str, Any]]:
+    """The entry cache, checked item by item (auditor's own file, bounded; anything malformed
+    is dropped and recomputed)."""
+    path = folder / ENTRY_CACHE
+    try:
+        if not written_by_auditor(path) or path.stat().st_size > _MAX_CACHE_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: item for name, item in data.items()
+            if isinstance(item, dict) and isinstance(item.get("sha256"), str)
+            and isinstance(item.get("stamp"), list) and len(item["stamp"]) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in item["stamp"])
+            and (item.get("entry") is None or _valid_entry(item["entry"]))}
 
 
 def _link(html: Path) -> str | None:
