@@ -114,7 +114,8 @@ def test_no_private_imports_across_packages() -> None:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("auditor"):
                 there = node.module.split(".")[:2]
                 private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
-                if private and there != here:
+                private += [node.module] if any(part.startswith("_") for part in node.module.split(".")) else []
+                if private and there != here:  # a private name, or anything from a private module
                     offenders.append((module_name(path), node.module, private))
     assert offenders == []
 

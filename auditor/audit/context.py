@@ -15,7 +15,7 @@ from auditor.audit.settings import AuditSettings
 from auditor.calibration import Baseline
 from auditor.corpus import Corpus
 from auditor.corpus.periods import Periods, time_bins
-from auditor.metrics._xp import on_device
+from auditor.metrics.arrays import on_device
 from auditor.metrics.uncertainty import IntervalSettings
 from auditor.stages import cluster_corpus
 

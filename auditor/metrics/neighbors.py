@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from auditor.metrics._xp import check_embeddings, namespace, to_numpy
+from auditor.metrics.arrays import check_embeddings, namespace, to_numpy
 
 if TYPE_CHECKING:
     from auditor.metrics.near_duplicates import NearDuplicateRule

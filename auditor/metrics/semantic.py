@@ -12,7 +12,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
-from auditor.metrics._xp import check_embeddings, check_unit_rows, namespace, to_numpy
+from auditor.metrics.arrays import check_embeddings, check_unit_rows, namespace, to_numpy
 
 DEFAULT_BLOCK_ROWS = 65536
 #: A total variance below this (unit rows) is float32 round-off: the texts do not spread at all.

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.metrics._xp import namespace, to_numpy
+from auditor.metrics.arrays import namespace, to_numpy
 from auditor.metrics.near_duplicates import NearDuplicateRule
 from auditor.metrics.neighbors import NeighborScan, near_duplicate_scan
 from auditor.metrics.semantic import (
