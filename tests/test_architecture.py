@@ -221,3 +221,42 @@ def test_every_template_file_is_shipped_in_the_package() -> None:
     templates = [p.relative_to(PACKAGE).as_posix() for p in (PACKAGE / "report" / "templates").rglob("*") if p.is_file()]
     assert templates and all(any(fnmatch.fnmatch(t, g) and t.count("/") == g.count("/") for g in globs)
                              for t in templates), templates
+
+
+def test_every_entry_point_accepts_every_column_role(tmp_path: Path) -> None:
+    """The roles are listed once (auditor.corpus.roles); each entry point that reads a corpus
+    takes each of them: the audit, a comparison, a partial state and its merged audit, and the
+    command line's flags."""
+    import pandas as pd
+
+    import auditor
+    from auditor.audit.compare import compare
+    from auditor.corpus.roles import ROLES, TEXT
+    from auditor.states import audit_state, shard_state
+    from tests.conftest import HashEncoder
+
+    words = ["wool", "tea", "pans", "bikes", "soap", "rain", "maps", "jars"]
+    frame = pd.DataFrame({
+        "body": [f"a text about {w} number {i}" for i, w in enumerate(words * 3)],
+        "group": ["a", "b"] * 12, "time": [f"202{i % 3}-01-01" for i in range(24)],
+        "stratum": [f"p{i % 4}" for i in range(24)], "locale": ["en", "fr", "de"] * 8,
+        "translation": ["" if i % 3 == 0 else f"plain text {i}" for i in range(24)], "id": [f"x{i}" for i in range(24)]})
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    frame.iloc[:12].to_csv(tmp_path / "first.csv", index=False)
+    frame.iloc[12:].to_csv(tmp_path / "second.csv", index=False)
+    options = dict(model=HashEncoder(), cache=False, resamples=0, clusterer=None, lexical=False, permutations=9)
+    for role in ROLES:
+        named = {TEXT.keyword: "body", role.keyword: role.column}
+        if role.column == "translation":
+            named["locale_col"] = "locale"
+        results = {"audit": auditor.audit(frame, **named, **options),
+                   "compare": compare([tmp_path / "first.csv", tmp_path / "second.csv"], **named, **options),
+                   "state": audit_state(shard_state(tmp_path / "c.csv", embedder=HashEncoder(), **named),
+                                        clusterer=None, lexical=False, resamples=0)}
+        for name, result in results.items():
+            expected = "corpus" if (name, role.column) == ("compare", "group") else role.column  # compare's groups
+            assert result.data["corpus"]["columns"][role.column] == expected, (name, role.column)
+    for command in ("audit", "compare", "snapshot", "check", "state"):  # select leaves out the locale roles
+        flags = {opt for param in typer.main.get_command(app).get_command(None, command).params for opt in param.opts}
+        wanted = {role.flag for role in (TEXT, *ROLES)} - ({"--group-col"} if command == "compare" else set())
+        assert wanted <= flags, command  # compare groups by corpus (--by splits one corpus by a column)

@@ -15,9 +15,10 @@ from auditor.audit.sections import SECTIONS, applies
 from auditor.audit.sections.provenance import now
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import Corpus, from_frame, from_texts, load_corpus
+from auditor.corpus.roles import ROLES
 from auditor.embed import Embedder
-from auditor.embed.onnx_backend import ONNX
 from auditor.embed.model import cuda_may_exist, select_device
+from auditor.embed.onnx_backend import ONNX
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY
 from auditor.metrics.semantic import typicality
@@ -173,8 +174,8 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
         return None, ""
-    columns = {c: corpus.frame[c].astype(str).tolist() for c in ("group", "time", "stratum", "locale", "translation")
-               if c in corpus.frame}
+    columns = {role.column: corpus.frame[role.column].astype(str).tolist() for role in ROLES
+               if role.column != "id" and role.column in corpus.frame}  # the ids are in the fingerprint
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.deciding(), "stages": stage_ids, "source": corpus.source,
                       "reference": ref.corpus.fingerprint() if ref is not None else None, "feed": feed})

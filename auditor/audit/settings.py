@@ -19,16 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.corpus.periods import FREQS
-from auditor.errors import SettingsError
+from auditor.corpus.roles import COLUMN_KEYWORDS
 from auditor.embed.model import folder_model_problem
 from auditor.embed.onnx_backend import BACKENDS
+from auditor.errors import SettingsError
 from auditor.guard import folder_problem
 from auditor.metrics.two_sample import DEFAULT_PERMUTATIONS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
 #: Options that say how to read a corpus (columns), as opposed to how to audit it.
-CORPUS_OPTIONS = ("text_col", "group_col", "time_col", "id_col", "strata", "locale_col", "translation_col", "encoding", "skip_invalid")
+CORPUS_OPTIONS = (*COLUMN_KEYWORDS, "encoding", "skip_invalid")
 #: CLI flags whose name is not ``--`` + the parameter with dashes.
 _FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir", "k": "-k",
           "top": "--top", "clusterer": "--clusters"}

@@ -13,6 +13,11 @@ from typing import Any, Callable, Optional
 
 import typer
 
+from auditor.corpus.roles import ROLES, TEXT
+
+#: The corpus roles an exposure log has too: its times, and its cohorts as groups.
+FEED_ROLES = ("group", "time")
+
 
 @dataclass(frozen=True)
 class OptionGroup:
@@ -31,13 +36,7 @@ def _group(group: str, /, **options: tuple[Any, Any]) -> OptionGroup:
 
 INPUT = _group(
     "input",
-    text_col=(Optional[str], typer.Option(None, "--text-col", help="Column holding the text (default: 'text', or the only text column).")),
-    group_col=(Optional[str], typer.Option(None, "--group-col", help="Column to split the corpus by (brand, source, locale...).")),
-    time_col=(Optional[str], typer.Option(None, "--time-col", help="Column with a date or year for each text.")),
-    strata=(Optional[str], typer.Option(None, "--strata", help="Column naming the prompt, brief, product or question each text answers: homogeneity is also measured within each, and comparisons permute labels within them.")),
-    locale_col=(Optional[str], typer.Option(None, "--locale-col", help="Column with each text's locale (fr-FR, de, ja...): how far each locale's copy sits from the others and whether they converge on one voice (with --strata on an item id, version by version).")),
-    translation_col=(Optional[str], typer.Option(None, "--translation-col", help="With --locale-col: column with a plain translation of the source locale's version into each text's language (empty for the source's own texts): how close each locale's copy sits to a literal translation.")),
-    id_col=(Optional[str], typer.Option(None, "--id-col", help="Column with a unique id per row (default: 'id' if present, else the row number).")),
+    **{role.keyword: (Optional[str], typer.Option(None, role.flag, help=role.help)) for role in (TEXT, *ROLES)},
     encoding=(str, typer.Option("utf-8", "--encoding", help="Text encoding of the input files.")),
     skip_invalid=(bool, typer.Option(False, "--skip-invalid", help="Drop rows with empty or non-text values instead of failing.")),
 )
@@ -141,12 +140,12 @@ class Options:
         from auditor.errors import SettingsError
 
         given = self.get("input")
-        for key in ("id_col", "strata", "locale_col", "translation_col"):  # a corpus's roles, not a log's
-            if given.get(key) is not None:
-                raise SettingsError(key, "does not apply to an exposure log (--user-col)")
-        columns = {k: v for k, v in given.items() if k in ("text_col", "time_col", "encoding", "skip_invalid")}
-        return {**columns, "user_col": feed["user_col"], "item_col": feed["item_col"], "catalog": feed["catalog"],
-                "group_col": self.get("input").get("group_col")}
+        for role in ROLES:  # a log has times and cohorts (--group-col); the other roles are a corpus's
+            if role.column not in FEED_ROLES and given.get(role.keyword) is not None:
+                raise SettingsError(role.keyword, "does not apply to an exposure log (--user-col)")
+        columns = {k: v for k, v in given.items() if k in (TEXT.keyword, "encoding", "skip_invalid")
+                   or k in (role.keyword for role in ROLES if role.column in FEED_ROLES)}
+        return {**columns, "user_col": feed["user_col"], "item_col": feed["item_col"], "catalog": feed["catalog"]}
 
 
 def shared(*groups: OptionGroup) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -1,6 +1,18 @@
-"""Loading and validating corpora."""
+"""Loading and validating corpora. The names below load pandas on first use, so that the column
+roles (:mod:`auditor.corpus.roles`) can be read by the command line without it."""
 
-from auditor.corpus.corpus import Corpus, combine, from_frame, from_texts, load_corpus
-from auditor.corpus.loaders import read_table
+from typing import Any
 
-__all__ = ["Corpus", "combine", "from_frame", "from_texts", "load_corpus", "read_table"]
+_EXPORTS = {"Corpus": "auditor.corpus.corpus", "combine": "auditor.corpus.corpus", "from_frame": "auditor.corpus.corpus",
+            "from_texts": "auditor.corpus.corpus", "load_corpus": "auditor.corpus.corpus",
+            "read_table": "auditor.corpus.loaders"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'auditor.corpus' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.corpus.loaders import STDIN, has_surrogate, read_table
+from auditor.corpus.roles import FLAGS, ROLES, role_columns
 from auditor.errors import CorpusError
 
 #: Column names the loader looks for, in order, when no text column is named.
@@ -167,21 +168,16 @@ def from_frame(
     frame: pd.DataFrame,
     *,
     text_col: str | None = None,
-    group_col: str | None = None,
-    time_col: str | None = None,
-    id_col: str | None = None,
-    strata: str | None = None,
-    locale_col: str | None = None,
-    translation_col: str | None = None,
     source: str | None = None,
     skip_invalid: bool = False,
+    **columns: str | None,
 ) -> Corpus:
     """Validate a raw table and return a :class:`Corpus`.
 
-    ``strata`` names the column with each text's prompt, brief, product or question;
-    ``locale_col`` the column with each text's locale (market or language version);
-    ``translation_col`` (with ``locale_col``) a column with a plain translation of the source
-    locale's version into each text's language, empty where there is none.
+    ``columns``: the roles of :data:`auditor.corpus.roles.ROLES` by keyword: ``group_col``,
+    ``time_col``, ``strata`` (each text's prompt, brief, product or question), ``locale_col``
+    (each text's locale), ``translation_col`` (with ``locale_col``: a plain translation of the
+    source locale's version into each text's language, empty where there is none), ``id_col``.
 
     Raises :class:`CorpusError` for unknown columns, rows with empty or non-text values (unless
     ``skip_invalid``), duplicate ids, and corpora of fewer than two texts.
@@ -189,8 +185,7 @@ def from_frame(
     where = source or "the corpus"
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no texts found (the corpus is empty)")
-    roles = {"group": group_col, "time": time_col, "id": id_col, "stratum": strata, "locale": locale_col,
-             "translation": translation_col}
+    roles = role_columns(**columns)
     text_col = _text_column(frame, text_col, roles, where)
     if roles["id"] is None and "id" in frame.columns and text_col != "id" and frame["id"].map(str).is_unique:
         roles["id"] = "id"
@@ -220,21 +215,16 @@ def from_frame(
     return Corpus(out, source, {"text": text_col, **roles})
 
 
-#: Each role's flag, for messages.
-_FLAG = {"text": "--text-col", "group": "--group-col", "time": "--time-col", "id": "--id-col",
-         "stratum": "--strata", "locale": "--locale-col", "translation": "--translation-col"}
-
-
 def _text_column(frame: pd.DataFrame, text_col: str | None, roles: dict[str, str | None], where: str) -> str:
     """The text column, once every named column exists and no role names the text column."""
     for role, name in {"text": text_col, **roles}.items():
-        _check_column(frame, name, _FLAG[role])
+        _check_column(frame, name, FLAGS[role])
     if roles["translation"] is not None and roles["locale"] is None:
         raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
     text_col = pick_text_column(frame, text_col, [c for c in roles.values() if c])
     for role, name in roles.items():
         if role != "id" and name is not None and name == text_col:
-            raise CorpusError(f"{where}: {_FLAG[role]} {name!r} is the text column; name another column")
+            raise CorpusError(f"{where}: {FLAGS[role]} {name!r} is the text column; name another column")
     return text_col
 
 
@@ -283,22 +273,16 @@ def load_corpus(
     path: str | Path,
     *,
     text_col: str | None = None,
-    group_col: str | None = None,
-    time_col: str | None = None,
-    id_col: str | None = None,
-    strata: str | None = None,
-    locale_col: str | None = None,
-    translation_col: str | None = None,
     encoding: str = "utf-8",
     skip_invalid: bool = False,
+    **columns: str | None,
 ) -> Corpus:
     """Load and validate a corpus from a CSV, TSV, JSONL, JSON, Parquet or text file, or a
-    directory of .txt/.md files (one text per file)."""
+    directory of .txt/.md files (one text per file); ``columns`` as for :func:`from_frame`."""
+    role_columns(**columns)  # an unknown keyword before the file is read
     frame = read_table(path, encoding)
-    return from_frame(
-        frame, text_col=text_col, group_col=group_col, time_col=time_col, id_col=id_col, strata=strata,
-        locale_col=locale_col, translation_col=translation_col, source=str(STDIN) if str(path) == "-" else str(path), skip_invalid=skip_invalid,
-    )
+    return from_frame(frame, text_col=text_col, source=str(STDIN) if str(path) == "-" else str(path),
+                      skip_invalid=skip_invalid, **columns)
 
 
 def from_texts(texts: Sequence[str], groups: Sequence[str] | None = None,
@@ -324,11 +308,10 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
         raise CorpusError(f"corpus labels must differ, got {', '.join(labels)}")
     if len(corpora) < 2:
         raise CorpusError("a comparison needs at least 2 corpora")
-    for column, what in (("time", "a time column"), ("stratum", "strata"), ("locale", "a locale column"),
-                         ("translation", "a translation column")):
+    for column in (role.column for role in ROLES if role.column not in ("group", "id")):
         present = [column in c.frame for c in corpora]
         if any(present) and not all(present):
-            raise CorpusError(f"either every corpus has {what} or none has")
+            raise CorpusError(f"either every corpus has a {column} column ({FLAGS[column]}) or none has")
     frames = []
     for corpus, label in zip(corpora, labels):
         part = corpus.frame.drop(columns=["group"], errors="ignore").copy()

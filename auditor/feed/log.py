@@ -15,6 +15,7 @@ import pandas as pd
 from auditor.corpus import Corpus
 from auditor.corpus.corpus import is_blank, list_rows, parse_times, pick_text_column
 from auditor.corpus.loaders import STDIN, read_table
+from auditor.corpus.roles import FLAGS
 from auditor.corpus.periods import Periods, time_bins
 from auditor.errors import CorpusError
 from auditor.metrics.feed import Exposures
@@ -77,7 +78,7 @@ def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: 
     id_col = item_col if item_col in frame.columns else "id" if "id" in frame.columns else None
     if id_col is None:
         raise CorpusError(f"{where}: no item id column (neither {item_col!r} nor 'id'; columns: {', '.join(frame.columns)})")
-    _check(frame, text_col, "--text-col", where)
+    _check(frame, text_col, FLAGS["text"], where)
     text_col = pick_text_column(frame, text_col, [id_col, "source"])
     ids = frame[id_col].map(str)
     if not ids.is_unique:
@@ -148,8 +149,8 @@ def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = 
     where = source or "the exposure log"
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no exposures found (the log is empty)")
-    for name, flag in ((user_col, "--user-col"), (item_col, "--item-col"), (time_col, "--time-col"),
-                       (group_col, "--group-col")):
+    for name, flag in ((user_col, "--user-col"), (item_col, "--item-col"), (time_col, FLAGS["time"]),
+                       (group_col, FLAGS["group"])):
         _check(frame, name, flag, where)
     if catalog is not None and item_col is None:
         raise CorpusError(f"{where}: --catalog maps item ids to texts; name the log's item id column with --item-col")

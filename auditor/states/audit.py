@@ -10,6 +10,7 @@ import pandas as pd
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.calibration.texts import ALL_TEXTS
 from auditor.corpus import Corpus, from_frame
+from auditor.corpus.roles import ROLES as CORPUS_ROLES
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
 from auditor.errors import CorpusError, SettingsError
@@ -117,9 +118,8 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
             frame[roles[role]] = cols[role]
     if "language" in cols:  # kept as each row was identified (with_languages does not identify it again)
         frame["language"] = cols["language"]
-    corpus = from_frame(frame, text_col=text_name, id_col="id", group_col=roles.get("group"),
-                        time_col=roles.get("time"), strata=roles.get("stratum"), locale_col=roles.get("locale"),
-                        source=source)
+    corpus = from_frame(frame, text_col=text_name, id_col="id", source=source,
+                        **{role.keyword: roles.get(role.column) for role in CORPUS_ROLES if role.label})
     if TRANSLATION_SIMILARITY in cols:  # the rows' similarities travel in ExactValues; the column is named
         corpus.columns["translation"] = names.get("translation")
     return corpus

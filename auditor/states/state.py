@@ -30,6 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from auditor.corpus.roles import LABELS, ROLES as CORPUS_ROLES, TEXT
 from auditor.errors import AuditorError
 from auditor.metrics.semantic import EmbeddingStats, embedding_stats
 from auditor.states.lexical import MAX_N, LexicalState
@@ -41,7 +42,7 @@ DEFAULT_SAMPLE_SIZE = 5000
 #: Groups (and months) keep their d×d XᵀX while there are at most this many of them.
 MAX_GRAM_KEYS = 64
 #: The optional columns a sample row carries besides its text and id.
-ROLES = ("group", "time", "stratum", "locale")
+ROLES = LABELS  # the per-text labels a state keeps (auditor.corpus.roles)
 #: A number a sample row carries: the cosine of the text with its plain translation (None: none given).
 TRANSLATION_SIMILARITY = "translation_similarity"
 
@@ -225,7 +226,7 @@ def build_state(frame: pd.DataFrame, vectors: np.ndarray, *, model: dict[str, An
         "model": {k: model.get(k) for k in ("name", "revision")} | {"dimension": int(vectors.shape[1])},
         "settings": {"seed": int(seed), "sample_size": int(sample_size), "sketch_size": int(sketch_size),
                      "max_n": MAX_N},
-        "columns": {k: columns.get(k) for k in ("text", "id", *ROLES, "translation")},
+        "columns": {k: columns.get(k) for k in (TEXT.column, *(role.column for role in CORPUS_ROLES))},
     }
     groups = _keyed(frame["group"].to_numpy(dtype=str), vectors) if "group" in frame else {}
     months, time_range, iso = {}, None, None
