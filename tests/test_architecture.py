@@ -260,3 +260,20 @@ def test_every_entry_point_accepts_every_column_role(tmp_path: Path) -> None:
         flags = {opt for param in typer.main.get_command(app).get_command(None, command).params for opt in param.opts}
         wanted = {role.flag for role in (TEXT, *ROLES)} - ({"--group-col"} if command == "compare" else set())
         assert wanted <= flags, command  # compare groups by corpus (--by splits one corpus by a column)
+
+
+def test_the_command_line_shows_the_librarys_defaults() -> None:
+    """Defaults are stated once (auditor/defaults.py): every option that sets an AuditSettings
+    field defaults to that field's default."""
+    import dataclasses
+
+    from auditor.audit.settings import AuditSettings
+
+    fields = {f.name: f.default for f in dataclasses.fields(AuditSettings)}
+    seen = 0
+    for command in ("audit", "compare", "snapshot", "check"):
+        for param in typer.main.get_command(app).get_command(None, command).params:
+            if param.name in ("seed", "ci_level", "permutations") or (param.name == "resamples" and command != "check"):
+                assert param.default == fields[param.name], (command, param.name)
+                seen += 1
+    assert seen >= 10

@@ -20,6 +20,7 @@ from typing import Any
 
 from auditor.corpus.periods import FREQS
 from auditor.corpus.roles import COLUMN_KEYWORDS
+from auditor.defaults import CI_LEVEL, RESAMPLES, SEED
 from auditor.embed.model import folder_model_problem
 from auditor.embed.onnx_backend import BACKENDS
 from auditor.errors import SettingsError
@@ -62,11 +63,11 @@ class AuditSettings:
     cache: str | os.PathLike | bool | None = None
     progress: bool | None = None
     sample: int | None = None
-    seed: int = 0
+    seed: int = SEED
     threshold: float | None = None
     top: int = 10
-    resamples: int = 200
-    ci_level: float = 0.95
+    resamples: int = RESAMPLES
+    ci_level: float = CI_LEVEL
     lexical: bool = True
     freq: str | None = None
     permutations: int = DEFAULT_PERMUTATIONS

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 import typer
 
+from auditor import defaults
 from auditor.corpus.roles import ROLES, TEXT
 
 #: The corpus roles an exposure log has too: its times, and its cohorts as groups.
@@ -60,23 +61,23 @@ CACHE = _group(
 AUDIT = _group(
     "audit",
     sample=(Optional[int], typer.Option(None, "--sample", help="Audit a seeded random sample of N texts.")),
-    seed=(int, typer.Option(0, "--seed", help="Seed for every random choice (same input + same seed = same numbers).")),
+    seed=(int, typer.Option(defaults.SEED, "--seed", help="Seed for every random choice (same input + same seed = same numbers).")),
     threshold=(Optional[float], typer.Option(None, "--threshold", help="An explicit near-duplicate cut on the calibrated scale (0: unrelated texts, 1: identical): texts at or above it count as near-duplicates by meaning alone. Default: the calibrated rule (the model reads them as one text, or almost word for word).")),
-    resamples=(int, typer.Option(200, "--resamples", help="Half-samples for the confidence intervals (0: no intervals).")),
-    ci_level=(float, typer.Option(0.95, "--ci-level", help="Confidence level of the intervals.")),
+    resamples=(int, typer.Option(defaults.RESAMPLES, "--resamples", help="Half-samples for the confidence intervals (0: no intervals).")),
+    ci_level=(float, typer.Option(defaults.CI_LEVEL, "--ci-level", help="Confidence level of the intervals.")),
     no_lexical=(bool, typer.Option(False, "--no-lexical", help="Skip the lexical metrics and stock phrases.")),
     clusters=(str, typer.Option("hdbscan", "--clusters", help="hdbscan, kmeans, or none (no map and no clusters: faster).")),
     freq=(Optional[str], typer.Option(None, "--freq", help="Period for the trend with --time-col: year, quarter, month or decade (default: from the date span).")),
     reference=(Optional[Path], typer.Option(None, "--reference", help="A reference corpus (e.g. generic AI copy): how close each group sits to it, and who drifts toward it.")),
-    permutations=(int, typer.Option(999, "--permutations", help="Label permutations for the MMD and PERMANOVA p-values.")),
+    permutations=(int, typer.Option(defaults.PERMUTATIONS, "--permutations", help="Label permutations for the MMD and PERMANOVA p-values.")),
     recompute=(bool, typer.Option(False, "--recompute", help="Recompute every metric even when this exact audit was run before (embeddings still come from the cache).")),
 )
 ENGINE = _group(
     "engine",
     engine=(str, typer.Option("local", "--engine", help="local (this process) or ray (Ray Data: the files as one dataset, embedded by a pool of actors; pip install \"auditor[ray]\").")),
     ray_address=(Optional[str], typer.Option(None, "--ray-address", help="With --engine ray: the cluster to join (default: start a local Ray instance and shut it down).")),
-    workers=(int, typer.Option(2, "--workers", help="With --engine ray: embedding actors (each loads the model once).")),
-    sample_size=(int, typer.Option(5000, "--sample-size", help="With --engine ray: rows kept for the sampled parts (map, clusters, phrases, intervals); the similarity, Vendi and distinct-n metrics are exact for every text.")),
+    workers=(int, typer.Option(defaults.RAY_WORKERS, "--workers", help="With --engine ray: embedding actors (each loads the model once).")),
+    sample_size=(int, typer.Option(defaults.SAMPLE_SIZE, "--sample-size", help="With --engine ray: rows kept for the sampled parts (map, clusters, phrases, intervals); the similarity, Vendi and distinct-n metrics are exact for every text.")),
     verbose=(bool, typer.Option(False, "--verbose", help="With --engine ray: let Ray print its own log lines (by default only its errors reach you, as one error line).")),
 )
 OUTPUT = _group(

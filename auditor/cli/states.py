@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 import typer
 
+from auditor import defaults
 from auditor.cli.app import app, fail, run_guarded
 from auditor.cli.audit import finish, write_audit
 from auditor.cli.options import AUDIT, CACHE, FEED, INPUT, MODEL, OUTPUT, QUIET, Options, shared
@@ -42,8 +43,8 @@ def check_state_output(output: Path, inputs: list[Path]) -> None:
 def state(
     shards: list[Path] = typer.Argument(..., help="The shard's corpus files (any input `auditor audit` reads); several are read as one shard, in order."),
     output: Path = typer.Option(..., "--output", "-o", help="The state file to write (NAME.auditor-state)."),
-    sample_size: int = typer.Option(5000, "--sample-size", help="Rows kept for the sampled parts (neighbours, map, clusters, phrases, intervals); a corpus of at most this many texts is kept whole."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the sample (every shard of one corpus needs the same)."),
+    sample_size: int = typer.Option(defaults.SAMPLE_SIZE, "--sample-size", help="Rows kept for the sampled parts (neighbours, map, clusters, phrases, intervals); a corpus of at most this many texts is kept whole."),
+    seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the sample (every shard of one corpus needs the same)."),
     opts: Optional[Options] = None,
 ) -> None:
     """Write the mergeable partial state of one shard, for `auditor merge`.

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 import typer
 
+from auditor import defaults
 from auditor.cli.app import app, fail, run_guarded
 from auditor.cli.options import CACHE, INPUT, MODEL, QUIET, Options, shared
 
@@ -48,7 +49,7 @@ def select(
     score_col: Optional[str] = typer.Option(None, "--score-col", help="A column of quality or relevance scores to trade off against variance."),
     diversity: Optional[float] = typer.Option(None, "--diversity", help="0 (the scores alone) to 1 (variance alone); default 1 without --score-col, 0.5 with it."),
     output: Path = typer.Option(..., "--output", "-o", help="CSV of the chosen texts: every input column in selection order, with selection_rank and nearest_chosen_similarity."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random subsets and the sampled figures."),
+    seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the random subsets and the sampled figures."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="An explicit near-duplicate cut on the calibrated scale (0: unrelated texts, 1: identical): texts at or above it count as near-duplicates by meaning alone. Default: the calibrated rule (the model reads them as one text, or almost word for word)."),
     fmt: str = typer.Option("text", "--format", help="What to print: text (the figures) or json."),
     opts: Optional[Options] = None,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor.corpus.loaders import STDIN, has_surrogate, read_table
 from auditor.corpus.roles import FLAGS, ROLES, role_columns
-from auditor.errors import CorpusError
+from auditor.errors import CorpusError, SettingsError
 
 #: Column names the loader looks for, in order, when no text column is named.
 TEXT_COLUMN_NAMES = ("text",)
@@ -83,7 +83,7 @@ class Corpus:
     def sample(self, n: int, seed: int = 0) -> "Corpus":
         """A seeded random subsample of ``n`` rows (all rows, in order, when ``n >= len``)."""
         if n < 2:
-            raise CorpusError(f"--sample must be at least 2, got {n}")
+            raise SettingsError("sample", f"must be at least 2, got {n}")
         if n >= len(self):
             return self
         rng = np.random.default_rng(seed)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from auditor.errors import CorpusError
+from auditor.errors import SettingsError
 
 FREQS = ("year", "quarter", "month", "decade")
 
@@ -72,7 +72,7 @@ def time_bins(times: pd.Series, freq: str | None = None) -> Periods:
     given = freq is not None
     freq = freq or choose_freq(times)
     if freq not in FREQS:
-        raise CorpusError(f"--freq must be one of {', '.join(FREQS)}, got {freq!r}")
+        raise SettingsError("freq", f"must be one of {', '.join(FREQS)}, got {freq!r}")
     if freq == "decade":
         years = (times.dt.year // 10 * 10).to_numpy()
         keys = sorted(set(years.tolist()))

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import ModelError
+from auditor.errors import ModelError, SettingsError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL.lower(), f"sentence-transformers/{DEFAULT_MODEL}".lower()}
@@ -129,11 +129,11 @@ def select_device(requested: str = "auto") -> str:
 
     if requested.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise ModelError("--device cuda was asked for, but no CUDA GPU is available")
+            raise SettingsError("device", "cuda was asked for, but no CUDA GPU is available")
         return requested
     if requested == "mps":
         if not torch.backends.mps.is_available():
-            raise ModelError("--device mps was asked for, but MPS is not available")
+            raise SettingsError("device", "mps was asked for, but MPS is not available")
         return "mps"
     if torch.cuda.is_available():
         return "cuda"

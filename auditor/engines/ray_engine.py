@@ -28,6 +28,7 @@ import pandas as pd
 from auditor.audit.languages import choose_model, with_languages
 from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import from_frame
+from auditor.defaults import RAY_WORKERS
 from auditor.errors import AuditorError, CorpusError, SettingsError
 from auditor.progress import StageTimer
 from auditor.result import AuditResult
@@ -255,7 +256,7 @@ def quiet_ray() -> Iterator[None]:
 
 
 def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None, *, address: str | None = None,
-              workers: int = 2, embedder: Any = None, sample_size: int | None = None,
+              workers: int = RAY_WORKERS, embedder: Any = None, sample_size: int | None = None,
               reporter: StageTimer | None = None, verbose: bool = False, **options: Any) -> AuditResult:
     """Audit the files ``paths`` on Ray Data (see the module docstring). ``options``: the
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;

@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from scipy.special import gammaln
 
+from auditor.defaults import PERMUTATIONS, RESAMPLES, SEED
 from auditor.metrics.uncertainty import proportional_subsample
 
 #: Permutations are drawn and scored in batches of this many.
@@ -221,7 +222,7 @@ def _percentiles(draws: np.ndarray, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def summarise(stat: Statistic, data: Stratified, *, resamples: int = 200, seed: int = 0,
+def summarise(stat: Statistic, data: Stratified, *, resamples: int = RESAMPLES, seed: int = SEED,
               level: float = 0.95) -> Summary:
     """``stat`` in every stratum with at least 2 texts, and its mean over strata with a
     resampling interval (see the module docstring). Size-dependent statistics are taken at the
@@ -247,7 +248,7 @@ def summarise(stat: Statistic, data: Stratified, *, resamples: int = 200, seed: 
                    m if stat.size_dependent else None, len(kept), len(data.cells) - len(kept))
 
 
-def compare_conditions(stat: Statistic, data: Stratified, *, permutations: int = 999, resamples: int = 200,
+def compare_conditions(stat: Statistic, data: Stratified, *, permutations: int = PERMUTATIONS, resamples: int = RESAMPLES,
                        seed: int = 0, level: float = 0.95) -> Difference:
     """value_b − value_a of ``stat`` (cells 0 = a, 1 = b), averaged over strata where both cells
     have at least 2 texts; size-dependent statistics at each stratum's smaller cell size.

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from auditor.defaults import PERMUTATIONS
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval
 
-DEFAULT_PERMUTATIONS = 999
+DEFAULT_PERMUTATIONS = PERMUTATIONS
 #: The MMD kernel matrix is quadratic in size: each side is subsampled (seeded) to at most this.
 MMD_MAX_PER_SIDE = 500
 #: The classifier sees at most this many texts of the group and as many of the rest.

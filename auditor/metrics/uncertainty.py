@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from auditor.defaults import CI_LEVEL, RESAMPLES
 import numpy as np
 import pandas as pd
 
-DEFAULT_RESAMPLES = 200
-DEFAULT_LEVEL = 0.95
+DEFAULT_RESAMPLES = RESAMPLES
+DEFAULT_LEVEL = CI_LEVEL
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def shard_state(data: Any, settings: AuditSettings | None = None, *, embedder: A
     from auditor.audit.run import as_corpus, as_embedder
 
     if sample_size < 2:
-        raise CorpusError(f"--sample-size must be at least 2, got {sample_size}")
+        raise SettingsError("sample_size", f"must be at least 2, got {sample_size}")
     settings, columns = split_options(settings, options)
     corpus = as_corpus(data, **columns)
     return corpus_state(corpus, as_embedder(embedder, settings), seed=settings.seed, sample_size=sample_size,

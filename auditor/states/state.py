@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.corpus.roles import LABELS, ROLES as CORPUS_ROLES, TEXT
+from auditor.defaults import SAMPLE_SIZE
 from auditor.errors import AuditorError
 from auditor.metrics.semantic import EmbeddingStats, embedding_stats
 from auditor.states.lexical import MAX_N, LexicalState
@@ -38,7 +39,7 @@ from auditor.states.sketch import SKETCH_SIZE
 
 STATE_VERSION = 2  # 2: language counts, translation similarities
 #: Rows kept for the sampled parts of an audit.
-DEFAULT_SAMPLE_SIZE = 5000
+DEFAULT_SAMPLE_SIZE = SAMPLE_SIZE
 #: Groups (and months) keep their d×d XᵀX while there are at most this many of them.
 MAX_GRAM_KEYS = 64
 #: The optional columns a sample row carries besides its text and id.
