@@ -31,14 +31,32 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
 #: Options that say how to read a corpus (columns), as opposed to how to audit it.
 CORPUS_OPTIONS = (*COLUMN_KEYWORDS, "encoding", "skip_invalid")
-#: CLI flags whose name is not ``--`` + the parameter with dashes.
-_FLAGS = {"lexical": "--no-lexical", "reuse_results": "--recompute", "cache": "--cache-dir", "k": "-k",
-          "top": "--top", "clusterer": "--clusters"}
+#: Command-line options that turn a setting off (option -> the setting it negates). Read both
+#: ways: the CLI builds the settings from its options with it, and :func:`flag_for` names the
+#: option when a setting is wrong.
+NEGATED_OPTIONS = {"no_lexical": "lexical", "recompute": "reuse_results"}
+#: Other parameters whose flag is not ``--`` + the parameter with dashes.
+_OTHER_FLAGS = {"cache": "--cache-dir", "k": "-k", "clusterer": "--clusters"}
 
 
 def flag_for(param: str) -> str:
-    """The CLI flag that sets library parameter ``param``."""
-    return _FLAGS.get(param, "--" + param.replace("_", "-"))
+    """The CLI flag that sets library parameter ``param``.
+
+    >>> flag_for("ci_level"), flag_for("lexical"), flag_for("clusterer")
+    ('--ci-level', '--no-lexical', '--clusters')
+    """
+    negating = [option for option, field in NEGATED_OPTIONS.items() if field == param]
+    return "--" + (negating[0] if negating else param).replace("_", "-") if param not in _OTHER_FLAGS \
+        else _OTHER_FLAGS[param]
+
+
+def settings_from_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`AuditSettings` fields that command-line options set (the options that name a
+    field, and the negated ones of :data:`NEGATED_OPTIONS`); other options are left out."""
+    fields = set(AuditSettings.fields())
+    out = {k: v for k, v in options.items() if k in fields}
+    out.update({NEGATED_OPTIONS[k]: not v for k, v in options.items() if k in NEGATED_OPTIONS})
+    return out
 
 
 @dataclass(frozen=True)

@@ -111,18 +111,13 @@ class Options:
     def settings(self, **overrides: Any) -> dict[str, Any]:
         """The library's audit settings (``AuditSettings`` fields) from the model, cache and
         audit options."""
+        from auditor.audit.settings import settings_from_options
+
         model, cache, audit = self.get("model"), self.get("cache"), self.get("audit")
         out: dict[str, Any] = {k: v for k, v in model.items() if v is not None or k != "backend"}
         if cache:
             out["cache"] = False if cache["no_cache"] else cache["cache_dir"]
-        for key in ("sample", "seed", "threshold", "resamples", "ci_level", "freq", "permutations"):
-            if key in audit:
-                out[key] = audit[key]
-        if "no_lexical" in audit:
-            out["lexical"] = not audit["no_lexical"]
-        if "recompute" in audit:
-            out["reuse_results"] = not audit["recompute"]
-        return {**out, **overrides}
+        return {**out, **settings_from_options(audit), **overrides}
 
     def stages(self) -> dict[str, Any]:
         """The stages chosen on the command line (the ``--clusters`` preset)."""
