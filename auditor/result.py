@@ -16,6 +16,7 @@ JSON shape (``schema_version`` "1.0"; documented in README, "The JSON result")::
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,10 @@ class AuditResult:
         """The value of ``metric_id`` for the whole corpus, or for ``group``."""
         metrics = self.metrics if group is None else self.groups[group]["metrics"]
         return metrics[metric_id]["value"]
+
+    def with_data(self, **keys: Any) -> "AuditResult":
+        """A new result whose data has ``keys`` added or replaced (this one is not changed)."""
+        return dataclasses.replace(self, data={**self.data, **keys})
 
     def to_dict(self, include_text: bool = True) -> dict[str, Any]:
         return self.data if include_text else _strip_text(self.data)

@@ -59,6 +59,7 @@ def headed_by_comparison(result: AuditResult) -> AuditResult:
     """The verdict of a comparison says which corpus is more alike (the comparison's headline),
     not what the pooled corpus is; the pooled sentence stays as ``pooled_headline``."""
     verdict, section = result.data.get("verdict"), result.data.get("comparison") or {}
-    if verdict is not None and section.get("headline") and verdict.get("scope") != "comparison":
-        verdict.update(scope="comparison", pooled_headline=verdict["headline"], headline=section["headline"])
-    return result
+    if verdict is None or not section.get("headline") or verdict.get("scope") == "comparison":
+        return result
+    headed = {**verdict, "scope": "comparison", "pooled_headline": verdict["headline"], "headline": section["headline"]}
+    return result.with_data(verdict=headed)  # a new result: the audit's own is left as it was

@@ -40,7 +40,7 @@ def take_snapshot(data: Any, *, name: str, history: str | Path | None = None, ou
     store = HistoryStore(history)  # the input is valid: fail on a bad database before the (slow) audit
     try:
         result = audit(corpus, **audit_options)
-        result.data["snapshot"] = {"name": name}
+        result = result.with_data(snapshot={"name": name})
         paths = report_paths(out, snapshot_file_name(Path(out), name, result.data["created_at"]), guard=guard)
         stored: list[int] = []
         write_report_set(result, paths, include_text=include_text, record=lambda stripped: stored.append(
