@@ -49,9 +49,15 @@ def languages_and_model(corpus: Corpus, settings: Any, embedder: Any) -> tuple[C
     return corpus, choose_model(settings, corpus, embedder)
 
 
+def language_counts(corpus: Corpus) -> Counter[str]:
+    """Texts per identified language, counted once per corpus (the model's choice, the main
+    language, the calibration weights and the report all read it)."""
+    return corpus.memo("language counts", lambda: Counter(corpus.frame["language"].tolist()))
+
+
 def main_language(corpus: Corpus) -> str:
     """The most common identified language of the corpus's texts."""
-    return main_of(Counter(corpus.frame["language"].tolist()))
+    return main_of(language_counts(corpus))
 
 
 def main_of(counts: Mapping[str, int]) -> str:
@@ -64,7 +70,7 @@ def main_of(counts: Mapping[str, int]) -> str:
 def choose_model(settings: Any, corpus: Corpus, embedder: Any) -> Any:
     """``settings`` with the multilingual model when nothing was named, the texts are not mostly
     English and the model is installed."""
-    if embedder is not None or settings.model is not None or mostly_english(corpus.frame["language"].tolist()):
+    if embedder is not None or settings.model is not None or mostly_english(language_counts(corpus)):
         return settings
     return settings.replace(model=MULTILINGUAL) if multilingual_available() else settings
 
@@ -78,8 +84,15 @@ def calibration_languages(corpus: Corpus) -> list[str]:
 
 
 def calibration_counts(corpus: Corpus) -> dict[str, int]:
-    """Texts per calibration language (the weights of the corpus's floor)."""
-    return dict(Counter(calibration_languages(corpus)))
+    """Texts per calibration language (the weights of the corpus's floor), from the language
+    counts: a language without calibration texts counts for the fallback, as in
+    :func:`calibration_languages`."""
+    main = main_language(corpus)
+    fallback = main if main in TEXTS else "en"
+    out: Counter[str] = Counter()
+    for code, n in language_counts(corpus).items():
+        out[code if code in TEXTS else fallback] += n
+    return dict(out)
 
 
 def calibrate(embedder: Any, corpus: Corpus, threshold: float | None = None) -> tuple[Any, Any]:
@@ -123,7 +136,7 @@ class LanguageReport:
 def language_report(corpus: Corpus, model: dict[str, Any], counts: dict[str, int] | None = None) -> LanguageReport:
     """The corpus's languages (``counts``: texts per language of a whole corpus whose rows here are
     a sample, as merged partial states know them)."""
-    counts = counts or Counter(corpus.frame["language"].tolist())
+    counts = counts or language_counts(corpus)
     warning = None
     if reads_english_only(model) and not mostly_english(counts):
         others = ", ".join(f"{NAMES.get(code, code)} {share:.0%}" for code, share in count_shares(counts).items()

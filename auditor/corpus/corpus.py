@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ class Corpus:
     frame: pd.DataFrame
     source: str | None = None
     columns: dict[str, str | None] = field(default_factory=dict)
-    _fingerprint: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _memos: dict[str, tuple[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -69,16 +69,23 @@ class Corpus:
     def fingerprint(self) -> str:
         """sha256 over the ordered (id, text) pairs: equal fingerprints mean the same corpus.
         Computed once per frame (the result cache's key and the provenance both ask for it)."""
-        if self._fingerprint is not None and self._fingerprint[0] == id(self.frame):
-            return self._fingerprint[1]
+        return self.memo("fingerprint", self._hash)
+
+    def _hash(self) -> str:
         digest = hashlib.sha256()
         for row_id, text in zip(self.frame["id"], self.frame["text"]):
             for part in (row_id, text):
                 data = part.encode("utf-8")
                 digest.update(len(data).to_bytes(8, "little"))
                 digest.update(data)
-        self._fingerprint = (id(self.frame), digest.hexdigest())
-        return self._fingerprint[1]
+        return digest.hexdigest()
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per frame under ``key`` (figures several steps read, e.g. language counts)."""
+        found = self._memos.get(key)
+        if found is None or found[0] != id(self.frame):
+            found = self._memos[key] = (id(self.frame), compute())
+        return found[1]
 
     def sample(self, n: int, seed: int = 0) -> "Corpus":
         """A seeded random subsample of ``n`` rows (all rows, in order, when ``n >= len``)."""
