@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 
 class AuditorError(Exception):
     """Base class for every error caused by the user's input or options (exit code 2)."""
@@ -16,11 +18,18 @@ class ModelError(AuditorError):
 
 
 class SettingsError(AuditorError, ValueError):
-    """A setting out of its range; ``param`` is the library parameter's name."""
+    """A setting out of its range or at odds with another; ``param`` is the library parameter's
+    name, and each ``{}`` in ``problem`` stands for one of ``others`` (more parameters). The
+    library says parameters; the command line says the flags (:meth:`worded`)."""
 
-    def __init__(self, param: str, problem: str) -> None:
-        super().__init__(f"{param} {problem}")
-        self.param, self.problem = param, problem
+    def __init__(self, param: str, problem: str, *others: str) -> None:
+        self.param, self.problem, self.others = param, problem, others
+        super().__init__(self.worded(str))
+
+    def worded(self, name: Callable[[str], str]) -> str:
+        """The message with every parameter named by ``name`` (e.g. its CLI flag)."""
+        problem = self.problem.format(*map(name, self.others)) if self.others else self.problem
+        return f"{name(self.param)} {problem}"
 
 
 class AuditorWarning(UserWarning):

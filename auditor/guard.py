@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, SettingsError
 from auditor.ownership import record_problem, written_by_auditor
 
 INDEX_NAME = "index.html"
@@ -106,7 +106,7 @@ class OutputGuard:
         each checked; a report may not take the index's name."""
         self.folder(out)
         if f"{name}.html" == INDEX_NAME:
-            raise AuditorError(f"--name {name!r} is taken by the folder's {INDEX_NAME}; choose another name")
+            raise SettingsError("name", f"{name!r} is taken by the folder's {INDEX_NAME}; choose another name")
         out = Path(out)
         return {"html": self.file(out / f"{name}.html"), "json": self.file(out / f"{name}.json"),
                 "review": self.file(out / f"{name}-review.csv"), "index": self.file(out / INDEX_NAME)}

@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor import audit
+from auditor.audit.settings import flag_for
 from auditor.cli import app
 from auditor.corpus import from_frame
 from auditor.embed.multilingual import multilingual_available
-from auditor.errors import CorpusError
+from auditor.errors import CorpusError, SettingsError
 from auditor.metrics.locales import (
     cell_means,
     cross_similarity,
@@ -108,8 +109,9 @@ def test_the_translation_column_is_checked_before_any_work(tmp_path):
                           "plain": [None, "une traduction", ""]})
     corpus = from_frame(frame, locale_col="locale", translation_col="plain")
     assert corpus.translations.tolist() == ["", "une traduction", ""]  # empty: no translation given
-    with pytest.raises(CorpusError, match="--translation-col needs --locale-col"):
+    with pytest.raises(SettingsError, match="^translation_col needs locale_col") as caught:  # the library's words
         from_frame(frame, translation_col="plain")
+    assert caught.value.worded(flag_for).startswith("--translation-col needs --locale-col")  # the CLI's
     with pytest.raises(CorpusError, match="non-text values in column 'plain'"):
         from_frame(frame.assign(plain=[None, 3, "x"]), locale_col="locale", translation_col="plain")
     with pytest.raises(CorpusError, match="is the text column"):

@@ -99,7 +99,7 @@ def test_per_brief_selection_keeps_more_distinct_variants_than_random_on_hc3() -
 BAD = [
     (["-k", "0"], "-k must be at least 1"),
     (["-k", "99"], "more than the corpus's 6 texts"),
-    (["-k", "2", "--score-col", "nope"], "unknown column 'nope' for --score-col"),
+    (["-k", "2", "--score-col", "nope"], "--score-col 'nope' is not a column of"),
     (["-k", "2", "--score-col", "quality"], "no numeric score in column 'quality'"),
     (["-k", "2", "-o", "copy.csv"], "refusing to overwrite the input"),
     (["--per-stratum", "1"], "--per-stratum needs strata"),
@@ -165,7 +165,7 @@ def test_rerank_on_the_sample_log_trades_relevance_for_variance_monotonically(tm
 
 RERANK_BAD = [
     (["-k", "0"], "-k must be at least 1"),
-    (["--score-col", "nope"], "unknown column 'nope' for --score-col"),
+    (["--score-col", "nope"], "--score-col 'nope' is not a column of"),
     (["--score-col", "quality"], "no numeric score in column 'quality'"),
     (["-o", "cands.csv"], "refusing to overwrite the input"),
     (["--diversity", "2"], "--diversity must be in [0, 1]"),

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from auditor.audit.run import audit
 from auditor.corpus import Corpus, combine, load_corpus
 from auditor.corpus.loaders import corpus_name
-from auditor.errors import AuditorError, SettingsError
+from auditor.errors import SettingsError
 from auditor.result import AuditResult
 
 
@@ -17,7 +17,7 @@ def corpus_labels(paths: Sequence[str | Path], labels: Sequence[str] | None = No
                   by: str | None = None) -> list[str]:
     """The name of each corpus: ``labels``, else each file's name without suffix."""
     if by is None and len(paths) < 2:
-        raise AuditorError("a comparison needs two or more corpora, or one corpus split by a column (--by)")
+        raise SettingsError("paths", "needs two or more corpora, or one corpus split by a column ({})", "by")
     if by is not None and len(paths) != 1:
         raise SettingsError("by", "splits one corpus; pass exactly one path with it")
     if labels is not None and by is not None:
@@ -26,7 +26,7 @@ def corpus_labels(paths: Sequence[str | Path], labels: Sequence[str] | None = No
         raise SettingsError("labels", f"needs one name per corpus ({len(paths)}), got {len(labels)}")
     names = list(labels) if labels else [corpus_name(p) for p in paths]
     if by is None and len(set(names)) != len(names):
-        raise AuditorError("two corpora have the same file name; name them with --labels a,b")
+        raise SettingsError("paths", "has two corpora with the same file name; name them with {} a,b", "labels")
     return names
 
 

@@ -36,7 +36,7 @@ CORPUS_OPTIONS = (*COLUMN_KEYWORDS, "encoding", "skip_invalid")
 #: option when a setting is wrong.
 NEGATED_OPTIONS = {"no_lexical": "lexical", "recompute": "reuse_results"}
 #: Other parameters whose flag is not ``--`` + the parameter with dashes.
-_OTHER_FLAGS = {"cache": "--cache-dir", "k": "-k", "clusterer": "--clusters"}
+_OTHER_FLAGS = {"cache": "--cache-dir", "k": "-k", "clusterer": "--clusters", "paths": "a comparison"}
 
 
 def flag_for(param: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from auditor.check.config import DERIVED, Rule
 from auditor.check.findings import Finding, FindingGroup, capped, groups_of, split_source
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, SettingsError
 from auditor.vocabulary import FEED, WITHIN_STRATA, feed_field, info
 
 @dataclass
@@ -97,7 +97,7 @@ def read_baseline(path: Any) -> dict[str, Any]:
             raise AuditorError(f"{path}: too large for a baseline ({path.stat().st_size} bytes)")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise AuditorError(f"{path}: no such baseline file (create it with --update-baseline)") from None
+        raise SettingsError("baseline", f"{path} does not exist (create it with {{}})", "update_baseline") from None
     except OSError as exc:
         raise AuditorError(f"{path}: cannot read the baseline ({exc.strerror or exc})") from None
     except RecursionError:

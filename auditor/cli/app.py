@@ -131,7 +131,7 @@ def run_guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return func(*args, **kwargs)
     except SettingsError as exc:
-        fail(f"{flag_for(exc.param)} {exc.problem}")
+        fail(exc.worded(flag_for))
     except AuditorError as exc:
         fail(str(exc))
     except (ValueError, TypeError) as exc:

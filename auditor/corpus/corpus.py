@@ -227,7 +227,7 @@ def _text_column(frame: pd.DataFrame, text_col: str | None, roles: dict[str, str
     for role, name in {"text": text_col, **roles}.items():
         _check_column(frame, name, FLAGS[role])
     if roles["translation"] is not None and roles["locale"] is None:
-        raise CorpusError(f"{where}: --translation-col needs --locale-col (the locale each text is written for)")
+        raise SettingsError("translation_col", "needs {} (the locale each text is written for)", "locale_col")
     text_col = pick_text_column(frame, text_col, [c for c in roles.values() if c])
     for role, name in roles.items():
         if role != "id" and name is not None and name == text_col:

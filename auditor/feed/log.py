@@ -17,7 +17,7 @@ from auditor.corpus.corpus import is_blank, list_rows, parse_times, pick_text_co
 from auditor.corpus.loaders import STDIN, read_table
 from auditor.corpus.roles import FLAGS
 from auditor.corpus.periods import Periods, time_bins
-from auditor.errors import CorpusError
+from auditor.errors import CorpusError, SettingsError
 from auditor.metrics.feed import Exposures
 
 #: The column of the items' table that holds how often each item was shown (the map colours by it).
@@ -153,10 +153,10 @@ def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = 
                        (group_col, FLAGS["group"])):
         _check(frame, name, flag, where)
     if catalog is not None and item_col is None:
-        raise CorpusError(f"{where}: --catalog maps item ids to texts; name the log's item id column with --item-col")
+        raise SettingsError("catalog", "maps item ids to texts; name the log's item id column with {}", "item_col")
     roles = [c for c in (user_col, item_col, time_col, group_col) if c]
     if len(set(roles)) < len(roles):
-        raise CorpusError(f"{where}: --user-col, --item-col, --time-col and --group-col must name different columns")
+        raise SettingsError("user_col", "{}, {} and {} must name different columns", "item_col", "time_col", "group_col")
     frame = frame.reset_index(drop=True)
     invalid = np.zeros(len(frame), dtype=bool)
     for name in (user_col, item_col, group_col):

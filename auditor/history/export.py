@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from auditor.errors import AuditorError
+from auditor.errors import SettingsError
 from auditor.escape import csv_cell
 from auditor.guard import OutputGuard
 from auditor.history.store import HistoryStore, history_url
@@ -23,7 +23,7 @@ def export_format(output: str | Path, fmt: str | None = None) -> str:
     """``fmt``, else the output file's suffix; one of :data:`EXPORT_FORMATS`."""
     kind = fmt or Path(output).suffix.lstrip(".").lower()
     if kind not in EXPORT_FORMATS:
-        raise AuditorError(f"unknown export format {kind!r}; use --format csv or json")
+        raise SettingsError("format", f"must be csv or json, got {kind!r} (from the output file's name when not given)")
     return kind
 
 

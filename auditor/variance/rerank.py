@@ -75,8 +75,8 @@ def rerank(data: Any, *, user_col: str, score_col: str, k: int = 10, diversity: 
         where = str(data) if not isinstance(data, pd.DataFrame) else "the candidates"
         table = read_table(data, options.get("encoding", "utf-8")) if not isinstance(data, pd.DataFrame) else data
         if score_col not in table.columns:
-            raise CorpusError(f"{where}: unknown column {score_col!r} for --score-col "
-                              f"(columns: {', '.join(map(str, table.columns))})")
+            raise SettingsError("score_col", f"{score_col!r} is not a column of {where} (columns: "
+                                             f"{', '.join(map(str, table.columns))})")
         scores = pd.to_numeric(table[score_col], errors="coerce").to_numpy(dtype=np.float64)
         if not np.isfinite(scores).all():
             bad = [f"row {i + 1}" for i in np.flatnonzero(~np.isfinite(scores))]

@@ -127,7 +127,7 @@ class Selection:
 
 def _scores(table: pd.DataFrame, score_col: str, rows: np.ndarray, where: str) -> np.ndarray:
     if score_col not in table.columns:
-        raise CorpusError(f"{where}: unknown column {score_col!r} for --score-col (columns: {', '.join(table.columns)})")
+        raise SettingsError("score_col", f"{score_col!r} is not a column of {where} (columns: {', '.join(table.columns)})")
     values = pd.to_numeric(table[score_col].iloc[rows], errors="coerce").to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values)
     if bad.any():
