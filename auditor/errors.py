@@ -5,8 +5,34 @@ from __future__ import annotations
 from typing import Callable
 
 
+#: Stands for a parameter in an error's message: the library writes the parameter's name there,
+#: the command line its flag (``CorpusError(f"{path}: pass {PARAM}", "skip_invalid")``).
+PARAM = "\x1f"
+
+
 class AuditorError(Exception):
-    """Base class for every error caused by the user's input or options (exit code 2)."""
+    """Base class for every error caused by the user's input or options (exit code 2).
+    ``params``: the parameters the message mentions, one per :data:`PARAM` in it."""
+
+    def __init__(self, message: str = "", *params: str) -> None:
+        self.message, self.params = message, params
+        super().__init__(self.worded(str))
+
+    def worded(self, name: Callable[[str], str]) -> str:
+        """The message with every parameter named by ``name`` (e.g. its CLI flag)."""
+        parts = self.message.split(PARAM)
+        if len(parts) != len(self.params) + 1:  # a PARAM character in user text: leave the text as it is
+            return self.message.replace(PARAM, "?")
+        return parts[0] + "".join(name(param) + part for param, part in zip(self.params, parts[1:]))
+
+    def __reduce__(self) -> tuple:  # across processes (the Ray engine's workers) with its parameters
+        return (_rebuilt, (type(self), self.message, self.params))
+
+
+def _rebuilt(cls: type, message: str, params: tuple) -> "AuditorError":
+    error = Exception.__new__(cls)
+    AuditorError.__init__(error, message, *params)
+    return error
 
 
 class CorpusError(AuditorError):
@@ -24,12 +50,8 @@ class SettingsError(AuditorError, ValueError):
 
     def __init__(self, param: str, problem: str, *others: str) -> None:
         self.param, self.problem, self.others = param, problem, others
-        super().__init__(self.worded(str))
-
-    def worded(self, name: Callable[[str], str]) -> str:
-        """The message with every parameter named by ``name`` (e.g. its CLI flag)."""
-        problem = self.problem.format(*map(name, self.others)) if self.others else self.problem
-        return f"{name(self.param)} {problem}"
+        text = problem.format(*[PARAM] * len(others)) if others else problem
+        super().__init__(f"{PARAM} {text}", param, *others)
 
 
 class AuditorWarning(UserWarning):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from auditor.errors import AuditorError, SettingsError
+from auditor.errors import PARAM, AuditorError, SettingsError
 from auditor.ownership import record_problem, written_by_auditor
 
 INDEX_NAME = "index.html"
@@ -73,7 +73,8 @@ class OutputGuard:
     def folder(self, folder: str | Path, flag: str = "--out") -> Path:
         """A folder to write reports into: an existing folder, or one that can be made."""
         if str(folder) == "-":
-            raise AuditorError(f"{flag} - is not supported: reports are files (for the JSON on stdout: --format json)")
+            raise AuditorError(f"{flag} - is not supported: reports are files (for the JSON on stdout: {PARAM} json)",
+                               "format")
         problem = folder_problem(folder)
         if problem:
             raise AuditorError(f"{flag} {problem}")

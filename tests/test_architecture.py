@@ -277,3 +277,28 @@ def test_the_command_line_shows_the_librarys_defaults() -> None:
                 assert param.default == fields[param.name], (command, param.name)
                 seen += 1
     assert seen >= 10
+
+
+def test_library_errors_name_parameters_and_the_command_line_names_flags() -> None:
+    """No error raised outside the CLI spells a flag: it names the parameter (PARAM in its text,
+    or SettingsError), and the CLI words it with the flag that sets it."""
+    import pickle
+    import re
+
+    from auditor.audit.settings import flag_for
+    from auditor.errors import PARAM, CorpusError, SettingsError
+
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "cli" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                texts = [n.value for n in ast.walk(node.exc) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+                offenders += [(path.name, t) for t in texts if re.search(r"(^|\s|\()--[a-z]", t)]
+    assert offenders == []
+    error = CorpusError(f"copy.csv: 2 rows are empty; pass {PARAM} to drop them", "skip_invalid")
+    assert str(error) == "copy.csv: 2 rows are empty; pass skip_invalid to drop them"
+    assert error.worded(flag_for) == "copy.csv: 2 rows are empty; pass --skip-invalid to drop them"
+    setting = pickle.loads(pickle.dumps(SettingsError("translation_col", "needs {}", "locale_col")))  # Ray's workers
+    assert isinstance(setting, SettingsError) and setting.worded(flag_for) == "--translation-col needs --locale-col"

@@ -73,7 +73,7 @@ def test_only_string_column_is_found_without_flags(tmp_path: Path) -> None:
 def test_ambiguous_text_column_asks_for_text_col(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     pd.DataFrame({"title": ["a b", "c d"], "body": ["x y", "z w"]}).to_csv(path, index=False)
-    with pytest.raises(CorpusError, match="several columns could hold the text.*--text-col"):
+    with pytest.raises(CorpusError, match="several columns could hold the text.*pass text_col"):
         load_corpus(path)
     assert load_corpus(path, text_col="body").texts == ["x y", "z w"]
 
@@ -123,7 +123,7 @@ def test_empty_and_non_text_values_are_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     rows = [{"text": "fine"}, {"text": ""}, {"text": 42}, {"text": None}, {"text": "also fine"}, {"text": "   "}]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"4 rows have empty or non-text values.*row 2, row 3, row 4, row 6.*--skip-invalid"):
+    with pytest.raises(CorpusError, match=r"4 rows have empty or non-text values.*row 2, row 3, row 4, row 6.*pass skip_invalid"):
         load_corpus(path)
     assert load_corpus(path, skip_invalid=True).texts == ["fine", "also fine"]
 

@@ -21,7 +21,7 @@ def corpus_labels(paths: Sequence[str | Path], labels: Sequence[str] | None = No
     if by is not None and len(paths) != 1:
         raise SettingsError("by", "splits one corpus; pass exactly one path with it")
     if labels is not None and by is not None:
-        raise SettingsError("labels", "names the corpora of several files; with --by the column's values name them")
+        raise SettingsError("labels", "names the corpora of several files; with {} the column's values name them", "by")
     if labels is not None and len(labels) != len(paths):
         raise SettingsError("labels", f"needs one name per corpus ({len(paths)}), got {len(labels)}")
     names = list(labels) if labels else [corpus_name(p) for p in paths]

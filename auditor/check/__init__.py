@@ -28,7 +28,7 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, sugg
     from auditor.audit.run import audit
     from auditor.audit.settings import split_options
     from auditor.corpus import load_corpus
-    from auditor.errors import AuditorError
+    from auditor.errors import PARAM, AuditorError
     from auditor.feed import FEED_OPTIONS, audit_feed
     from auditor.vocabulary import WITHIN_STRATA
 
@@ -49,7 +49,7 @@ def run_check(path, *, config=None, baseline=None, updating_baseline=False, sugg
         needs_strata = [r.name for r in cfg.rules if r.metric.startswith(WITHIN_STRATA)]
         if needs_strata and columns["strata"] is None:
             raise AuditorError(f"rule {needs_strata[0]!r} reads a metric within strata; name the strata column "
-                               "with --strata (or strata = \"…\" in the configuration)")
+                               f"with {PARAM} (or strata = \"…\" in the configuration)", "strata")
         corpus = load_corpus(path, **columns)
         result = audit(corpus, settings, clusterer=None)
         if "source" in corpus.frame:

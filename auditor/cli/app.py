@@ -126,14 +126,12 @@ def run_guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``func``, turning input errors into exit 2 (a setting named by its flag) and crashes
     into a one-line exit 3."""
     from auditor.audit.settings import flag_for
-    from auditor.errors import AuditorError, SettingsError
+    from auditor.errors import AuditorError
 
     try:
         return func(*args, **kwargs)
-    except SettingsError as exc:
+    except AuditorError as exc:  # the library names parameters; here they are the flags that set them
         fail(exc.worded(flag_for))
-    except AuditorError as exc:
-        fail(str(exc))
     except (ValueError, TypeError) as exc:
         if os.environ.get("AUDITOR_DEBUG"):
             raise

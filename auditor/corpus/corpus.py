@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor.corpus.loaders import STDIN, has_surrogate, read_table
 from auditor.corpus.roles import FLAGS, ROLES, role_columns
-from auditor.errors import CorpusError, SettingsError
+from auditor.errors import PARAM, CorpusError, SettingsError
 
 #: Column names the loader looks for, in order, when no text column is named.
 TEXT_COLUMN_NAMES = ("text",)
@@ -129,12 +129,9 @@ def pick_text_column(frame: pd.DataFrame, text_col: str | None, taken: Iterable[
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise CorpusError(
-            f"no text column found (columns: {', '.join(frame.columns) or 'none'}); pass --text-col"
-        )
-    raise CorpusError(
-        f"several columns could hold the text ({', '.join(candidates)}); pass --text-col"
-    )
+        raise CorpusError(f"no text column found (columns: {', '.join(frame.columns) or 'none'}); pass {PARAM}",
+                          "text_col")
+    raise CorpusError(f"several columns could hold the text ({', '.join(candidates)}); pass {PARAM}", "text_col")
 
 
 def _check_column(frame: pd.DataFrame, name: str | None, flag: str) -> None:
@@ -208,10 +205,8 @@ def from_frame(
         mask = mask.to_numpy(dtype=bool)
         if mask.any() and not skip_invalid:
             labels = [f"row {ids[i]}" if roles["id"] else f"row {i + 1}" for i in np.flatnonzero(mask)]
-            raise CorpusError(
-                f"{where}: {int(mask.sum())} rows have {what} ({list_rows(labels)}); "
-                "fix them or pass --skip-invalid to drop them"
-            )
+            raise CorpusError(f"{where}: {int(mask.sum())} rows have {what} ({list_rows(labels)}); "
+                              f"fix them or pass {PARAM} to drop them", "skip_invalid")
         invalid |= mask
     out = _corpus_frame(frame, ids, text_col, roles, times)[~invalid].reset_index(drop=True)
     out["text"] = out["text"].astype(object)

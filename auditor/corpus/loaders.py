@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from auditor.errors import CorpusError
+from auditor.errors import PARAM, CorpusError
 
 #: A lone UTF-16 surrogate: JSON can spell one ("\\ud800"), UTF-8 cannot hold it.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -57,10 +57,8 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         raise CorpusError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise CorpusError(
-            f"{path}: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}) is not "
-            f"valid {encoding}; re-save the file as UTF-8 or pass --encoding"
-        ) from None
+        raise CorpusError(f"{path}: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}) is not "
+                          f"valid {encoding}; re-save the file as UTF-8 or pass {PARAM}", "encoding") from None
 
 
 def _read_delimited(path: Path, encoding: str, sep: str) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from auditor.embed.model import ModelSpec
-from auditor.errors import ModelError
+from auditor.errors import PARAM, ModelError
 
 TORCH, ONNX = "torch", "onnx"
 BACKENDS = (TORCH, ONNX)
@@ -62,7 +62,7 @@ def _check_mean_pooling(location: Path) -> None:
         pooling = {}
     if not pooling.get("pooling_mode_mean_tokens") or not (location / "tokenizer.json").exists():
         raise ModelError(f"the onnx backend exports mean-pooled sentence-transformers models with a tokenizer.json; "
-                         f"{location} is not one (use --backend torch)")
+                         f"{location} is not one (use {PARAM} torch)", "backend")
 
 
 def _sha256(path: Path) -> str:

@@ -272,7 +272,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     settings, columns = split_options(settings, options)
     columns = {k: v for k, v in columns.items() if k != "encoding"}
     if settings.sample is not None:
-        raise SettingsError("sample", "does not apply with the Ray engine (its sample is --sample-size)")
+        raise SettingsError("sample", "does not apply with the Ray engine (its sample is {})", "sample_size")
     files, head_frame, head = checked_inputs(paths, columns, address, workers)
     roles = dict(head.columns)
     settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import AuditorError
+from auditor.errors import PARAM, AuditorError
 from auditor.guard import OutputGuard
 from auditor.ownership import write_owned_text
 
@@ -44,7 +44,7 @@ def vale_style(data: dict[str, Any], level: str = "warning") -> dict[str, str]:
     usable = [p for p in phrases if isinstance(p, dict) and isinstance(p.get("phrase"), str) and p["phrase"].strip()
               and isinstance(p.get("doc_share"), (int, float)) and not isinstance(p.get("doc_share"), bool)]
     if not usable:
-        raise AuditorError("the report has no stock phrases to export (none found, or written with --no-text)")
+        raise AuditorError(f"the report has no stock phrases to export (none found, or written with {PARAM})", "no_text")
     corpus = data.get("corpus")
     n_texts = corpus.get("n_texts") if isinstance(corpus, dict) and isinstance(corpus.get("n_texts"), int) else None
     files = {}

@@ -17,7 +17,7 @@ from auditor.corpus.corpus import is_blank, list_rows, parse_times, pick_text_co
 from auditor.corpus.loaders import STDIN, read_table
 from auditor.corpus.roles import FLAGS
 from auditor.corpus.periods import Periods, time_bins
-from auditor.errors import CorpusError, SettingsError
+from auditor.errors import PARAM, CorpusError, SettingsError
 from auditor.metrics.feed import Exposures
 
 #: The column of the items' table that holds how often each item was shown (the map colours by it).
@@ -66,7 +66,7 @@ def _bad_rows(mask: np.ndarray, what: str, where: str, skip_invalid: bool) -> No
     if mask.any() and not skip_invalid:
         rows = [f"row {i + 1}" for i in np.flatnonzero(mask)]
         raise CorpusError(f"{where}: {int(mask.sum())} rows have {what} ({list_rows(rows)}); "
-                          "fix them or pass --skip-invalid to drop them")
+                          f"fix them or pass {PARAM} to drop them", "skip_invalid")
 
 
 def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: str) -> dict[str, str]:
@@ -131,7 +131,7 @@ def _texts(frame: pd.DataFrame, invalid: np.ndarray, *, item_col: str | None, te
         if unknown.any() and not skip_invalid:
             labels = [f"row {i + 1} ({item_ids.iat[i]})" for i in np.flatnonzero(unknown)]
             raise CorpusError(f"{where}: {int(unknown.sum())} rows name an item the catalogue {catalog} does not have "
-                              f"({list_rows(labels)}); fix them or pass --skip-invalid to drop them")
+                              f"({list_rows(labels)}); fix them or pass {PARAM} to drop them", "skip_invalid")
         return item_ids.map(texts_by_id), item_ids, text_col, len(texts_by_id), unknown
     text_col = pick_text_column(frame, text_col, roles + ["source"])
     if text_col in roles:
@@ -203,7 +203,8 @@ def merge_rows(parts: list[ExposureRows]) -> ExposureRows:
         if {k: v for k, v in part.columns.items() if k != "catalog"} != \
                 {k: v for k, v in first.columns.items() if k != "catalog"}:
             raise CorpusError(f"{part.source}: read with other columns than {first.source}; every shard of a feed "
-                              "needs the same --user-col, --item-col, --time-col and --group-col")
+                              f"needs the same {PARAM}, {PARAM}, {PARAM} and {PARAM}",
+                              "user_col", "item_col", "time_col", "group_col")
     keys = pd.Series(np.concatenate([p.item_keys[p.item] for p in parts]), dtype=object)
     texts = pd.Series(np.concatenate([p.item_texts[p.item] for p in parts]), dtype=object)
     if first.has_ids:

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, delete, event, insert, inspect, select, te
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from auditor.errors import AuditorError
+from auditor.errors import PARAM, AuditorError
 from auditor.history.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -106,7 +106,7 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
         header = fh.read(len(SQLITE_HEADER))
     if not header:  # a file of no bytes is not a database anyone made, least of all auditor
         raise HistoryError(f"{path} is an empty file, not an auditor history; remove it (auditor creates the "
-                           f"database itself) or pass --history with another path")
+                           f"database itself) or pass {PARAM} with another path", "history")
     if header != SQLITE_HEADER:
         raise HistoryError(f"{path} is not an SQLite database (not an auditor history)")
     import sqlite3
@@ -125,7 +125,7 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
                            and isinstance(version[0][0], int) and not isinstance(version[0][0], bool)))
     if not ours:
         raise HistoryError(f"{path} is another application's SQLite database (tables: "
-                           f"{', '.join(sorted(tables)[:5])}); pass --history with another path")
+                           f"{', '.join(sorted(tables)[:5])}); pass {PARAM} with another path", "history")
 
 
 class HistoryStore:

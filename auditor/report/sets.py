@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from auditor.corpus.loaders import corpus_name
-from auditor.errors import AuditorError, SettingsError
+from auditor.errors import PARAM, AuditorError, SettingsError
 from auditor.escape import relative_link
 from auditor.guard import OutputGuard
 from auditor.ownership import write_owned_text
@@ -38,7 +38,7 @@ def report_paths(out: str | Path, name: str, inputs: Iterable[str | Path] = (),
     other = _report_source(paths["json"])
     if source is not None and other is not None and Path(other).resolve() != Path(source).resolve():
         raise AuditorError(f"{paths['json']} is the report of another corpus ({other}) with the same "
-                           f"file name; pass --name to keep both")
+                           f"file name; pass {PARAM} to keep both", "name")
     return paths
 
 
