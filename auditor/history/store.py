@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, delete, event, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
@@ -128,6 +128,26 @@ def check_sqlite_file(path: Path, must_exist: bool) -> None:
                            f"{', '.join(sorted(tables)[:5])}); pass {PARAM} with another path", "history")
 
 
+@contextlib.contextmanager
+def creating(path: Path | None) -> Iterator[None]:
+    """Hold the folder's lock while a history file is looked at and, when new, created: SQLite
+    makes the file before it writes its first bytes, so without the lock a second process could
+    find a file of no bytes that is in fact another auditor's database being born (and a file of
+    no bytes found under the lock is nobody's database: refused)."""
+    if path is None or not path.parent.is_dir() or (path.exists() and path.stat().st_size > 0):
+        yield
+        return
+    import fcntl
+    import os
+
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 class HistoryStore:
     """Snapshots of audit results in a database; opening it creates or upgrades the schema."""
 
@@ -138,14 +158,17 @@ class HistoryStore:
         try:
             if self.url.startswith("sqlite"):
                 path = self.url.split("///", 1)[-1]
-                if path and path != ":memory:":
-                    check_sqlite_file(Path(path), must_exist)
+                file = Path(path) if path and path != ":memory:" else None
                 self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(self.engine, "connect", functools.partial(_sqlite_pragmas, wal=not must_exist))
                 event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+                with creating(file):  # another auditor making this file now: wait, then see what it made
+                    if file is not None:
+                        check_sqlite_file(file, must_exist)
+                    self._retry(self._ensure_schema)
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
-            self._retry(self._ensure_schema)
+                self._retry(self._ensure_schema)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise HistoryError(f"cannot use history database {target!r}: {str(exc).splitlines()[0]}") from None
         except ImportError as exc:
