@@ -1,15 +1,16 @@
-"""Stage timing and progress: every stage of an audit (load, embed, metrics, each section,
-report) is timed; the same timings go into the result JSON and, on the command line, into a live
-Rich display on a terminal, one line per stage start and end otherwise, or nothing with ``-q``.
-A display starts showing only when :meth:`StageTimer.show` is called, once the input has been
+"""Step timing and progress: every step of an audit (load, embed, metrics, each section, report)
+is timed (a *step* is a timed piece of the work; the replaceable reducer, clusterer and vectorizer
+are *stages*, :mod:`auditor.stages`); the same timings go into the result JSON and, on the command line, into a live
+Rich display on a terminal, one line per step start and end otherwise, or nothing with ``-q``.
+A display starts showing only when :meth:`StepTimer.show` is called, once the input has been
 validated, so that bad input still prints one ``error:`` line and nothing else.
 
-Code deep inside a stage says how far it is with :func:`report` (``done`` of ``total`` texts:
+Code deep inside a step says how far it is with :func:`report` (``done`` of ``total`` texts:
 counts, a rate and the time left) and :func:`note` (what it is doing now), without being handed
-the display: the running stage's timer is found through a context variable.
+the display: the running step's timer is found through a context variable.
 
->>> timer = StageTimer()
->>> with timer.stage("load"):
+>>> timer = StepTimer()
+>>> with timer.step("load"):
 ...     pass
 >>> list(timer.timings)
 ['load']
@@ -23,12 +24,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterator, TextIO
 
-#: The timer whose stage is running in this context (None outside an audit).
-_ACTIVE: ContextVar["StageTimer | None"] = ContextVar("auditor_stage_timer", default=None)
+#: The timer whose step is running in this context (None outside an audit).
+_ACTIVE: ContextVar["StepTimer | None"] = ContextVar("auditor_step_timer", default=None)
 
 
 def report(done: int, total: int, unit: str = "texts") -> bool:
-    """Tell the running stage that ``done`` of ``total`` ``unit`` are through; False when no
+    """Tell the running step that ``done`` of ``total`` ``unit`` are through; False when no
     display is listening (the caller may show its own)."""
     timer = _ACTIVE.get()
     if timer is None or not timer.showing or not timer._running:
@@ -38,7 +39,7 @@ def report(done: int, total: int, unit: str = "texts") -> bool:
 
 
 def note(text: str) -> None:
-    """Tell the running stage what it is doing now (e.g. "fitting the map on 2,000 texts")."""
+    """Tell the running step what it is doing now (e.g. "fitting the map on 2,000 texts")."""
     timer = _ACTIVE.get()
     if timer is not None and timer.showing and timer._running:
         timer.noted(timer._running[-1], text)
@@ -56,8 +57,8 @@ def pace(done: int, total: int, seconds: float, unit: str) -> str:
     return text
 
 
-class StageTimer:
-    """Times stages (``with timer.stage(name): ...``); subclasses also show them."""
+class StepTimer:
+    """Times steps (``with timer.step(name): ...``); subclasses also show them."""
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
@@ -66,7 +67,7 @@ class StageTimer:
         self._started: dict[str, float] = {}
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def step(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         self._running.append(name)
         self._started[name] = start
@@ -84,7 +85,7 @@ class StageTimer:
                 self.finished(name, seconds)
 
     def show(self) -> None:
-        """Start showing: the stages finished so far, then the running ones, then live."""
+        """Start showing: the steps finished so far, then the running ones, then live."""
         if self.showing:
             return
         self.showing = True
@@ -99,16 +100,16 @@ class StageTimer:
         """Called when showing starts."""
 
     def started(self, name: str) -> None:
-        """Called when a stage starts."""
+        """Called when a step starts."""
 
     def finished(self, name: str, seconds: float) -> None:
-        """Called when a stage ends."""
+        """Called when a step ends."""
 
     def counted(self, name: str, done: int, total: int, unit: str) -> None:
-        """Called when the running stage reports ``done`` of ``total``."""
+        """Called when the running step reports ``done`` of ``total``."""
 
     def noted(self, name: str, text: str) -> None:
-        """Called when the running stage says what it is doing."""
+        """Called when the running step says what it is doing."""
 
     def elapsed(self, name: str) -> float:
         return time.perf_counter() - self._started.get(name, time.perf_counter())
@@ -117,8 +118,8 @@ class StageTimer:
         """Called when the run is over."""
 
 
-class LineProgress(StageTimer):
-    """One line per stage start and end (for logs and CI), and while a stage counts, a line at
+class LineProgress(StepTimer):
+    """One line per step start and end (for logs and CI), and while a step counts, a line at
     every further tenth of the way or every :attr:`EVERY` seconds, whichever comes first."""
 
     EVERY = 30.0
@@ -145,8 +146,8 @@ class LineProgress(StageTimer):
         print(f"auditor: {name} done in {seconds:.1f} s", file=self.stream, flush=True)
 
 
-class LiveProgress(StageTimer):
-    """A live Rich display on a terminal: the finished stages with their times, and the running
+class LiveProgress(StepTimer):
+    """A live Rich display on a terminal: the finished steps with their times, and the running
     one with a spinner, its elapsed time and, while it counts, a bar with the counts, the rate
     and the time left."""
 
@@ -180,9 +181,9 @@ class LiveProgress(StageTimer):
             self._progress.stop()
 
 
-def progress_for(quiet: bool, stream: TextIO | None = None) -> StageTimer:
+def progress_for(quiet: bool, stream: TextIO | None = None) -> StepTimer:
     """The display the command line uses: none with ``quiet``, live on a terminal, else lines."""
     stream = stream or sys.stderr
     if quiet:
-        return StageTimer()
+        return StepTimer()
     return LiveProgress() if stream.isatty() else LineProgress(stream)

@@ -50,8 +50,8 @@ else:
     texts = [" ".join(rng.choice(words, size=rng.integers(6, 12))) for _ in range(n)]
     embedder = StandIn()
 t0 = time.perf_counter()
-from auditor.progress import StageTimer
-timer = StageTimer()
+from auditor.progress import StepTimer
+timer = StepTimer()
 chosen = auditor.select(texts, k, strategy=strategy, embedder=embedder, progress=False, reporter=timer)
 total = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20

@@ -302,3 +302,16 @@ def test_library_errors_name_parameters_and_the_command_line_names_flags() -> No
     assert error.worded(flag_for) == "copy.csv: 2 rows are empty; pass --skip-invalid to drop them"
     setting = pickle.loads(pickle.dumps(SettingsError("translation_col", "needs {}", "locale_col")))  # Ray's workers
     assert isinstance(setting, SettingsError) and setting.worded(flag_for) == "--translation-col needs --locale-col"
+
+
+def test_a_stage_is_a_replaceable_object_and_a_step_a_timed_piece_of_work() -> None:
+    """'stage' had three meanings (the replaceable reducer/clusterer/vectorizer, a progress
+    stage, a section's progress name); now the timed pieces are steps everywhere."""
+    import re
+
+    from auditor.audit.sections import SECTIONS
+
+    assert all(isinstance(section.STEP, str) and not hasattr(section, "STAGE") for section in SECTIONS)
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"\bStageTimer\b|\.stage\(", source), path  # timers time steps

@@ -1,4 +1,4 @@
-"""Progress that moves: counts, rate and time left from deep inside a stage, as periodic lines in
+"""Progress that moves: counts, rate and time left from deep inside a step, as periodic lines in
 logs and a live bar on a terminal."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import io
 import pytest
 
 import auditor
-from auditor.progress import LineProgress, LiveProgress, StageTimer, note, pace, report
+from auditor.progress import LineProgress, LiveProgress, StepTimer, note, pace, report
 from tests.conftest import HashEncoder
 
 
@@ -25,7 +25,7 @@ def test_lines_come_at_each_tenth_and_after_thirty_seconds_without_one(monkeypat
     stream = io.StringIO()
     timer = LineProgress(stream)
     timer.show()
-    with timer.stage("embed"):
+    with timer.step("embed"):
         for done in range(0, 1001, 50):  # 20 reports, one every 2 s
             clock[0] += 2.0
             assert report(done, 1000)
@@ -39,10 +39,10 @@ def test_lines_come_at_each_tenth_and_after_thirty_seconds_without_one(monkeypat
     assert "auditor: embed: writing the cache" in stream.getvalue()
 
 
-def test_nothing_listens_outside_a_shown_stage() -> None:
+def test_nothing_listens_outside_a_shown_step() -> None:
     assert report(1, 2) is False  # no audit running: the caller may show its own bar
-    timer = StageTimer()
-    with timer.stage("embed"):
+    timer = StepTimer()
+    with timer.step("embed"):
         assert report(1, 2) is False  # not shown (-q)
 
 
@@ -51,7 +51,7 @@ def test_the_live_display_draws_counts_on_a_terminal() -> None:
 
     timer = LiveProgress(Console(file=io.StringIO(), force_terminal=True, width=120))
     timer.show()
-    with timer.stage("embed"):
+    with timer.step("embed"):
         report(512, 2048)
         task = timer._progress.tasks[0]
         assert (task.completed, task.total) == (512, 2048) and "512 of 2,048 texts" in task.description

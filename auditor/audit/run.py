@@ -22,14 +22,14 @@ from auditor.embed.onnx_backend import ONNX
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY
 from auditor.metrics.semantic import typicality
-from auditor.progress import StageTimer
+from auditor.progress import StepTimer
 from auditor.result import AuditResult
 from auditor.stages import clusterer_stage, identity, prepare_in_background, reducer_stage, vectorizer_stage
 
 
 def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = None, reducer: Any = None,
           clusterer: Any = "hdbscan", vectorizer: Any = None, reference: Any = None,
-          reporter: StageTimer | None = None, **options: Any) -> AuditResult:
+          reporter: StepTimer | None = None, **options: Any) -> AuditResult:
     """Audit a corpus for homogenization.
 
     ``data``: a path, a DataFrame, a :class:`Corpus` or a list of strings; ``reference``: the same
@@ -47,8 +47,8 @@ def audit(data: Any, settings: AuditSettings | None = None, *, embedder: Any = N
         embedder = options.pop("model")
     settings, columns = split_options(settings, options)
     stages = stages_of(settings, reducer, clusterer, vectorizer)
-    timer = reporter or StageTimer()
-    with timer.stage("load"):
+    timer = reporter or StepTimer()
+    with timer.step("load"):
         corpus = as_corpus(data, **columns)
         if settings.freq is not None and corpus.times is None:
             raise SettingsError("freq", "needs a time column")
@@ -65,15 +65,15 @@ def stages_of(settings: AuditSettings, reducer: Any = None, clusterer: Any = "hd
                   vectorizer_stage(vectorizer))
 
 
-def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedder: Any, timer: StageTimer, *,
+def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedder: Any, timer: StepTimer, *,
                  reference: Corpus | None = None, exact: Any = None, feed: Any = None) -> AuditResult:
     """The core every entry point calls once it has loaded its inputs: embed ``corpus`` (and the
     ``reference``), calibrate, and build every section that applies. ``exact``: exact values that
     replace a sample's (merged partial states); ``feed``: the exposure log whose items ``corpus``
     holds (:mod:`auditor.feed`)."""
-    with timer.stage("load"):
+    with timer.step("load"):
         corpus, settings = languages_and_model(corpus, settings, embedder)  # multilingual model when needed
-    with timer.stage("embed"):
+    with timer.step("embed"):
         embedder = as_embedder(embedder, settings)
         if settings.device != "auto":
             select_device(settings.device)  # a device that is not there is bad input too
@@ -82,7 +82,7 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
         ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
     embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached,
                  "n_repeated": getattr(embedder, "n_repeated", 0)}
-    with timer.stage("calibration"):
+    with timer.step("calibration"):
         floor, near_duplicates = calibrate(embedder, corpus, settings.threshold)
     store, key = reusable(corpus, settings, embedder, stages, ref, feed.fingerprint() if feed is not None else None)
     stored = store.get(key) if store is not None else None
@@ -98,7 +98,7 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
     if stages.clusterer is not None:  # the map's imports overlap the metrics
         prepare_in_background(stages.reducer, stages.clusterer)
     for section in (s for s in SECTIONS if applies(s, ctx)):
-        with timer.stage(section.STAGE):
+        with timer.step(section.STEP):
             result.update(section.build(ctx))
     result["timings"] = dict(timer.timings)
     if store is not None:

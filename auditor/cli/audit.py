@@ -23,7 +23,7 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], sourc
 
     from auditor.progress import progress_for
 
-    settings = AuditSettings(**opts.settings(progress=False))  # the stage display replaces the embedding bar
+    settings = AuditSettings(**opts.settings(progress=False))  # the step display replaces the embedding bar
     reference = opts.audit["reference"]
     paths = report_paths(opts.output["out"], name, inputs + ([reference] if reference else []), source=source)
     run = run or (compare if isinstance(corpus, list) else run_audit)
@@ -31,7 +31,7 @@ def write_audit(corpus: Any, name: str, opts: Options, inputs: list[Path], sourc
     try:
         result = run(corpus, settings=settings, reference=reference, reporter=reporter, **opts.stages(),
                      **opts.columns(), **extra)
-        with reporter.stage("report"):
+        with reporter.step("report"):
             write_report_set(result, paths, include_text=not opts.output["no_text"])
     finally:
         reporter.close()

@@ -44,7 +44,7 @@ def feed(
         reporter = progress_for(opts.quiet)
         try:
             result = audit_feed(log, settings=settings, reporter=reporter, **opts.stages(), **opts.feed_columns())
-            with reporter.stage("report"):
+            with reporter.step("report"):
                 write_report_set(result, paths, include_text=not opts.output["no_text"])
         finally:
             reporter.close()

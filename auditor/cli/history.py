@@ -27,7 +27,7 @@ def snapshot(
 
         from auditor.progress import progress_for
 
-        settings = AuditSettings(**opts.settings(progress=False))  # the stage display replaces the embedding bar
+        settings = AuditSettings(**opts.settings(progress=False))  # the step display replaces the embedding bar
         reporter = progress_for(opts.quiet)
         try:
             return take_snapshot(path, name=name, history=history, out=opts.output["out"],

@@ -149,7 +149,7 @@ class Embedder:
 
     def _advance(self, done: int, total: int) -> None:
         self._done += done
-        if report(self._done, total):  # the audit's stage display shows it (progress=False: no bar of its own)
+        if report(self._done, total):  # the audit's step display shows it (progress=False: no bar of its own)
             return
         show = self.progress if self.progress is not None else (
             total >= PROGRESS_MIN_TEXTS and sys.stderr.isatty())

@@ -30,7 +30,7 @@ from auditor.audit.settings import AuditSettings, split_options
 from auditor.corpus import from_frame
 from auditor.defaults import RAY_WORKERS
 from auditor.errors import AuditorError, CorpusError, SettingsError
-from auditor.progress import StageTimer
+from auditor.progress import StepTimer
 from auditor.result import AuditResult
 
 #: Texts per embedding batch sent to an actor.
@@ -257,7 +257,7 @@ def quiet_ray() -> Iterator[None]:
 
 def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None, *, address: str | None = None,
               workers: int = RAY_WORKERS, embedder: Any = None, sample_size: int | None = None,
-              reporter: StageTimer | None = None, verbose: bool = False, **options: Any) -> AuditResult:
+              reporter: StepTimer | None = None, verbose: bool = False, **options: Any) -> AuditResult:
     """Audit the files ``paths`` on Ray Data (see the module docstring). ``options``: the
     columns and :class:`AuditSettings` fields of :func:`auditor.audit`, and its stages;
     ``embedder``: a model name, or an encoder object Ray can pickle; ``verbose``: let Ray and
@@ -276,7 +276,7 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
     files, head_frame, head = checked_inputs(paths, columns, address, workers)
     roles = dict(head.columns)
     settings = choose_model(settings, with_languages(head), embedder)  # the first rows' languages choose the model
-    timer = reporter or StageTimer()
+    timer = reporter or StepTimer()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = not ray.is_initialized()
     with contextlib.nullcontext() if verbose else quiet_ray():
@@ -288,12 +288,12 @@ def ray_audit(paths: Sequence[str | Path], settings: AuditSettings | None = None
             context = ray.data.DataContext.get_current()
             context.execution_options.preserve_order = True  # the union's order: states merge in it
             context.enable_progress_bars = False
-            with timer.stage("load"):
+            with timer.step("load"):
                 dataset = read_dataset(ray, files, list(head_frame.columns))
-            with timer.stage("embed"):
+            with timer.step("embed"):
                 embedded, merged = _states_on_ray(ray, dataset, embedder, settings, {**columns, "text_col": roles["text"]},
                                                   roles, workers, sample_size)
-            with timer.stage("typicality"):
+            with timer.step("typicality"):
                 direction = merged.whole.total / max(np.linalg.norm(merged.whole.total), 1e-12)
                 blocks = embedded.map_batches(_most_typical, fn_kwargs={"direction": direction, "top": settings.top},
                                               batch_size=None, batch_format="numpy").take_all()

@@ -48,15 +48,15 @@ def audit_feed(data: Any, settings: Any = None, *, embedder: Any = None, reducer
     from auditor.audit.run import audit_loaded, stages_of
     from auditor.audit.settings import split_options
     from auditor.errors import SettingsError
-    from auditor.progress import StageTimer
+    from auditor.progress import StepTimer
 
     columns = {k: options.pop(k) for k in FEED_OPTIONS if k in options}
     settings, _ = split_options(settings, options)
     if settings.sample is not None:
         raise SettingsError("sample", "does not apply to a feed (every exposure is counted)")
     stages = stages_of(settings, reducer, clusterer, vectorizer)
-    timer = reporter or StageTimer()
-    with timer.stage("load"):
+    timer = reporter or StepTimer()
+    with timer.step("load"):
         log = read_feed(data, settings.freq, **columns)
         if settings.freq is not None and log.periods is None:
             raise SettingsError("freq", "needs a time column")

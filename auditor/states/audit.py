@@ -14,7 +14,7 @@ from auditor.corpus.roles import ROLES as CORPUS_ROLES
 from auditor.embed import Embedder
 from auditor.embed.model import ModelSpec
 from auditor.errors import CorpusError, SettingsError
-from auditor.progress import StageTimer
+from auditor.progress import StepTimer
 from auditor.result import AuditResult
 from auditor.states.exact import ExactValues
 from auditor.states.sketch import SKETCH_SIZE
@@ -126,7 +126,7 @@ def sample_corpus(state: AuditState, source: str | None = None) -> Corpus:
 
 
 def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
-                reporter: StageTimer | None = None, exact: ExactValues | None = None, source: str | None = None,
+                reporter: StepTimer | None = None, exact: ExactValues | None = None, source: str | None = None,
                 **options: Any) -> AuditResult:
     """The audit of a (merged) state: the usual result, computed on the state's sample with the
     exact values of the whole corpus in place (:mod:`auditor.states.exact`); when the sample
@@ -147,5 +147,5 @@ def audit_state(state: AuditState, settings: AuditSettings | None = None, *,
     corpus = sample_corpus(state, source)
     if settings.freq is not None and corpus.times is None:
         raise SettingsError("freq", "needs a time column")
-    return audit_loaded(corpus, settings, stages_of(settings, **stages), embedder, reporter or StageTimer(),
+    return audit_loaded(corpus, settings, stages_of(settings, **stages), embedder, reporter or StepTimer(),
                         exact=exact or ExactValues(state))

@@ -90,7 +90,7 @@ def audit_feed_state(state: FeedState, settings: Any = None, *, reporter: Any = 
     from auditor.audit.run import audit_loaded, stages_of
     from auditor.audit.settings import split_options
     from auditor.errors import SettingsError
-    from auditor.progress import StageTimer
+    from auditor.progress import StepTimer
     from auditor.states.audit import StoredEmbedder
 
     stages = {k: options.pop(k) for k in ("reducer", "clusterer", "vectorizer") if k in options}
@@ -103,7 +103,7 @@ def audit_feed_state(state: FeedState, settings: Any = None, *, reporter: Any = 
     vectors = dict(zip(state.rows.item_texts.tolist(), state.item_vectors))
     vectors.update(zip(ALL_TEXTS, state.calibration))
     return audit_loaded(log.items, settings, stages_of(settings, **stages), StoredEmbedder(state.model, vectors),
-                        reporter or StageTimer(), feed=log)
+                        reporter or StepTimer(), feed=log)
 
 
 def feed_state_bytes(state: FeedState) -> bytes:

@@ -63,15 +63,15 @@ def rerank(data: Any, *, user_col: str, score_col: str, k: int = 10, diversity: 
     from auditor.audit.settings import split_options
     from auditor.calibration import baseline
     from auditor.feed.log import exposure_rows
-    from auditor.progress import StageTimer
+    from auditor.progress import StepTimer
 
     settings, _ = split_options(None, options)
-    timer = reporter or StageTimer()
+    timer = reporter or StepTimer()
     if k <= 0:
         raise SettingsError("k", f"must be at least 1, got {k}")
     if not 0.0 <= diversity <= 1.0:
         raise SettingsError("diversity", f"must be in [0, 1], got {diversity}")
-    with timer.stage("load"):
+    with timer.step("load"):
         where = str(data) if not isinstance(data, pd.DataFrame) else "the candidates"
         table = read_table(data, options.get("encoding", "utf-8")) if not isinstance(data, pd.DataFrame) else data
         if score_col not in table.columns:
@@ -83,12 +83,12 @@ def rerank(data: Any, *, user_col: str, score_col: str, k: int = 10, diversity: 
             raise CorpusError(f"{where}: {len(bad)} rows have no numeric score in column {score_col!r} ({list_rows(bad)})")
         rows = exposure_rows(table, user_col=user_col, item_col=item_col, text_col=text_col, catalog=catalog,
                              source=where)
-    with timer.stage("embed"):
+    with timer.step("embed"):
         model = as_embedder(embedder, settings)
         timer.show()
         X = np.asarray(model.encode(list(rows.item_texts)), dtype=np.float32)
         floor = baseline(model)
-    with timer.stage("rerank"):
+    with timer.step("rerank"):
         per_user = _candidates(rows.users, rows.item, scores)
         weights = sorted(set(CURVE) | {float(diversity)})
         curve, chosen = [], {}

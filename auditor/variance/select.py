@@ -164,11 +164,11 @@ def select(data: Any, k: int | None = None, *, per_stratum: int | None = None, s
     from auditor.audit.languages import calibrate, languages_and_model
     from auditor.audit.run import as_embedder
     from auditor.audit.settings import split_options
-    from auditor.progress import StageTimer
+    from auditor.progress import StepTimer
 
     settings, columns = split_options(None, options)
-    timer = reporter or StageTimer()
-    with timer.stage("load"):
+    timer = reporter or StepTimer()
+    with timer.step("load"):
         table, corpus = _load(data, columns)
         where = corpus.source or "the corpus"
         strata = corpus.strata.to_numpy(dtype=str) if corpus.strata is not None else None
@@ -177,16 +177,16 @@ def select(data: Any, k: int | None = None, *, per_stratum: int | None = None, s
         scores = _scores(table, score_col, rows, where) if score_col is not None else None
         check_choice(strategy, diversity, scores is not None)
         corpus, settings = languages_and_model(corpus, settings, embedder)
-    with timer.stage("embed"):
+    with timer.step("embed"):
         model = as_embedder(embedder, settings)
         timer.show()
         X = np.asarray(model.encode(corpus.texts), dtype=np.float32)
         floor, near_duplicates = calibrate(model, corpus, settings.threshold)
-    with timer.stage("select"):
+    with timer.step("select"):
         chosen = np.concatenate([part[choose(X[part], min(m, len(part)), strategy=strategy,
                                              scores=scores[part] if scores is not None else None,
                                              diversity=diversity, seed=settings.seed)] for part, m in plan])
-    with timer.stage("figures"):
+    with timer.step("figures"):
         figures = _figures(X, corpus.texts, floor, near_duplicates, settings.seed, strata, plan, chosen)
     return Selection(table, rows[chosen], nearest_chosen(X, chosen), figures,
                      {"strategy": strategy, "diversity": diversity, "score_col": score_col,

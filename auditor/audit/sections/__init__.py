@@ -1,6 +1,6 @@
 """The sections of an audit result, in the order they are built. Each module has
 ``build(context) -> dict`` (the top-level result keys it fills, possibly none), ``SCHEMA`` (the
-JSON Schema of those keys), ``STAGE`` (its name in progress and timings) and, when it does not
+JSON Schema of those keys), ``STEP`` (its name in progress and timings) and, when it does not
 always apply, ``applies(context) -> bool``. A new capability is a new module in :data:`SECTIONS`."""
 
 from auditor.audit.sections import (

@@ -65,7 +65,7 @@ SCHEMA = {"comparison": {
     }}}
 
 
-STAGE = "comparison"
+STEP = "comparison"
 
 
 def applies(ctx: AuditContext) -> bool:

@@ -40,7 +40,7 @@ SCHEMA = {
 }
 
 
-STAGE = "map and clusters"
+STEP = "map and clusters"
 
 
 def applies(ctx: AuditContext) -> bool:

@@ -43,7 +43,7 @@ SCHEMA = {
                             "columns": {"type": "object"}}},
 }
 
-STAGE = "feed"
+STEP = "feed"
 
 
 def applies(ctx: AuditContext) -> bool:

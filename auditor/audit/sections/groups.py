@@ -15,7 +15,7 @@ SCHEMA = {"groups": {"type": "object", "additionalProperties": {
                    "note": {"type": "string"}}}}}
 
 
-STAGE = "groups"
+STEP = "groups"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:

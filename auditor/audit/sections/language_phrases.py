@@ -30,7 +30,7 @@ SCHEMA = {"phrases_by_language": {"type": "object", "additionalProperties": {
     "properties": {"n_texts": {"type": "integer"}, "unit": {"enum": ["words", "characters"]},
                    "min_n": {"type": "integer"}, "max_n": {"type": "integer"}, "phrases": {"type": "array"}}}}}
 
-STAGE = "phrases by language"
+STEP = "phrases by language"
 
 
 def languages(ctx: AuditContext) -> dict[str, np.ndarray]:

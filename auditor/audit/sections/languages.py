@@ -15,7 +15,7 @@ SCHEMA = {
                                  "detector": {"type": "string"}, "warning": {"type": ["string", "null"]}}},
 }
 
-STAGE = "languages"
+STEP = "languages"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:

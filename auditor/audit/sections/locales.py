@@ -43,7 +43,7 @@ SCHEMA = {
                                "over_time": {"type": ["object", "null"]}}},
 }
 
-STAGE = "locales"
+STEP = "locales"
 
 
 def applies(ctx: AuditContext) -> bool:

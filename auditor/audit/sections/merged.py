@@ -19,7 +19,7 @@ SCHEMA = {
                               "groups": _COUNTS, "months": _COUNTS}},
 }
 
-STAGE = "merged states"
+STEP = "merged states"
 
 
 def applies(ctx: AuditContext) -> bool:

@@ -10,7 +10,7 @@ SCHEMA = {"metrics": {"$ref": "#/$defs/metrics"},
           "metrics_unavailable": {"type": "object", "additionalProperties": {"type": "string"}}}
 
 
-STAGE = "metrics and intervals"
+STEP = "metrics and intervals"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:

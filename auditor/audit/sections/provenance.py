@@ -53,7 +53,7 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-STAGE = "provenance"
+STEP = "provenance"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:

@@ -28,7 +28,7 @@ SCHEMA = {"reference": {
     }}}
 
 
-STAGE = "reference"
+STEP = "reference"
 
 
 def applies(ctx: AuditContext) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from auditor.audit.context import AuditContext
 
-STAGE = "review queue"
+STEP = "review queue"
 
 _ID = {"type": ["string", "integer"]}
 SCHEMA = {"review_queue": {"type": "array", "items": {

@@ -36,7 +36,7 @@ SCHEMA = {"strata": {
         "settings": {"type": "object"},
     }}}
 
-STAGE = "strata"
+STEP = "strata"
 
 
 def applies(ctx: AuditContext) -> bool:

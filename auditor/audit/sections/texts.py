@@ -41,7 +41,7 @@ SCHEMA = {"texts": {
     }}}
 
 
-STAGE = "rankings and phrases"
+STEP = "rankings and phrases"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:

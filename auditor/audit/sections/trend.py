@@ -37,7 +37,7 @@ SCHEMA = {"trend": {
     }}}
 
 
-STAGE = "periods"
+STEP = "periods"
 
 
 def applies(ctx: AuditContext) -> bool:

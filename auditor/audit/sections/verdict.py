@@ -46,7 +46,7 @@ SCHEMA = {"verdict": {"type": "object", "required": ["level", "headline", "scale
                           "scope": {"enum": ["corpus", "comparison"]}}}}
 
 
-STAGE = "verdict"
+STEP = "verdict"
 
 
 def build(ctx: AuditContext) -> dict[str, Any]:
