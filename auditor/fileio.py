@@ -1,13 +1,17 @@
 """Atomic file writes: a temp file in the target's folder, then a rename. A crash or a kill never
-leaves a half-written file behind, and the old file stays until the new one is complete."""
+leaves a half-written file behind, and the old file stays until the new one is complete. And the
+folder lock that processes writing into one folder take in turn."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
@@ -63,3 +67,15 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             pass
         raise
     return path
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Hold ``folder``'s exclusive lock (``flock`` on the folder itself: nothing is created in it)
+    until the block ends; other processes wait. Not re-entrant within one process."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

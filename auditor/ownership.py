@@ -22,16 +22,12 @@ False
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
-import os
 from pathlib import Path
-from typing import Iterator
 
 from auditor.errors import AuditorError
-from auditor.fileio import atomic_write_bytes
+from auditor.fileio import atomic_write_bytes, folder_lock
 
 RECORD_NAME = ".auditor-written.json"
 _FORMAT = "auditor-written"
@@ -39,7 +35,8 @@ _MAX_RECORD_BYTES = 8 * 1024 * 1024
 _HASH_CHUNK = 1 << 20
 
 
-def _digest_file(path: Path) -> str | None:
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 that the record keeps for ``path``'s bytes (None when it cannot be read)."""
     try:
         digest = hashlib.sha256()
         with path.open("rb") as fh:
@@ -78,12 +75,7 @@ def written_by_auditor(path: str | Path, record: dict[str, list[str]] | None = N
     if not path.is_file():
         return False
     hashes = (record if record is not None else recorded_files(path.parent)).get(path.name)
-    return bool(hashes) and _digest_file(path) in hashes
-
-
-def file_digest(path: str | Path) -> str | None:
-    """The SHA-256 that the record keeps for ``path``'s bytes (None when it cannot be read)."""
-    return _digest_file(Path(path))
+    return bool(hashes) and file_digest(path) in hashes
 
 
 def recorded_files(folder: str | Path) -> dict[str, list[str]]:
@@ -101,16 +93,6 @@ def record_problem(folder: str | Path) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def _write_record(folder: Path, files: dict[str, list[str]]) -> None:
     text = json.dumps({"format": _FORMAT, "note": "files auditor wrote here (sha256); do not edit",
                        "files": dict(sorted(files.items()))}, indent=1)
@@ -123,12 +105,12 @@ def write_owned_bytes(path: str | Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent
     new = hashlib.sha256(data).hexdigest()
-    with _locked(folder):
+    with folder_lock(folder):
         files = _read_record(folder)
         if files is None:
             raise AuditorError(record_problem(folder) or f"cannot read {folder / RECORD_NAME}")
         old = files.get(path.name, [])
-        current = _digest_file(path) if path.exists() else None
+        current = file_digest(path) if path.exists() else None
         keep = [current] if current is not None and current in old else []
         files[path.name] = keep + [new] if new not in keep else keep
         _write_record(folder, files)
@@ -150,9 +132,9 @@ def remove_owned(path: str | Path) -> bool:
     folder = path.parent
     if not folder.is_dir():
         return False
-    with _locked(folder):
+    with folder_lock(folder):
         files = _read_record(folder)
-        if not files or path.name not in files or _digest_file(path) not in files[path.name]:
+        if not files or path.name not in files or file_digest(path) not in files[path.name]:
             return False
         path.unlink()
         del files[path.name]

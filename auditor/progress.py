@@ -28,21 +28,26 @@ from typing import Any, Iterator, TextIO
 _ACTIVE: ContextVar["StepTimer | None"] = ContextVar("auditor_step_timer", default=None)
 
 
+def _listening() -> tuple["StepTimer", str] | None:
+    """The shown timer of this context and its running step, or None."""
+    timer = _ACTIVE.get()
+    return (timer, timer._running[-1]) if timer is not None and timer.showing and timer._running else None
+
+
 def report(done: int, total: int, unit: str = "texts") -> bool:
     """Tell the running step that ``done`` of ``total`` ``unit`` are through; False when no
     display is listening (the caller may show its own)."""
-    timer = _ACTIVE.get()
-    if timer is None or not timer.showing or not timer._running:
-        return False
-    timer.counted(timer._running[-1], done, total, unit)
-    return True
+    listening = _listening()
+    if listening is not None:
+        listening[0].counted(listening[1], done, total, unit)
+    return listening is not None
 
 
 def note(text: str) -> None:
     """Tell the running step what it is doing now (e.g. "fitting the map on 2,000 texts")."""
-    timer = _ACTIVE.get()
-    if timer is not None and timer.showing and timer._running:
-        timer.noted(timer._running[-1], text)
+    listening = _listening()
+    if listening is not None:
+        listening[0].noted(listening[1], text)
 
 
 def pace(done: int, total: int, seconds: float, unit: str) -> str:

@@ -78,17 +78,22 @@ def choose_model(settings: Any, corpus: Corpus, embedder: Any) -> Any:
 def calibration_languages(corpus: Corpus) -> list[str]:
     """Each text's calibration language: its own where the project has calibration texts in it,
     else the corpus's main language (English when that has none)."""
-    main = main_language(corpus)
-    fallback = main if main in TEXTS else "en"
+    fallback = _calibration_fallback(corpus)
     return [code if code in TEXTS else fallback for code in corpus.frame["language"].tolist()]
+
+
+def _calibration_fallback(corpus: Corpus) -> str:
+    """The calibration language of a text whose own has no calibration texts: the corpus's main
+    language, else English."""
+    main = main_language(corpus)
+    return main if main in TEXTS else "en"
 
 
 def calibration_counts(corpus: Corpus) -> dict[str, int]:
     """Texts per calibration language (the weights of the corpus's floor), from the language
     counts: a language without calibration texts counts for the fallback, as in
     :func:`calibration_languages`."""
-    main = main_language(corpus)
-    fallback = main if main in TEXTS else "en"
+    fallback = _calibration_fallback(corpus)
     out: Counter[str] = Counter()
     for code, n in language_counts(corpus).items():
         out[code if code in TEXTS else fallback] += n

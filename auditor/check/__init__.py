@@ -3,7 +3,8 @@
 from typing import Any
 
 from auditor.check.config import DEFAULT_RULES, CheckConfig, ConfigError, Rule, load_config
-from auditor.check.evaluate import CheckOutcome, Finding, Verdict, check_baseline, evaluate, read_baseline
+from auditor.check.evaluate import CheckOutcome, Verdict, check_baseline, evaluate, read_baseline
+from auditor.check.findings import Finding
 from auditor.check.formats import FORMATS, append_step_summary, render, step_summary
 
 __all__ = [
@@ -64,7 +65,8 @@ def add_suggestions(outcome: CheckOutcome, result: Any, baseline: Any, sources: 
     """The texts to regenerate so that every failing rule passes, as findings of the outcome."""
     import numpy as np
 
-    from auditor.check.evaluate import metric_value, rule_problems, split_source
+    from auditor.check.evaluate import metric_value, rule_problems
+    from auditor.check.findings import split_source
     from auditor.variance.suggest import suggest_removals
 
     failing = [v.rule for v in outcome.verdicts if v.failed]

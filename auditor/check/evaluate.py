@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from auditor.check.config import DERIVED, Rule
-from auditor.check.findings import Finding, FindingGroup, capped, groups_of, split_source
+from auditor.check.findings import Finding, FindingGroup, capped, groups_of
 from auditor.errors import AuditorError, SettingsError
 from auditor.vocabulary import FEED, WITHIN_STRATA, feed_field, info
 
@@ -163,10 +163,7 @@ def rule_problems(rule: Rule, value: float, base_value: float | None = None) -> 
     ``base_value`` when there is one); empty when it passes."""
     label = _label(rule.metric)
     problems = []
-
-    def fmt(x: float) -> str:
-        return format_value(rule.metric, x)
-
+    fmt = partial(format_value, rule.metric)
     if rule.max is not None and value > rule.max:
         problems.append(f"{label} {fmt(value)} is above the maximum {fmt(rule.max)}")
     if rule.min is not None and value < rule.min:

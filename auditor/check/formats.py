@@ -67,6 +67,19 @@ def _listing(group: FindingGroup, limit: int | None = None) -> str:
     return f"{one_line(group.message)}: {', '.join(_names(group, limit))}"
 
 
+#: Texts a one-line listing names (annotations, SARIF and rdjsonl messages) before "and N more".
+LISTED = 20
+
+
+def _reported(v: Verdict) -> list[tuple[Finding | None, str, list[Finding]]]:
+    """What a failing rule reports, one entry per group of texts (or one for the rule when it
+    names none): the text it is located at, its message, and the other texts of the group."""
+    groups = [g for g in v.groups if g.findings]
+    if not groups:
+        return [(None, v.message, [])]
+    return [(g.findings[0], f"{v.message} ({_listing(g, LISTED)})", g.findings[1:]) for g in groups]
+
+
 def render_text(outcome: CheckOutcome, max_groups: int = 3, max_files: int = 6) -> str:
     lines = []
     for v in outcome.verdicts:
@@ -148,7 +161,7 @@ def render_github(outcome: CheckOutcome) -> str:
             if i >= GITHUB_MAX_PER_RULE or len(lines) >= GITHUB_MAX_TOTAL or not group.findings:
                 omitted += 1
                 continue
-            lines.append(_annotation(level, title, group.findings[0], _listing(group, 20)))
+            lines.append(_annotation(level, title, group.findings[0], _listing(group, LISTED)))
     for f in outcome.suggestions:
         if len(lines) >= GITHUB_MAX_TOTAL + GITHUB_MAX_PER_RULE:
             omitted += 1
@@ -201,13 +214,11 @@ def render_sarif(outcome: CheckOutcome, source: str | None, version: str) -> str
         if v.status not in ("fail", "warn"):
             continue
         level = "error" if v.failed else "warning"
-        for group in [g for g in v.groups if g.findings] or [None]:
-            first = group.findings[0] if group else None
-            text = v.message if group is None else f"{v.message} ({_listing(group, 20)})"
+        for first, text, others in _reported(v):
             result = {"ruleId": v.rule.name, "ruleIndex": index, "level": level,
                       "message": {"text": text}, "locations": location(first)}
             related = [{"id": k, "message": {"text": f"text {f.id}: {f.message}"}, **loc}
-                       for k, f in enumerate(group.findings[1:] if group else []) for loc in location(f)[:1]]
+                       for k, f in enumerate(others) for loc in location(f)[:1]]
             if related:
                 result["relatedLocations"] = related
             if not result["locations"]:
@@ -265,17 +276,15 @@ def render_rdjsonl(outcome: CheckOutcome, source: str | None) -> str:
     for v in outcome.verdicts:
         if v.status not in ("fail", "warn"):
             continue
-        for group in [g for g in v.groups if g.findings] or [None]:
-            first = group.findings[0] if group else None
+        for first, text, others in _reported(v):
             diagnostic: dict[str, Any] = {
-                "message": v.message if group is None else f"{v.message} ({_listing(group, 20)})",
-                "severity": "ERROR" if v.failed else "WARNING",
+                "message": text, "severity": "ERROR" if v.failed else "WARNING",
                 "source": {"name": "auditor"}, "code": {"value": v.rule.name}}
             location = _rd_location(first.file if first and first.file else source, first.line if first and first.file else None)
             if location:
                 diagnostic["location"] = location
             related = [{"message": f"text {f.id}: {f.message}", "location": loc}
-                       for f in (group.findings[1:] if group else []) if (loc := _rd_location(f.file, f.line))]
+                       for f in others if (loc := _rd_location(f.file, f.line))]
             if related:
                 diagnostic["related_locations"] = related
             lines.append(json.dumps(diagnostic))  # ASCII: no U+2028 can split a line

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from auditor.errors import PARAM, AuditorError
+from auditor.fileio import folder_lock
 from auditor.history.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -137,15 +138,8 @@ def creating(path: Path | None) -> Iterator[None]:
     if path is None or not path.parent.is_dir() or (path.exists() and path.stat().st_size > 0):
         yield
         return
-    import fcntl
-    import os
-
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with folder_lock(path.parent):
         yield
-    finally:
-        os.close(fd)
 
 
 class HistoryStore:

@@ -27,7 +27,8 @@ def report_entries(folder: Path) -> list[dict[str, Any]]:
     """The audit and trend reports auditor wrote in ``folder`` (from their JSON files), newest
     first. A report unchanged since the last index (same size, time and recorded SHA-256) is
     taken from the entry cache instead of being read again."""
-    record, cached, fresh = recorded_files(folder), _read_entry_cache(folder), {}
+    record = recorded_files(folder)
+    cached, fresh = _read_entry_cache(folder, record), {}
     entries = []
     for path in sorted(folder.glob("*.json")):
         hashes = record.get(path.name)
@@ -82,12 +83,12 @@ def _valid_entry(entry: Any) -> bool:
                     for k, v in entry.items()))
 
 
-def _read_entry_cache(folder: Path) -> dict[str, dict[str, Any]]:
+def _read_entry_cache(folder: Path, record: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """The entry cache, checked item by item (auditor's own file, bounded; anything malformed
     is dropped and recomputed)."""
     path = folder / ENTRY_CACHE
     try:
-        if not written_by_auditor(path) or path.stat().st_size > _MAX_CACHE_BYTES:
+        if not written_by_auditor(path, record) or path.stat().st_size > _MAX_CACHE_BYTES:
             return {}
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
