@@ -300,6 +300,9 @@ def test_library_errors_name_parameters_and_the_command_line_names_flags() -> No
     error = CorpusError(f"copy.csv: 2 rows are empty; pass {PARAM} to drop them", "skip_invalid")
     assert str(error) == "copy.csv: 2 rows are empty; pass skip_invalid to drop them"
     assert error.worded(flag_for) == "copy.csv: 2 rows are empty; pass --skip-invalid to drop them"
+    from auditor.corpus.roles import ROLES, TEXT
+
+    assert all(flag_for(role.keyword) == role.flag for role in (TEXT, *ROLES))  # one way to spell a role's flag
     setting = pickle.loads(pickle.dumps(SettingsError("translation_col", "needs {}", "locale_col")))  # Ray's workers
     assert isinstance(setting, SettingsError) and setting.worded(flag_for) == "--translation-col needs --locale-col"
 

@@ -97,7 +97,7 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_unknown_column_lists_the_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "csv")
-    with pytest.raises(CorpusError, match=r"unknown column 'brnd' for --group-col \(columns: id, brand, date, text\)"):
+    with pytest.raises(CorpusError, match=r"unknown column 'brnd' for group_col \(columns: id, brand, date, text\)"):
         load_corpus(path, group_col="brnd")
 
 

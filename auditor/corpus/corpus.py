@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.corpus.loaders import STDIN, has_surrogate, read_table
-from auditor.corpus.roles import FLAGS, ROLES, role_columns
+from auditor.corpus.roles import KEYWORDS, ROLES, role_columns
 from auditor.errors import PARAM, CorpusError, SettingsError
 
 #: Column names the loader looks for, in order, when no text column is named.
@@ -134,11 +134,11 @@ def pick_text_column(frame: pd.DataFrame, text_col: str | None, taken: Iterable[
     raise CorpusError(f"several columns could hold the text ({', '.join(candidates)}); pass {PARAM}", "text_col")
 
 
-def _check_column(frame: pd.DataFrame, name: str | None, flag: str) -> None:
+def check_column(frame: pd.DataFrame, name: str | None, param: str, where: str | None = None) -> None:
+    """Refuse a column ``name`` (given as parameter ``param``) that ``frame`` does not have."""
     if name is not None and name not in frame.columns:
-        raise CorpusError(
-            f"unknown column {name!r} for {flag} (columns: {', '.join(frame.columns) or 'none'})"
-        )
+        raise CorpusError(f"{where + ': ' if where else ''}unknown column {name!r} for {PARAM} "
+                          f"(columns: {', '.join(frame.columns) or 'none'})", param)
 
 
 #: Characters that show nothing: whitespace and the zero-width ones (a text of only these is empty).
@@ -220,13 +220,13 @@ def from_frame(
 def _text_column(frame: pd.DataFrame, text_col: str | None, roles: dict[str, str | None], where: str) -> str:
     """The text column, once every named column exists and no role names the text column."""
     for role, name in {"text": text_col, **roles}.items():
-        _check_column(frame, name, FLAGS[role])
+        check_column(frame, name, KEYWORDS[role])
     if roles["translation"] is not None and roles["locale"] is None:
         raise SettingsError("translation_col", "needs {} (the locale each text is written for)", "locale_col")
     text_col = pick_text_column(frame, text_col, [c for c in roles.values() if c])
     for role, name in roles.items():
         if role != "id" and name is not None and name == text_col:
-            raise CorpusError(f"{where}: {FLAGS[role]} {name!r} is the text column; name another column")
+            raise CorpusError(f"{where}: {PARAM} {name!r} is the text column; name another column", KEYWORDS[role])
     return text_col
 
 
@@ -313,7 +313,7 @@ def combine(corpora: Sequence[Corpus], labels: Sequence[str]) -> Corpus:
     for column in (role.column for role in ROLES if role.column not in ("group", "id")):
         present = [column in c.frame for c in corpora]
         if any(present) and not all(present):
-            raise CorpusError(f"either every corpus has a {column} column ({FLAGS[column]}) or none has")
+            raise CorpusError(f"either every corpus has a {column} column ({PARAM}) or none has", KEYWORDS[column])
     frames = []
     for corpus, label in zip(corpora, labels):
         part = corpus.frame.drop(columns=["group"], errors="ignore").copy()

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from auditor.corpus import Corpus
-from auditor.corpus.corpus import is_blank, list_rows, parse_times, pick_text_column
+from auditor.corpus.corpus import check_column, is_blank, list_rows, parse_times, pick_text_column
 from auditor.corpus.loaders import STDIN, read_table
-from auditor.corpus.roles import FLAGS
 from auditor.corpus.periods import Periods, time_bins
 from auditor.errors import PARAM, CorpusError, SettingsError
 from auditor.metrics.feed import Exposures
@@ -52,11 +51,6 @@ class FeedLog:
         return digest.hexdigest()
 
 
-def _check(frame: pd.DataFrame, name: str | None, flag: str, where: str) -> None:
-    if name is not None and name not in frame.columns:
-        raise CorpusError(f"{where}: unknown column {name!r} for {flag} (columns: {', '.join(frame.columns) or 'none'})")
-
-
 def _missing(values: pd.Series) -> np.ndarray:
     return values.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
                       or (isinstance(v, str) and is_blank(v))).to_numpy(dtype=bool)
@@ -78,7 +72,7 @@ def _catalog_texts(catalog: Any, item_col: str, text_col: str | None, encoding: 
     id_col = item_col if item_col in frame.columns else "id" if "id" in frame.columns else None
     if id_col is None:
         raise CorpusError(f"{where}: no item id column (neither {item_col!r} nor 'id'; columns: {', '.join(frame.columns)})")
-    _check(frame, text_col, FLAGS["text"], where)
+    check_column(frame, text_col, "text_col", where)
     text_col = pick_text_column(frame, text_col, [id_col, "source"])
     ids = frame[id_col].map(str)
     if not ids.is_unique:
@@ -149,9 +143,9 @@ def exposure_rows(frame: pd.DataFrame, *, user_col: str, item_col: str | None = 
     where = source or "the exposure log"
     if frame.shape[1] == 0 or len(frame) == 0:
         raise CorpusError(f"{where}: no exposures found (the log is empty)")
-    for name, flag in ((user_col, "--user-col"), (item_col, "--item-col"), (time_col, FLAGS["time"]),
-                       (group_col, FLAGS["group"])):
-        _check(frame, name, flag, where)
+    for name, param in ((user_col, "user_col"), (item_col, "item_col"), (time_col, "time_col"),
+                        (group_col, "group_col")):
+        check_column(frame, name, param, where)
     if catalog is not None and item_col is None:
         raise SettingsError("catalog", "maps item ids to texts; name the log's item id column with {}", "item_col")
     roles = [c for c in (user_col, item_col, time_col, group_col) if c]
