@@ -57,9 +57,13 @@ class DefaultReducer:
         """How :meth:`fit_transform` maps ``n`` texts of ``d`` dimensions (the object never changes)."""
         if n < UMAP_MIN_TEXTS:
             return "PCA"
-        if n > self.pca_above and d > self.pca_dimensions:
+        if self._pca_first(n, d):
             return f"UMAP (cosine) on a {self.pca_dimensions}-d PCA"
         return "UMAP (cosine)"
+
+    def _pca_first(self, n: int, d: int) -> bool:
+        """Whether UMAP runs on a PCA of the embeddings (many texts of many dimensions)."""
+        return n > self.pca_above and d > self.pca_dimensions
 
     @property
     def identity(self) -> str:
@@ -72,7 +76,7 @@ class DefaultReducer:
         if n < UMAP_MIN_TEXTS:
             return PCA(2, random_state=self.seed).fit_transform(X) if n > 2 else np.zeros((n, 2))
         umap = import_umap()
-        if n > self.pca_above and X.shape[1] > self.pca_dimensions:
+        if self._pca_first(n, X.shape[1]):
             X = PCA(self.pca_dimensions, random_state=self.seed).fit_transform(X)
         metric = "cosine"
         if n <= PRECOMPUTED_MAX:  # umap-learn would call its cosine once per pair from Python

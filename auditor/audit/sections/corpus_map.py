@@ -13,7 +13,6 @@ from auditor.audit.context import AuditContext
 from auditor.feed.log import SHOWN_COLUMN
 from auditor.metrics.clusters import ClusterSummary
 from auditor.metrics.uncertainty import subsample_indices
-from auditor.stages import describe
 
 MAP_MAX_POINTS = 5000
 HOVER_CHARS = 280
@@ -59,7 +58,7 @@ def build(ctx: AuditContext) -> dict[str, Any]:
         "fit_sample": summary.fit_sample, "placement": summary.placement,
         "note": "Cluster statistics carry no interval: clustering is not resampled.",
     }
-    return {"clusters": clusters, "map": map_points(ctx, summary, summary.map_method or describe(ctx.stages.reducer))}
+    return {"clusters": clusters, "map": map_points(ctx, summary, summary.map_method)}
 
 
 def _short(text: str) -> str:
