@@ -185,7 +185,6 @@ def test_no_function_in_auditor_is_over_60_lines() -> None:
 def test_the_result_cache_key_changes_with_every_setting_that_decides_a_number(tmp_path: Path) -> None:
     """A new setting that changes the numbers can never reuse a stale result: the key is derived
     from the settings themselves (walked here field by field)."""
-    from auditor.audit.context import Reference
     from auditor.audit.run import reusable, stages_of
     from auditor.audit.settings import AuditSettings
     from auditor.corpus import from_texts
@@ -201,8 +200,8 @@ def test_the_result_cache_key_changes_with_every_setting_that_decides_a_number(t
     base = AuditSettings()
     embedder = Embedder(Named(), cache=tmp_path)
 
-    def key(settings: AuditSettings, ref: Reference | None = None) -> str:
-        return reusable(corpus, settings, embedder, stages_of(settings, clusterer=None), ref)[1]
+    def key(settings: AuditSettings) -> str:
+        return reusable(corpus, settings, embedder, stages_of(settings, clusterer=None), None)[1]
 
     deciding = [f for f in AuditSettings.fields() if f not in AuditSettings.NOT_DECIDING]
     assert set(deciding) == set(other), "a new setting: say whether it decides a number"

@@ -269,3 +269,26 @@ def test_a_stock_phrase_is_not_a_run_of_grammar_words() -> None:
     assert "because you deserve the best" in found  # two content words: deserve, best
     assert "is designed for the" not in found and "and we will" not in found  # one and no content word
     assert content_words(("and", "we", "will")) == 0 and content_words(("elevate", "your", "everyday")) == 2
+
+
+def test_a_compression_job_gives_the_ratios_and_intervals_computed_one_by_one() -> None:
+    """The background job (the audit starts it before its encoder) against compression_ratio and
+    compression_replicates called directly; a job made for other texts or intervals is refused."""
+    from auditor.metrics.lexical_suite import XZ_MAX_RESAMPLES, CompressionJob, compression_replicates
+
+    texts = [f"the {i % 5} red lamp number {i} lights the {i % 3} room" for i in range(400)]
+    settings = IntervalSettings(30, 2)
+    values = CompressionJob(texts, 0, settings).values()
+    for algorithm, count in (("gzip", 30), ("xz", min(30, XZ_MAX_RESAMPLES))):
+        entry = values[f"compression_ratio_{algorithm}"]
+        assert entry["value"] == compression_ratio(texts, algorithm) and entry["method"] == "exact"
+        m, scale, reps = compression_replicates(texts, algorithm, count, 2)
+        assert (entry["ci_low"], entry["ci_high"]) == interval(entry["value"], reps, settings.level, (0.0, np.inf), scale)
+        assert entry["n_resamples"] == count and entry["replicate_texts"] == m
+    assert "ci_low" not in CompressionJob(texts, 0, None).values()["compression_ratio_xz"]
+    job = CompressionJob(texts, 0, settings)
+    assert lexical_suite(texts, intervals=settings, compression=job).values["compression_ratio_gzip"] == \
+        values["compression_ratio_gzip"]
+    for other in ((texts[:-1], 0, settings), (texts, 1, settings), (texts, 0, IntervalSettings(31, 2))):
+        with pytest.raises(ValueError, match="other texts"):
+            lexical_suite(other[0], seed=other[1], intervals=other[2], compression=job)

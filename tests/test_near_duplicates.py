@@ -56,6 +56,26 @@ def test_character_ngram_dice_of_hand_computed_cases() -> None:
     assert character_ngram_dice("The cat.", "the  CAT!") == 1.0
 
 
+def test_character_ngram_dice_equals_the_multiset_definition_on_random_strings() -> None:
+    """Against Counter multisets of the 3-gram substrings (short, empty, accented, CJK, emoji)."""
+    import random
+    from collections import Counter
+
+    from auditor.metrics.tokens import rouge_tokens
+
+    def grams(text: str) -> Counter:
+        s = " " + " ".join(rouge_tokens(text)) + " "
+        return Counter(s[k:k + 3] for k in range(max(1, len(s) - 2)))
+
+    rng = random.Random(0)
+    alphabet = "ab cdé日本語ñ,.!\U0001F642Ω"
+    for _ in range(3000):
+        a, b = ("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(2))
+        A, B = grams(a), grams(b)
+        expected = 2 * sum((A & B).values()) / (sum(A.values()) + sum(B.values()))
+        assert character_ngram_dice(a, b) == pytest.approx(expected, abs=1e-12), (a, b)
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_light_edits_are_near_duplicates_and_unrelated_or_same_topic_texts_are_not(embedders, model) -> None:
     emb = _embedder(embedders, model)

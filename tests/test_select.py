@@ -261,3 +261,31 @@ def test_suggestions_take_one_text_of_each_duplicated_pair_and_no_more() -> None
     mps = Rule("similarity", "mean_pairwise_similarity", max=-1.0)  # cannot pass: stops, and says so
     found, notes = suggest_removals(X, texts, texts, [mps], NearDuplicateRule.raw(16, 0.95), lambda r, v: v <= r.max)
     assert len(found) == 14 and "not enough" in notes[0]
+
+
+def test_the_closest_kept_twin_is_the_one_a_full_scan_finds_after_every_removal() -> None:
+    """Remainder.closest_twins (a heap brought up to date lazily) against a scan of every kept text."""
+    from auditor.metrics.near_duplicates import NearDuplicateRule
+    from auditor.variance.suggest import Remainder
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        base = rng.standard_normal((30, 16))
+        X = np.vstack([base[rng.integers(0, 30, 90)] + 0.15 * rng.standard_normal((90, 16)), base])
+        X /= np.linalg.norm(X, axis=1, keepdims=True)
+        texts = [f"t{i}" for i in range(len(X))]
+        rem = Remainder(X, texts, texts, NearDuplicateRule.raw(len(X), 0.9))
+        assert rem.partners, "the case must have near-duplicates"
+        while True:
+            expected = None
+            for i in sorted(rem.partners):
+                if not rem.kept[i]:
+                    continue
+                kept = [(c, j) for j, c in rem.partners[i] if rem.kept[j]]
+                if kept and (expected is None or max(kept)[0] > expected[0]):
+                    c, j = max(kept, key=lambda p: (p[0], -p[1]))
+                    expected = (c, i, j)
+            assert rem.closest_twins() == expected
+            if expected is None:
+                break
+            rem.remove(int(rng.choice([expected[1], expected[2]])))

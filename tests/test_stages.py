@@ -158,3 +158,34 @@ def test_stage_lines_show_only_once_the_input_is_valid() -> None:
     lines = stream.getvalue().splitlines()
     assert lines[0] == "auditor: load …" and lines[1].startswith("auditor: load done in") and "auditor: embed …" in lines
     assert set(result.data["timings"]) == {line.split(": ", 1)[1].split(" done in")[0] for line in lines if "done in" in line}
+
+
+def test_the_corpus_compression_starts_before_the_encoder_and_not_for_a_stored_result(tmp_path, monkeypatch) -> None:
+    """Compression needs only the texts: the audit starts it before encoding (its threads run
+    while the model does); an audit whose result is stored starts none."""
+    import auditor.audit.run as run
+    from auditor.metrics.lexical_suite import CompressionJob, lexical_suite
+    from auditor.metrics.uncertainty import IntervalSettings
+
+    events: list[str] = []
+
+    class Recorded(CompressionJob):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("compression")
+            super().__init__(*args, **kwargs)
+
+    class Recording(NamedEncoder):
+        def encode(self, texts):
+            events.append("encode")
+            return super().encode(texts)
+
+    monkeypatch.setattr(run, "CompressionJob", Recorded)
+    first = auditor.audit(TEXTS, embedder=Recording(), cache=tmp_path, resamples=20, clusterer=None)
+    assert events[:2] == ["compression", "encode"] and events.count("compression") == 1
+    alone = lexical_suite(TEXTS, intervals=IntervalSettings(20, 0)).values
+    for algorithm in ("gzip", "xz"):
+        key = f"compression_ratio_{algorithm}"
+        assert {k: first.metrics[key][k] for k in alone[key]} == alone[key]
+    events.clear()
+    again = auditor.audit(TEXTS, embedder=Recording(), cache=tmp_path, resamples=20, clusterer=None)
+    assert again.data["embedding"].get("result_reused") is True and "compression" not in events

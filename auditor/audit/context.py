@@ -103,6 +103,8 @@ class AuditContext:
     feed: Any = None
     #: The near-duplicate decision for the corpus's rows (:mod:`auditor.metrics.near_duplicates`).
     near_duplicates: Any = None
+    #: The corpus's compression ratios, started before the encoder (a ``CompressionJob``), or None.
+    compression: Any = None
 
     @property
     def texts(self) -> np.ndarray:
@@ -110,8 +112,7 @@ class AuditContext:
 
     @property
     def intervals(self) -> IntervalSettings | None:
-        s = self.settings
-        return IntervalSettings(s.resamples, s.seed, s.ci_level) if s.resamples > 0 else None
+        return self.settings.intervals
 
     @property
     def level(self) -> float:
@@ -141,7 +142,7 @@ class AuditContext:
     def whole(self) -> Measurement:
         """Every metric of the whole corpus (several sections read it)."""
         found = measure(self.embeddings.array, self.corpus.texts, settings=self.settings, intervals=self.intervals,
-                        rule=self.near_duplicates)
+                        rule=self.near_duplicates, compression=self.compression)
         return self.exact.correct(found) if self.exact is not None else found
 
     @cached_property

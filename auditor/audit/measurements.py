@@ -56,16 +56,18 @@ def templates(frames: np.ndarray, exact: bool, intervals: IntervalSettings | Non
 
 
 def measure(X: Any, texts: list[str], *, settings: "AuditSettings",
-            intervals: IntervalSettings | None, rule: Any = None) -> Measurement:
+            intervals: IntervalSettings | None, rule: Any = None, compression: Any = None) -> Measurement:
     """Every metric of one set of texts and their embeddings ``X`` (NumPy or torch, on any
     device), with intervals when asked; near-duplicates decided by ``rule`` (else by the raw
-    cosine ``settings.threshold``, 0.95 when unset)."""
+    cosine ``settings.threshold``, 0.95 when unset). ``compression``: these texts'
+    :class:`~auditor.metrics.lexical_suite.CompressionJob`, when one was started earlier."""
     # The semantic suite's array work overlaps the lexical Python in a second thread, with one BLAS
     # thread: idle BLAS workers spin-wait, taking the cores from the Python they should overlap.
     with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(semantic_suite, X, threshold=settings.threshold or 0.95, rule=rule,
                               seed=settings.seed, intervals=intervals)
-        lexical = lexical_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical else None
+        lexical = (lexical_suite(texts, seed=settings.seed, intervals=intervals, compression=compression)
+                   if settings.lexical else None)
         wording, unavailable = (wording_suite(texts, seed=settings.seed, intervals=intervals) if settings.lexical
                                 else ({}, {}))
         semantic = pending.result()

@@ -21,6 +21,7 @@ from auditor.embed.model import cuda_may_exist, select_device
 from auditor.embed.onnx_backend import ONNX
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY
+from auditor.metrics.lexical_suite import CompressionJob
 from auditor.metrics.semantic import typicality
 from auditor.progress import StepTimer
 from auditor.result import AuditResult
@@ -73,10 +74,18 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
     holds (:mod:`auditor.feed`)."""
     with timer.step("load"):
         corpus, settings = languages_and_model(corpus, settings, embedder)  # multilingual model when needed
+    embedder = as_embedder(embedder, settings)
+    if settings.device != "auto":
+        select_device(settings.device)  # a device that is not there is bad input too
+    store, key = reusable(corpus, settings, embedder, stages, reference,
+                          feed.fingerprint() if feed is not None else None)
+    stored = store.get(key) if store is not None else None
+    # the corpus's compression needs only its texts: it runs while the encoder does,
+    compression = (CompressionJob(corpus.texts, settings.seed, settings.intervals)
+                   if stored is None and settings.lexical else None)
+    if stored is None and stages.clusterer is not None:  # and the map's imports
+        prepare_in_background(stages.reducer, stages.clusterer)
     with timer.step("embed"):
-        embedder = as_embedder(embedder, settings)
-        if settings.device != "auto":
-            select_device(settings.device)  # a device that is not there is bad input too
         timer.show()  # the input is valid: from here on, stages are shown
         vectors = embedder.encode(corpus.texts)
         ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
@@ -84,8 +93,6 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
                  "n_repeated": getattr(embedder, "n_repeated", 0)}
     with timer.step("calibration"):
         floor, near_duplicates = calibrate(embedder, corpus, settings.threshold)
-    store, key = reusable(corpus, settings, embedder, stages, ref, feed.fingerprint() if feed is not None else None)
-    stored = store.get(key) if store is not None else None
     if stored is not None:
         stored.update(created_at=now(), embedding={**embedding, "result_reused": True}, timings=dict(timer.timings))
         return AuditResult(stored, embeddings=vectors, typicality=typicality(vectors), corpus=corpus,
@@ -93,10 +100,8 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
     device = metrics_device(settings.device, embedder)
     model = {**embedder.model_info, "dimension": int(vectors.shape[1]), "metrics_device": device}
     ctx = AuditContext(corpus, Embeddings.place(vectors, device), settings, stages, model, embedding, floor, ref,
-                       exact, embedder.encode, feed, near_duplicates)
+                       exact, embedder.encode, feed, near_duplicates, compression)
     result: dict[str, Any] = {}
-    if stages.clusterer is not None:  # the map's imports overlap the metrics
-        prepare_in_background(stages.reducer, stages.clusterer)
     for section in (s for s in SECTIONS if applies(s, ctx)):
         with timer.step(section.STEP):
             result.update(section.build(ctx))
@@ -167,9 +172,10 @@ def metrics_device(device: str, embedder: Embedder) -> str:
 
 
 def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages: Stages,
-             ref: Reference | None, feed: str | None = None) -> tuple[ResultCache | None, str]:
+             reference: Corpus | None, feed: str | None = None) -> tuple[ResultCache | None, str]:
     """The result cache and this audit's key in it, when everything that decides the numbers has
-    an identity (the model, every stage); else (None, ""). ``feed``: the exposure log's fingerprint."""
+    an identity (the model, every stage); else (None, ""). ``reference``: the corpus measured
+    against; ``feed``: the exposure log's fingerprint."""
     stage_ids = [identity(stages.reducer), identity(stages.clusterer),
                  identity(stages.vectorizer, default=KEYWORDS_IDENTITY)]
     if not settings.reuse_results or embedder.cache is None or embedder.identity is None or None in stage_ids:
@@ -178,5 +184,5 @@ def reusable(corpus: Corpus, settings: AuditSettings, embedder: Embedder, stages
                if role.column != "id" and role.column in corpus.frame}  # the ids are in the fingerprint
     key = result_key(corpus.fingerprint(), columns, embedder.identity,
                      {**settings.deciding(), "stages": stage_ids, "source": corpus.source,
-                      "reference": ref.corpus.fingerprint() if ref is not None else None, "feed": feed})
+                      "reference": reference.fingerprint() if reference is not None else None, "feed": feed})
     return ResultCache(embedder.cache.directory), key

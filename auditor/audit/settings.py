@@ -26,6 +26,7 @@ from auditor.embed.onnx_backend import BACKENDS
 from auditor.errors import SettingsError
 from auditor.guard import folder_problem
 from auditor.metrics.two_sample import DEFAULT_PERMUTATIONS
+from auditor.metrics.uncertainty import IntervalSettings
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 CLUSTER_PRESETS = ("hdbscan", "kmeans", "none")
@@ -139,6 +140,11 @@ class AuditSettings:
         them all, so a new setting can never reuse a stale result)."""
         return {f: str(getattr(self, f)) if isinstance(getattr(self, f), os.PathLike) else getattr(self, f)
                 for f in self.fields() if f not in self.NOT_DECIDING}
+
+    @property
+    def intervals(self) -> IntervalSettings | None:
+        """How intervals are computed, or None when they are not (``resamples`` 0)."""
+        return IntervalSettings(self.resamples, self.seed, self.ci_level) if self.resamples > 0 else None
 
     def as_result(self) -> dict[str, Any]:
         """The ``settings`` entries of the result that these settings decide."""

@@ -15,7 +15,9 @@ import lzma
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
+from auditor.metrics.arrays import sorted_unique
 from auditor.metrics.tokens import rouge_tokens
 from auditor.metrics.tokens import words as text_words
 
@@ -50,9 +52,16 @@ def compression_ratio(texts: Sequence[str], algorithm: str = "gzip") -> float:
 
 
 def token_ids(tokens: Sequence[str]) -> np.ndarray:
-    """Dense integer ids of ``tokens`` (equal ids ⇔ equal tokens)."""
-    vocab: dict[str, int] = {}
-    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
+    """Dense integer ids of ``tokens`` (equal ids ⇔ equal tokens), numbered in order of first
+    appearance (pandas' hash table, not a Python dict).
+
+    >>> token_ids(["b", "a", "b"]).tolist()
+    [0, 1, 0]
+    """
+    if not len(tokens):
+        return np.zeros(0, dtype=np.int64)
+    codes, _ = pd.factorize(np.asarray(tokens, dtype=object))
+    return codes.astype(np.int64, copy=False)
 
 
 def ngram_vocabulary(ids: np.ndarray, max_n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -93,8 +102,9 @@ class WordNgrams:
         # the distinct (text, max_n-gram) pairs lying inside one text, for self-repetition
         g, start = self.grams[-1], self.token_doc[: len(self.grams[-1])]
         inside = start == self.token_doc[max_n - 1:]
-        pairs = np.unique(np.stack([start[inside], g[inside]]), axis=1)
-        self.pair_docs, self.pair_grams = pairs[0], pairs[1]
+        width = int(g.max()) + 1 if len(g) else 1
+        pairs = sorted_unique(start[inside] * width + g[inside])  # sorted by (text, n-gram)
+        self.pair_docs, self.pair_grams = pairs // width, pairs % width
 
     def _chosen(self, chosen: np.ndarray | None) -> np.ndarray:
         return np.ones(self.n_texts, dtype=bool) if chosen is None else np.asarray(chosen, dtype=bool)
@@ -109,7 +119,7 @@ class WordNgrams:
         passes over its tokens, not a sort per n."""
         keep = self._chosen(chosen)[self.token_doc]
         if keep.all():
-            return [len(np.unique(g)) / len(g) if len(g) else 0.0 for g in self.grams]
+            return [len(keys) / len(g) if len(g) else 0.0 for g, keys in zip(self.grams, self.keys)]  # ids are dense
         where = np.flatnonzero(keep)
         tokens, docs = self.grams[0][where], self.token_doc[where]
         width = len(self.keys[0])

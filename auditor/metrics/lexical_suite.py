@@ -4,7 +4,7 @@ intervals, and the corpus's repeated (stock) phrases."""
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -41,31 +41,94 @@ def lexical_suite(
     rouge_max_pairs: int | None = ROUGE_MAX_PAIRS,
     intervals: IntervalSettings | None = None,
     phrases_top: int = 25,
+    compression: "CompressionJob | None" = None,
 ) -> LexicalSummary:
     """Compression ratio (gzip, xz), distinct-1..4, n-gram diversity, self-repetition,
-    homogenization (ROUGE-L) and the stock-phrase share, with intervals when asked."""
+    homogenization (ROUGE-L) and the stock-phrase share, with intervals when asked.
+    ``compression``: the :class:`CompressionJob` of these texts, seed and intervals when one was
+    started earlier (an audit starts it before the encoder); else one is started here, and runs
+    while the Python below does."""
     texts = list(texts)
-    n = len(texts)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # zlib and lzma release the GIL: they overlap the Python below
+    if compression is None:
+        compression = CompressionJob(texts, seed, intervals)
+    elif not compression.made_for(texts, seed, intervals):
+        raise ValueError("the compression job was started for other texts, seed or intervals")
+    summary = _suite(texts, seed, rouge_max_pairs, intervals, phrases_top)
+    return LexicalSummary({**compression.values(), **summary.values}, summary.phrases)
+
+
+class CompressionJob:
+    """The compression ratios (gzip, xz) of ``texts`` and, with ``intervals``, their subsample
+    replicates and intervals, computed in background threads from the moment the job is made
+    (zlib and lzma release the GIL), the slowest first. An audit starts it before its encoder
+    runs, whose threads leave the cores room for it; :meth:`values` waits for the figures.
+    Daemon threads: a process that no longer needs them (its result was stored) does not wait."""
+
+    def __init__(self, texts: Sequence[str], seed: int, intervals: IntervalSettings | None) -> None:
+        texts = list(texts)
+        self._made = (len(texts), seed, intervals)
         packed = compression_sample(texts, seed)
         kept = [texts[i] for i in packed]
-        ratios = {algorithm: pool.submit(compression_ratio, kept, algorithm) for algorithm in COMPRESSORS}
-        replicates = {}
-        if intervals is not None and n >= 4:
-            count = min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES)
-            replicates = {algorithm: pool.submit(compression_replicates, kept, algorithm, min(count, cap), intervals.seed)
-                          for algorithm, cap in COMPRESSORS.items()}
-        summary = _suite(texts, seed, rouge_max_pairs, intervals, phrases_top)
-        how = {"n_texts": len(kept), "method": "exact" if len(kept) == n else "sampled"}
+        self._how = {"n_texts": len(kept), "method": "exact" if len(kept) == len(texts) else "sampled"}
+        self._intervals = intervals
+        # (algorithm, replicate or None for the corpus's value, the texts), slowest first
+        tasks: list[tuple[str, int | None, list[str]]] = []
+        self._replicates: dict[str, tuple[int, float, int]] = {}
+        for algorithm, cap in sorted(COMPRESSORS.items(), key=lambda item: item[0] != "xz"):
+            tasks.append((algorithm, None, kept))
+            if intervals is not None and len(texts) >= 4:
+                count = min(intervals.n_resamples, LEXICAL_MAX_RESAMPLES, cap)
+                m, scale, parts = replicate_parts(kept, count, intervals.seed)
+                self._replicates[algorithm] = (m, scale, len(parts))
+                tasks += [(algorithm, k, part) for k, part in enumerate(parts)]
+        self._found: dict[tuple[str, int | None], float] = {}
+        self._errors: list[BaseException] = []
+        self._lock = threading.Lock()
+        self._left = len(tasks)
+        self._done = threading.Event()
+        queue = iter(tasks)
+        for _ in range(min(os.cpu_count() or 1, len(tasks))):
+            threading.Thread(target=self._work, args=(queue,), daemon=True, name="auditor-compression").start()
+
+    def _work(self, queue: Any) -> None:
+        while True:
+            with self._lock:
+                task = next(queue, None)
+            if task is None:
+                return
+            algorithm, replicate, part = task
+            try:
+                ratio = compression_ratio(part, algorithm)
+            except BaseException as exc:  # noqa: BLE001  (re-raised by values(), in the caller's thread)
+                with self._lock:
+                    self._errors.append(exc)
+            else:
+                self._found[algorithm, replicate] = ratio
+            with self._lock:
+                self._left -= 1
+                if self._left == 0:
+                    self._done.set()
+
+    def made_for(self, texts: Sequence[str], seed: int, intervals: IntervalSettings | None) -> bool:
+        return self._made == (len(texts), seed, intervals)
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        """``compression_ratio_gzip`` and ``compression_ratio_xz`` (id → entry), once computed."""
+        self._done.wait()
+        if self._errors:
+            raise self._errors[0]
         values: dict[str, dict[str, Any]] = {}
-        for algorithm, ratio in ratios.items():
-            entry = values[f"compression_ratio_{algorithm}"] = {"value": ratio.result(), **how}
-            if algorithm in replicates:
-                m, scale, rep = replicates[algorithm].result()
+        for algorithm in COMPRESSORS:
+            entry = values[f"compression_ratio_{algorithm}"] = {"value": self._found[algorithm, None], **self._how}
+            if algorithm in self._replicates:
+                m, scale, count = self._replicates[algorithm]
+                rep = [self._found[algorithm, k] for k in range(count)]
+                intervals = self._intervals
+                assert intervals is not None
                 lo, hi = interval(entry["value"], rep, intervals.level, (0.0, np.inf), scale)
                 entry.update(ci_low=lo, ci_high=hi, **{**intervals.as_dict(), "n_resamples": len(rep)},
                              replicate_texts=m)
-    return LexicalSummary({**values, **summary.values}, summary.phrases)
+        return values
 
 
 def _suite(texts: list[str], seed: int, rouge_max_pairs: int | None, intervals: IntervalSettings | None,
@@ -138,14 +201,19 @@ def compression_sample(texts: Sequence[str], seed: int, budget: int = COMPRESSIO
     return np.sort(np.random.default_rng(seed).choice(len(texts), size=m, replace=False))
 
 
-def compression_replicates(texts: Sequence[str], algorithm: str, count: int, seed: int,
-                           budget: int = REPLICATE_BYTES) -> tuple[int, float, list[float]]:
-    """Compression ratios of ``count`` seeded subsamples of m texts: halves, or fewer texts when
-    a half holds more than ``budget`` bytes; returns (m, the deviation scale, the ratios)."""
+def replicate_parts(texts: Sequence[str], count: int, seed: int,
+                    budget: int = REPLICATE_BYTES) -> tuple[int, float, list[list[str]]]:
+    """``count`` seeded subsamples of m texts: halves, or fewer texts when a half holds more than
+    ``budget`` bytes; returns (m, the deviation scale, the subsamples' texts)."""
     n = len(texts)
     total = int(joined_bytes(texts).sum())
     m = max(2, min(n // 2, int(n * budget / max(total, 1))))
-    parts = [[texts[i] for i in rows] for rows in subsamples(n, m, count, seed)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # zlib and lzma release the GIL
-        reps = list(pool.map(lambda part: compression_ratio(part, algorithm), parts))
-    return m, subsample_scale(m, n), reps
+    return m, subsample_scale(m, n), [[texts[i] for i in rows] for rows in subsamples(n, m, count, seed)]
+
+
+def compression_replicates(texts: Sequence[str], algorithm: str, count: int, seed: int,
+                           budget: int = REPLICATE_BYTES) -> tuple[int, float, list[float]]:
+    """Compression ratios of the :func:`replicate_parts` of ``texts``: (m, the deviation scale,
+    the ratios)."""
+    m, scale, parts = replicate_parts(texts, count, seed, budget)
+    return m, scale, [compression_ratio(part, algorithm) for part in parts]

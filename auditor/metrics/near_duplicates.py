@@ -19,9 +19,8 @@ An explicit ``threshold`` replaces the rule with s ≥ threshold (meaning only).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -36,14 +35,41 @@ WORDING = 0.75
 NGRAM = 3
 
 
-def character_ngrams(text: str, n: int = NGRAM) -> Counter:
+#: Code points are below 2**21; this one (past U+10FFFF) pads a text shorter than an n-gram.
+_PAD = (1 << 21) - 1
+
+
+class NgramCounts(NamedTuple):
+    """A multiset of character n-grams: each distinct n-gram's code (its characters' code points
+    in 21 bits each), sorted, with how many times it occurs, and the multiset's size."""
+
+    codes: np.ndarray
+    counts: np.ndarray
+    size: int
+
+
+def character_ngrams(text: str, n: int = NGRAM) -> NgramCounts:
     """The multiset of character ``n``-grams of the text's lower-cased words (letters and digits;
-    each character of a spaceless script its own word) joined by one space, padded by a space."""
+    each character of a spaceless script its own word) joined by one space, padded by a space
+    (a string shorter than ``n`` is one n-gram).
+
+    >>> character_ngrams("Ab").size  # " ab", "ab "
+    2
+    """
+    if n > 3:
+        raise ValueError(f"n-grams of up to 3 characters fit a 64-bit code, got {n}")
     s = " " + " ".join(rouge_tokens(text)) + " "
-    return Counter(s[k:k + n] for k in range(max(1, len(s) - n + 1)))
+    points = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    if len(points) < n:
+        points = np.concatenate([points, np.full(n - len(points), _PAD, dtype=np.int64)])
+    codes = np.zeros(len(points) - n + 1, dtype=np.int64)
+    for k in range(n):
+        codes = (codes << 21) | points[k:len(points) - n + 1 + k]
+    codes, counts = np.unique(codes, return_counts=True)
+    return NgramCounts(codes, counts, int(counts.sum()))
 
 
-def character_ngram_dice(a: str | Counter, b: str | Counter, n: int = NGRAM) -> float:
+def character_ngram_dice(a: str | NgramCounts, b: str | NgramCounts, n: int = NGRAM) -> float:
     """Sørensen–Dice coefficient of two texts' character n-gram multisets A and B:
     2·|A ∩ B| / (|A| + |B|) (Dice 1945; character n-grams as in Broder 1997's resemblance).
     1 for the same words, 0 for texts sharing no n-gram.
@@ -53,10 +79,13 @@ def character_ngram_dice(a: str | Counter, b: str | Counter, n: int = NGRAM) -> 
     >>> round(character_ngram_dice("abc", "abd"), 3)  # " ab" shared of 3 + 3
     0.333
     """
-    ga = a if isinstance(a, Counter) else character_ngrams(a, n)
-    gb = b if isinstance(b, Counter) else character_ngrams(b, n)
-    size = sum(ga.values()) + sum(gb.values())
-    return 2.0 * sum((ga & gb).values()) / size if size else 1.0
+    ga = a if isinstance(a, NgramCounts) else character_ngrams(a, n)
+    gb = b if isinstance(b, NgramCounts) else character_ngrams(b, n)
+    size = ga.size + gb.size
+    if not size:
+        return 1.0
+    _, ia, ib = np.intersect1d(ga.codes, gb.codes, assume_unique=True, return_indices=True)
+    return 2.0 * int(np.minimum(ga.counts[ia], gb.counts[ib]).sum()) / size
 
 
 @dataclass
@@ -70,7 +99,7 @@ class NearDuplicateRule:
     texts: Sequence[str] | None = None
     threshold: float | None = None
     languages: Mapping[str, float] = field(default_factory=dict)
-    _grams: dict[int, Counter] = field(default_factory=dict, repr=False)
+    _grams: dict[int, NgramCounts] = field(default_factory=dict, repr=False)
 
     @classmethod
     def raw(cls, n: int, threshold: float) -> "NearDuplicateRule":

@@ -202,8 +202,7 @@ def near_duplicate_scan(X: Any, rule: "NearDuplicateRule", *, queries: np.ndarra
     complete = scan.exact
     for start in range(0, len(hit), 256):
         local = hit[start:start + 256]
-        idx, sims = _top_candidates(X, q[local], max_candidates, block)
-        for row, (cand, cs) in zip(local, zip(idx, sims)):
+        for row, (cand, cs) in zip(local, _top_candidates(X, q[local], max_candidates, block, float(cuts.min()))):
             i = int(q[row])
             keep = cs >= np.minimum(cuts[i], cuts[cand])
             cand, cs = cand[keep], cs[keep]
@@ -221,26 +220,39 @@ def near_duplicate_scan(X: Any, rule: "NearDuplicateRule", *, queries: np.ndarra
                         twin >= 0, twin, twin_sim, listed, complete)
 
 
-def _top_candidates(X: Any, rows: np.ndarray, m: int, block: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each of ``rows``' ``m`` closest other rows (indices and cosines, closest first)."""
+def _top_candidates(X: Any, rows: np.ndarray, m: int, block: int,
+                    floor: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each of ``rows``' ``m`` closest other rows with cosine ≥ ``floor``: (indices, cosines),
+    closest first, ties toward the lower index. A row with more than ``m`` rows above the floor
+    in a block keeps its ``m`` closest there by partial sort; the others keep every hit (most rows
+    have none: no sort over all N)."""
     xp = namespace(X)
     n = X.shape[0]
-    best_idx = np.zeros((len(rows), 0), dtype=np.int64)
-    best = np.zeros((len(rows), 0))
     qx = X[rows] if isinstance(X, np.ndarray) else X[xp.asarray(rows, device=X.device)]
-    for c0 in range(0, n, max(block, 4096)):
-        sims = to_numpy(qx @ X[c0:c0 + max(block, 4096)].T).astype(np.float64)
+    step = max(block, 4096)
+    floor = np.float64(floor)  # compared in float64, whatever the vectors' precision
+    found_r, found_c = [], []
+    found_s = []
+    for c0 in range(0, n, step):
+        sims = to_numpy(qx @ X[c0:c0 + step].T)
         inside = np.flatnonzero((rows >= c0) & (rows < c0 + sims.shape[1]))
         sims[inside, rows[inside] - c0] = -np.inf
+        above = sims >= floor
         k = min(m, sims.shape[1])
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        best = np.concatenate([best, np.take_along_axis(sims, part, axis=1)], axis=1)
-        best_idx = np.concatenate([best_idx, part + c0], axis=1)
-        if best.shape[1] > m:
-            top = np.argsort(-best, axis=1, kind="stable")[:, :m]
-            best, best_idx = np.take_along_axis(best, top, axis=1), np.take_along_axis(best_idx, top, axis=1)
-    order = np.lexsort((best_idx, -best), axis=1) if best.size else np.zeros_like(best_idx)
-    return np.take_along_axis(best_idx, order, axis=1), np.take_along_axis(best, order, axis=1)
+        many = above.sum(axis=1) > k
+        r, c = np.nonzero(above & ~many[:, None])
+        if many.any():
+            heavy = np.flatnonzero(many)
+            part = np.argpartition(-sims[heavy], k - 1, axis=1)[:, :k]
+            r, c = np.concatenate([r, np.repeat(heavy, k)]), np.concatenate([c, part.ravel()])
+        found_r.append(r)
+        found_c.append(c + c0)
+        found_s.append(sims[r, c].astype(np.float64))
+    r, c, s = (np.concatenate(a) for a in (found_r, found_c, found_s))
+    order = np.lexsort((c, -s, r))  # by row, closest first, then the lower index
+    r, c, s = r[order], c[order], s[order]
+    starts = np.searchsorted(r, np.arange(len(rows) + 1))
+    return [(c[a:min(b, a + m)], s[a:min(b, a + m)]) for a, b in zip(starts[:-1], starts[1:])]
 
 
 def near_duplicate_rate(nn_similarity: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> float:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
-from auditor.metrics.lexical import rouge_tokens
+from auditor.metrics.arrays import sorted_unique
+from auditor.metrics.lexical import rouge_tokens, token_ids
 from auditor.metrics.tokens import CHARACTER_LANGUAGES, join_tokens, spaceless
 
 #: Phrase lengths in tokens: words, or characters in the languages written without spaces (a
@@ -68,16 +70,16 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
     """Per length n, the n-grams in at least ``min_docs`` texts and which texts (Apriori: an
     n-gram is counted only if both its (n−1)-gram prefix and suffix are frequent).
 
-    Vectorised: every n-gram position gets a dense id by pairing its (n−1)-gram's id with the
-    next token's; document frequencies come from the distinct (id, text) pairs; word tuples and
+    Vectorised: every n-gram position gets a dense id (pandas' hash table; the order of the ids is
+    immaterial) by pairing its (n−1)-gram's id with the next token's; document frequencies come from the distinct (id, text) pairs; word tuples and
     text sets are built only for the frequent n-grams.
     """
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in tokens for t in toks), dtype=np.int64)
+    flat = [t for toks in tokens for t in toks]
+    ids = token_ids(flat)
     doc = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
-    words = np.array(list(vocab), dtype=object)
+    words = np.asarray(flat, dtype=object)
     n_docs = max(len(tokens), 1)
-    width = max(len(vocab), 1)
+    width = int(ids.max()) + 1 if len(ids) else 1
     levels: dict[int, dict[tuple[str, ...], set[int]]] = {}
     code, frequent = ids, None
     for n in range(2, max_n + 1):
@@ -85,15 +87,14 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
         if count <= 0:
             break
         previous = code
-        _, code = np.unique(previous[:count] * width + ids[n - 1:], return_inverse=True)
-        code = code.ravel()
+        code = pd.factorize(previous[:count] * width + ids[n - 1:])[0].astype(np.int64, copy=False)
         if n < min_n:
             continue
         valid = doc[:count] == doc[n - 1:]
         if frequent is not None:  # both (n−1)-gram halves must be frequent
             valid &= frequent[previous[:count]] & frequent[previous[1:count + 1]]
         positions = np.flatnonzero(valid)
-        pairs = np.unique(code[positions] * n_docs + doc[positions])  # distinct (n-gram, text), sorted
+        pairs = sorted_unique(code[positions] * n_docs + doc[positions])  # distinct (n-gram, text), sorted
         gram_of, text_of = pairs // n_docs, pairs % n_docs
         df = np.bincount(gram_of, minlength=int(code.max()) + 1 if len(code) else 0)
         frequent = df >= min_docs
@@ -104,7 +105,7 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
             gram_ids, first = np.unique(code[hits], return_index=True)  # each frequent n-gram's first position
             texts_of = np.split(text_of[keep], np.cumsum(df[gram_ids])[:-1])
             for p, docs in zip(hits[first].tolist(), texts_of):
-                level[tuple(words[ids[p:p + n]].tolist())] = set(docs.tolist())
+                level[tuple(words[p:p + n].tolist())] = set(docs.tolist())
         levels[n] = level
         if not level:
             break

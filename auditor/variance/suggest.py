@@ -16,6 +16,7 @@ decides: they get no suggestion, and a note says so.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -65,11 +66,15 @@ class Remainder:
             self.nn, self.sim = found.index.astype(np.int64), found.similarity.astype(float)
             self.frames = frame_overlap(self.texts, np.arange(len(self.X)), self.nn)
             partners = found.partners
-        self.partners = partners or {}
+        self.partners = {i: sorted(ps, key=lambda p: (-p[1], p[0])) for i, ps in (partners or {}).items()}
         #: How many kept near-duplicates each text has.
         self.twins = np.zeros(len(self.X), dtype=np.int64)
         for i, ps in self.partners.items():
             self.twins[i] = len(ps)
+        #: (−cosine, row, k): each row's first kept partner (``partners[row][k]``, lists sorted by
+        #: cosine, highest first), in a heap whose entries are brought up to date when they surface.
+        self._closest = [(-ps[0][1], i, 0) for i, ps in self.partners.items() if ps]
+        heapq.heapify(self._closest)
 
     def _refresh(self, rows: np.ndarray) -> None:
         """The nearest kept neighbour (and frame overlap) of ``rows``, in blocks (against every
@@ -94,6 +99,28 @@ class Remainder:
         self.total -= self.X[row]
         orphans = np.flatnonzero(self.kept & (self.nn == row))
         self._refresh(orphans)
+
+    def closest_twins(self) -> tuple[float, int, int] | None:
+        """(cosine, i, j): the kept text i whose first kept near-duplicate j is the closest of all
+        (ties: the lowest i), or None when no kept text has a kept near-duplicate.
+
+        A removal only lowers a text's closest kept partner (its list is sorted, highest first), so
+        an entry is checked when it reaches the top and pushed back with its next kept partner."""
+        heap = self._closest
+        while heap:
+            _, i, k = heap[0]
+            ps = self.partners[i]
+            if not self.kept[i]:
+                heapq.heappop(heap)
+                continue
+            if self.kept[ps[k][0]]:
+                return ps[k][1], i, ps[k][0]
+            k = next((m for m in range(k + 1, len(ps)) if self.kept[ps[m][0]]), None)
+            if k is None:
+                heapq.heappop(heap)
+            else:
+                heapq.heapreplace(heap, (-ps[k][1], i, k))
+        return None
 
     def typicality(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The cosine of ``rows`` (default: every text) with the kept texts' mean direction."""
@@ -124,11 +151,7 @@ def _pair_step(rem: Remainder, score: np.ndarray, at_least: float, what: str) ->
 
 def _twin_step(rem: Remainder) -> tuple[int, str, str] | None:
     """Of the kept text with the closest kept near-duplicate and that twin, the more typical."""
-    best: tuple[float, int, int] | None = None
-    for i in np.flatnonzero(rem.kept & (rem.twins > 0)):
-        j, c = next((j, c) for j, c in rem.partners[int(i)] if rem.kept[j])
-        if best is None or c > best[0]:
-            best = (c, int(i), int(j))
+    best = rem.closest_twins()
     if best is None:
         return None
     c, i, j = best
