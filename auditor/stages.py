@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from auditor.background import lower_priority
 from auditor.errors import SettingsError
 from auditor.metrics.clusters import KEYWORDS_IDENTITY, ClusterSummary, cluster_summary
 from auditor.metrics.two_sample import unit
@@ -102,11 +103,17 @@ _UMAP_LOCK = threading.Lock()
 
 def prepare_in_background(*stages: Any) -> threading.Thread:
     """Run each stage's ``prepare()`` (when it has one) in a background thread, so that the map's
-    imports (~2–3 s: scikit-learn, UMAP, loading numba's cached code) overlap the embedding and
-    the metrics instead of following them. Not a daemon: a process that ends meanwhile waits
+    imports (~2–3 s: scikit-learn, UMAP, loading numba's cached code) overlap the embedding
+    instead of following it. Not a daemon: a process that ends meanwhile waits
     for it rather than tearing down a half-done import."""
     ready = [stage.prepare for stage in stages if callable(getattr(stage, "prepare", None))]
-    thread = threading.Thread(target=lambda: [prepare() for prepare in ready], name="auditor-prepare")
+
+    def run() -> None:
+        lower_priority()  # started before the encoder: the cycles it leaves idle
+        for prepare in ready:
+            prepare()
+
+    thread = threading.Thread(target=run, name="auditor-prepare")
     thread.start()
     return thread
 

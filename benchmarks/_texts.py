@@ -32,6 +32,36 @@ def benchmark_texts(n: int, salt: str = "") -> list[str]:
     return out
 
 
+def mixed_texts(n: int) -> list[str]:
+    """Half Netflix blurbs, half HC3 answers (distinct texts, from ../shared), as a batch of new
+    copy might mix short and long texts."""
+    import pandas as pd
+
+    shared = ROOT.parent / "shared" / "corpora"
+    blurbs = list(dict.fromkeys(pd.read_csv(shared / "netflix_blurbs" / "netflix_titles_2021.csv")["text"]
+                                .astype(str)))[:n // 2]
+    answers: list[str] = []
+    for name in ("hc3_open_qa", "hc3_medicine", "hc3_wiki_csai"):
+        answers += [json.loads(line)["text"] for line in (shared / "hc3_en" / f"{name}.jsonl").open(encoding="utf-8")]
+    return blurbs + list(dict.fromkeys(t for t in answers if t.strip()))[:n - len(blurbs)]
+
+
+def write_jsonl(path: Path, texts: list[str]) -> Path:
+    """``texts`` as a JSON-lines corpus (one ``{"text": …}`` per line, line breaks kept)."""
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    return path
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    """Seconds ``cmd`` takes in a fresh process (its output discarded)."""
+    import subprocess
+    import time
+
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
 def write_lines(path: Path, texts: list[str]) -> Path:
     """``texts`` as a one-text-per-line corpus file (line breaks inside a text become spaces)."""
     path.write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n", encoding="utf-8")

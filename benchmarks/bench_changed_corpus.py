@@ -49,7 +49,7 @@ def main() -> None:
     print(f"first audit (embeds everything, compiles the map's code): {cold:7.1f} s")
     print(f"changed corpus, every embedding cached (fresh process):   {warm:7.1f} s  (target <= 8 s)")
     print(f"embedded {data['embedding']['n_embedded']}, from cache {data['embedding']['n_cached']}")
-    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in data["timings"].items()))
+    print("steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in data["timings"].items()))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpora"
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._texts import mixed_texts, timed, write_jsonl  # noqa: E402
+
 ENCODE = """
 import sys, json, time
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
@@ -71,16 +73,6 @@ def corpora() -> dict[str, list[str]]:
     return found
 
 
-def write_lines(path: Path, texts: list[str]) -> None:
-    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
-
-
 def agreement(cache: Path) -> None:
     import auditor
     from auditor.metrics.neighbors import near_duplicate_scan
@@ -100,23 +92,10 @@ def agreement(cache: Path) -> None:
               f"{np.mean(da == db):.1%}; calibrated MPS {ca:.4f} / {cb:.4f} (diff {abs(ca - cb):.4f})")
 
 
-def new_texts(n: int = 10_000) -> list[str]:
-    """Half Netflix blurbs, half HC3 answers (distinct texts), as a batch of new copy might mix
-    short and long texts."""
-    import pandas as pd
-
-    blurbs = list(dict.fromkeys(pd.read_csv(SHARED / "netflix_blurbs" / "netflix_titles_2021.csv")["text"]
-                                .astype(str)))[:n // 2]
-    answers: list[str] = []
-    for name in ("hc3_open_qa", "hc3_medicine", "hc3_wiki_csai"):
-        answers += [json.loads(line)["text"] for line in (SHARED / "hc3_en" / f"{name}.jsonl").open(encoding="utf-8")]
-    return blurbs + list(dict.fromkeys(t for t in answers if t.strip()))[:n - len(blurbs)]
-
-
 def check_speed(tmp: Path, env: dict[str, str]) -> None:
-    texts = new_texts()
+    texts = mixed_texts(10_000)
     lines = tmp / "check.jsonl"
-    write_lines(lines, texts)
+    write_jsonl(lines, texts)
     bare = timed([sys.executable, "-c", ENCODE, str(lines), "torch"], env)
     cache = tmp / "check-cache"
     warm = [sys.executable, "-c", "import sys; from pathlib import Path; from auditor.embed.model import "
@@ -155,7 +134,7 @@ def main() -> None:
         lines = tmp / "blurbs.jsonl"
         import pandas as pd
 
-        write_lines(lines, pd.read_csv(SHARED / "netflix_blurbs" / "netflix_titles_2021.csv")["text"].astype(str)
+        write_jsonl(lines, pd.read_csv(SHARED / "netflix_blurbs" / "netflix_titles_2021.csv")["text"].astype(str)
                     .tolist()[:3000])
         torch_s = timed([sys.executable, "-c", ENCODE, str(lines), "torch"], env)
         onnx_s = timed([sys.executable, "-c", ENCODE, str(lines), "onnx", str(tmp / "cache")], env)

@@ -272,8 +272,10 @@ def rouge_l_pairs(texts: Sequence[str], max_pairs: int | None = None,
                   seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ROUGE-L F of distinct pairs of texts (all pairs, or a seeded sample of ``max_pairs``):
     the pairs' first and second indices and their scores."""
-    tokens = _encode_tokens(_check_texts(texts, 2))
-    i, j = pair_sample(len(tokens), max_pairs, seed)
+    texts = _check_texts(texts, 2)
+    i, j = pair_sample(len(texts), max_pairs, seed)
+    rows = sorted_unique(np.concatenate([i, j]))  # only the texts a sampled pair reads are tokenized
+    tokens = dict(zip(rows.tolist(), _encode_tokens([texts[k] for k in rows.tolist()])))
     scores = np.array([rouge_l_f(tokens[a], tokens[b]) for a, b in zip(i.tolist(), j.tolist())])
     return i, j, scores
 

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from auditor.background import lower_priority
 from auditor.metrics.lexical import WordNgrams, compression_ratio, rouge_l_pairs
 from auditor.metrics.phrases import Phrase, repeated_phrases, stock_phrase_share, top_phrase
 from auditor.metrics.uncertainty import IntervalSettings, half_samples, interval, subsample_scale, subsamples
@@ -60,8 +61,9 @@ def lexical_suite(
 class CompressionJob:
     """The compression ratios (gzip, xz) of ``texts`` and, with ``intervals``, their subsample
     replicates and intervals, computed in background threads from the moment the job is made
-    (zlib and lzma release the GIL), the slowest first. An audit starts it before its encoder
-    runs, whose threads leave the cores room for it; :meth:`values` waits for the figures.
+    (zlib and lzma release the GIL), the slowest first, at the lowest priority
+    (:mod:`auditor.background`). An audit starts it before its encoder runs, in the cycles the
+    encoder leaves idle; :meth:`values` waits for the figures.
     Daemon threads: a process that no longer needs them (its result was stored) does not wait."""
 
     def __init__(self, texts: Sequence[str], seed: int, intervals: IntervalSettings | None) -> None:
@@ -91,6 +93,7 @@ class CompressionJob:
             threading.Thread(target=self._work, args=(queue,), daemon=True, name="auditor-compression").start()
 
     def _work(self, queue: Any) -> None:
+        lower_priority()
         while True:
             with self._lock:
                 task = next(queue, None)
