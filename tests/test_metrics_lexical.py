@@ -289,6 +289,7 @@ def test_a_compression_job_gives_the_ratios_and_intervals_computed_one_by_one() 
     job = CompressionJob(texts, 0, settings)
     assert lexical_suite(texts, intervals=settings, compression=job).values["compression_ratio_gzip"] == \
         values["compression_ratio_gzip"]
-    for other in ((texts[:-1], 0, settings), (texts, 1, settings), (texts, 0, IntervalSettings(31, 2))):
+    for other in ((texts[:-1], 0, settings), (texts[::-1], 0, settings), (texts, 1, settings),
+                  (texts, 0, IntervalSettings(31, 2))):
         with pytest.raises(ValueError, match="other texts"):
             lexical_suite(other[0], seed=other[1], intervals=other[2], compression=job)

@@ -68,7 +68,7 @@ class CompressionJob:
 
     def __init__(self, texts: Sequence[str], seed: int, intervals: IntervalSettings | None) -> None:
         texts = list(texts)
-        self._made = (len(texts), seed, intervals)
+        self._made = (hash(tuple(texts)), seed, intervals)  # str hashes are cached: ~1 ms for 10,000 texts
         packed = compression_sample(texts, seed)
         kept = [texts[i] for i in packed]
         self._how = {"n_texts": len(kept), "method": "exact" if len(kept) == len(texts) else "sampled"}
@@ -113,7 +113,7 @@ class CompressionJob:
                     self._done.set()
 
     def made_for(self, texts: Sequence[str], seed: int, intervals: IntervalSettings | None) -> bool:
-        return self._made == (len(texts), seed, intervals)
+        return self._made == (hash(tuple(texts)), seed, intervals)
 
     def values(self) -> dict[str, dict[str, Any]]:
         """``compression_ratio_gzip`` and ``compression_ratio_xz`` (id → entry), once computed."""
