@@ -44,7 +44,8 @@ class NeighborScan:
     threshold: float
     exact: bool
     #: With a rule (:func:`near_duplicate_scan`): whether each query has a near-duplicate, its
-    #: closest one (−1: none) and their cosine, and each row's near-duplicates (row → [(j, cos)]).
+    #: closest one (−1: none) and their cosine, and each row's near-duplicates (row → [(j, cos)],
+    #: closest first, ties toward the lower j).
     duplicate: np.ndarray | None = None
     twin: np.ndarray | None = None
     twin_similarity: np.ndarray | None = None
@@ -231,8 +232,7 @@ def _top_candidates(X: Any, rows: np.ndarray, m: int, block: int,
     qx = X[rows] if isinstance(X, np.ndarray) else X[xp.asarray(rows, device=X.device)]
     step = max(block, 4096)
     floor = np.float64(floor)  # compared in float64, whatever the vectors' precision
-    found_r, found_c = [], []
-    found_s = []
+    found_r, found_c, found_s = [], [], []
     for c0 in range(0, n, step):
         sims = to_numpy(qx @ X[c0:c0 + step].T)
         inside = np.flatnonzero((rows >= c0) & (rows < c0 + sims.shape[1]))

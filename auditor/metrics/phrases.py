@@ -71,8 +71,9 @@ def _frequent_ngrams(tokens: list[list[str]], min_n: int, max_n: int,
     n-gram is counted only if both its (n−1)-gram prefix and suffix are frequent).
 
     Vectorised: every n-gram position gets a dense id (pandas' hash table; the order of the ids is
-    immaterial) by pairing its (n−1)-gram's id with the next token's; document frequencies come from the distinct (id, text) pairs; word tuples and
-    text sets are built only for the frequent n-grams.
+    immaterial) by pairing its (n−1)-gram's id with the next token's; document frequencies come
+    from the distinct (id, text) pairs; word tuples and text sets are built only for the frequent
+    n-grams.
     """
     flat = [t for toks in tokens for t in toks]
     ids = token_ids(flat)

@@ -66,7 +66,7 @@ class Remainder:
             self.nn, self.sim = found.index.astype(np.int64), found.similarity.astype(float)
             self.frames = frame_overlap(self.texts, np.arange(len(self.X)), self.nn)
             partners = found.partners
-        self.partners = {i: sorted(ps, key=lambda p: (-p[1], p[0])) for i, ps in (partners or {}).items()}
+        self.partners = partners or {}  # closest first, as near_duplicate_scan lists them
         #: How many kept near-duplicates each text has.
         self.twins = np.zeros(len(self.X), dtype=np.int64)
         for i, ps in self.partners.items():
