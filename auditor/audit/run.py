@@ -80,14 +80,15 @@ def audit_loaded(corpus: Corpus, settings: AuditSettings, stages: Stages, embedd
     store, key = reusable(corpus, settings, embedder, stages, reference,
                           feed.fingerprint() if feed is not None else None)
     stored = store.get(key) if store is not None else None
+    texts = corpus.texts
     # the corpus's compression needs only its texts: it runs while the encoder does,
-    compression = (CompressionJob(corpus.texts, settings.seed, settings.intervals)
+    compression = (CompressionJob(texts, settings.seed, settings.intervals)
                    if stored is None and settings.lexical else None)
     if stored is None and stages.clusterer is not None:  # and the map's imports
         prepare_in_background(stages.reducer, stages.clusterer)
     with timer.step("embed"):
         timer.show()  # the input is valid: from here on, stages are shown
-        vectors = embedder.encode(corpus.texts)
+        vectors = embedder.encode(texts)
         ref = Reference(reference, embedder.encode(reference.texts)) if reference is not None else None
     embedding = {"n_embedded": embedder.n_embedded, "n_cached": embedder.n_cached,
                  "n_repeated": getattr(embedder, "n_repeated", 0)}
